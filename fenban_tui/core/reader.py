@@ -1,0 +1,188 @@
+"""Read a roster file into grids of text cells, whatever its format.
+
+The format is decided from the bytes, not the file name: a zip is an xlsx/xlsm/ods
+workbook, an OLE compound file is a legacy .xls (or an encrypted workbook), anything
+else is delimited text (CSV/TSV/semicolons) in UTF-8, UTF-16 or GB18030.
+
+Every cell comes back as ``str`` or ``None`` exactly as the file holds it; no value
+is converted here, so IDs keep their leading zeros and scores their written form.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..i18n import FenbanError
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class SheetGrid:
+    """One sheet (or the single table of a text file) as rows of text cells."""
+
+    name: str
+    rows: list[list[str | None]]
+
+
+@dataclass
+class Book:
+    path: Path
+    kind: str  # "xlsx", "xls", "ods", "csv"
+    sheets: list[SheetGrid]
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def sniff_kind(head: bytes) -> str:
+    if head.startswith(ZIP_MAGIC):
+        return "zip"
+    if head.startswith(OLE_MAGIC):
+        return "ole"
+    return "text"
+
+
+def read_book(path: str | Path) -> Book:
+    """Read every sheet of ``path``; raises :class:`FenbanError` with a plain reason."""
+    p = Path(path)
+    if not p.exists():
+        raise FenbanError("file_missing", path=str(p))
+    if p.is_dir():
+        raise FenbanError("file_is_dir", path=str(p))
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise FenbanError("file_unreadable", path=str(p), reason=exc.strerror or str(exc)) from None
+    if not data.strip():
+        raise FenbanError("file_empty", path=str(p))
+    kind = sniff_kind(data[:8])
+    if kind == "zip":
+        return _read_zip_workbook(p, data)
+    if kind == "ole":
+        return _read_ole_workbook(p, data)
+    return _read_text(p, data)
+
+
+# --------------------------------------------------------------------------- workbooks
+
+
+def _read_zip_workbook(p: Path, data: bytes) -> Book:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            bad = zf.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise FenbanError("file_corrupt", path=str(p), reason=str(exc) or "zip") from None
+    if bad is not None:
+        raise FenbanError("file_corrupt", path=str(p), reason=bad)
+    if "content.xml" in names and "mimetype" in names:
+        kind = "ods"
+    elif any(n.startswith("xl/") for n in names):
+        kind = "xlsx"
+    else:
+        raise FenbanError("file_not_roster", path=str(p))
+    return _read_with_fastexcel(p, data, kind)
+
+
+def _read_ole_workbook(p: Path, data: bytes) -> Book:
+    # Encrypted xlsx files are OLE containers holding an "EncryptionInfo" stream.
+    if "EncryptionInfo".encode("utf-16-le") in data[:65536] or b"EncryptedPackage" in data:
+        raise FenbanError("file_encrypted", path=str(p))
+    return _read_with_fastexcel(p, data, "xls")
+
+
+def _read_with_fastexcel(p: Path, data: bytes, kind: str) -> Book:
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(data)
+        sheet_names = list(reader.sheet_names)
+    except Exception as exc:  # fastexcel raises its own error types
+        msg = str(exc)
+        if "password" in msg.lower() or "encrypt" in msg.lower():
+            raise FenbanError("file_encrypted", path=str(p)) from None
+        raise FenbanError("file_corrupt", path=str(p), reason=_short(msg)) from None
+    sheets: list[SheetGrid] = []
+    for idx, name in enumerate(sheet_names):
+        try:
+            text_sheet = reader.load_sheet(idx, header_row=None, dtypes="string", skip_rows=0)
+            frame = text_sheet.to_polars()
+            # calamine starts the range at the first used column: pad it back so
+            # column letters in messages match what the operator sees.
+            cols = text_sheet.available_columns()
+            col_offset = cols[0].absolute_index if cols else 0
+        except Exception as exc:
+            msg = str(exc)
+            if "empty" in msg.lower() or "no rows" in msg.lower():
+                sheets.append(SheetGrid(name=name, rows=[]))
+                continue
+            raise FenbanError("file_corrupt", path=str(p), reason=_short(msg)) from None
+        pad = [None] * col_offset
+        rows = [pad + list(r) for r in frame.rows()]
+        sheets.append(SheetGrid(name=name, rows=rows))
+    return Book(path=p, kind=kind, sheets=sheets)
+
+
+def _short(msg: str) -> str:
+    msg = " ".join(msg.split())
+    return msg[:160]
+
+
+# --------------------------------------------------------------------------- text
+
+ENCODINGS = ("utf-8", "gb18030")
+
+
+def decode_text(p: Path, data: bytes) -> tuple[str, str]:
+    """Decode by BOM, then strict UTF-8, then GB18030 (never plain GBK)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise FenbanError("text_encoding", path=str(p)) from None
+    for enc in ENCODINGS:
+        try:
+            return data.decode(enc, errors="strict"), enc
+        except UnicodeDecodeError:
+            continue
+    raise FenbanError("text_encoding", path=str(p))
+
+
+def sniff_delimiter(text: str) -> str:
+    lines = [ln for ln in text.splitlines()[:30] if ln.strip()]
+    best, best_score = ",", -1
+    for delim in (",", "\t", ";", "|"):
+        counts = [ln.count(delim) for ln in lines]
+        if not counts or max(counts) == 0:
+            continue
+        # Prefer the delimiter that appears most consistently on many lines.
+        common = max(set(counts), key=counts.count)
+        score = counts.count(common) * 100 + common
+        if common > 0 and score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _read_text(p: Path, data: bytes) -> Book:
+    if b"\x00" in data[:4096] and not (data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff")):
+        raise FenbanError("file_not_roster", path=str(p))
+    text, enc = decode_text(p, data)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise FenbanError("file_empty", path=str(p))
+    delim = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    try:
+        rows: list[list[str | None]] = [[c if c != "" else None for c in row] for row in reader]
+    except csv.Error as exc:
+        raise FenbanError("file_corrupt", path=str(p), reason=str(exc)) from None
+    sheet_name = p.stem
+    return Book(path=p, kind="csv", sheets=[SheetGrid(name=sheet_name, rows=rows)], encoding=enc, delimiter=delim)

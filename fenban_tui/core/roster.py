@@ -1,0 +1,722 @@
+"""Turn a sheet of text cells into a validated roster.
+
+* finds the header row below any title rows (and joins a two-row grouped header);
+* recognises columns by their Chinese or English names (overridable);
+* drops blank rows and totals/average rows, and says so;
+* normalises values without ever altering a student: names trimmed, full-width
+  digits made ASCII in numbers and codes, 缺考/缺/-/blank scores are *missing*;
+* lists every problem with sheet, row (as the spreadsheet numbers it) and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from ..i18n import FenbanError, tr
+from .reader import Book, SheetGrid, read_book
+
+# --------------------------------------------------------------------------- column roles
+
+ROLE_ALIASES: dict[str, tuple[str, ...]] = {
+    "seq": ("序号", "编号", "no", "no.", "#", "seq"),
+    "name": ("姓名", "学生姓名", "名字", "name", "studentname", "student"),
+    "gender": ("性别", "gender", "sex"),
+    "sid": ("学号", "考号", "学籍号", "准考证号", "考生号", "学生编号", "报名号", "studentid", "sid", "examid"),
+    "idcard": ("身份证号", "身份证", "身份证号码", "证件号", "证件号码", "idnumber", "idcard", "nationalid"),
+    "birth": ("出生日期", "出生年月", "出生年月日", "生日", "birth", "birthday", "dateofbirth", "dob", "birthdate"),
+    "school": (
+        "毕业学校", "原学校", "原就读学校", "毕业小学", "毕业幼儿园", "幼儿园", "来源学校", "原毕业学校",
+        "previousschool", "school", "kindergarten", "primaryschool",
+    ),
+    "total": ("总分", "总成绩", "合计分", "total", "totalscore"),
+    "boarding": ("住宿", "是否住宿", "寄宿", "住校", "是否寄宿", "boarding", "boarder"),
+    "note": ("备注", "说明", "note", "notes", "remark", "remarks"),
+    "together": ("绑定", "同班", "together", "bind", "same"),
+    "apart": ("互斥", "分开", "不同班", "apart", "separate"),
+    "pin": ("预设班级", "指定班级", "预分班级", "pin", "preset", "presetclass", "class"),
+    "phone": ("家长电话", "联系电话", "电话", "手机", "phone", "tel", "mobile"),
+    "group": ("录取学校", "admittedschool"),
+}
+
+SUBJECT_NAMES = (
+    "语文", "数学", "英语", "外语", "物理", "化学", "生物", "历史", "地理", "政治", "道德与法治", "道法",
+    "科学", "体育", "音乐", "美术", "信息技术",
+    "chinese", "math", "maths", "mathematics", "english", "physics", "chemistry", "biology", "history",
+    "geography", "politics", "science",
+)
+SCORE_HINTS = ("成绩", "分数", "得分", "score")
+
+MISSING_SCORE = {"", "缺考", "缺", "缺席", "-", "—", "－", "--", "/", "未考", "absent", "na", "n/a", "null"}
+TOTAL_MARKERS = ("合计", "总计", "平均", "平均分", "小计", "汇总", "total", "average", "sum")
+
+GENDER_MAP = {
+    "男": "M", "女": "F", "m": "M", "f": "F", "male": "M", "female": "F", "1": "M", "2": "F",
+    "男生": "M", "女生": "F", "boy": "M", "girl": "F",
+}
+
+SPACES = " \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff"
+
+
+def norm_key(text: str) -> str:
+    """Header normaliser: NFKC, lower case, no spaces or punctuation."""
+    t = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"[\s_\-·.:：()（）*]+", "", t)
+
+
+def clean(value: str | None) -> str:
+    """Trim ASCII, full-width and non-breaking spaces from both ends."""
+    if value is None:
+        return ""
+    return str(value).strip(SPACES)
+
+
+def to_ascii(value: str) -> str:
+    """Full-width digits/letters/punctuation to ASCII (NFKC), trimmed."""
+    return unicodedata.normalize("NFKC", value).strip(SPACES)
+
+
+def name_key(name: str) -> str:
+    """Key for the same-name rule: all spaces removed, NFKC."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).replace("\u3000", "")
+
+
+def col_letter(idx: int) -> str:
+    s = ""
+    idx += 1
+    while idx:
+        idx, r = divmod(idx - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+# --------------------------------------------------------------------------- problems
+
+
+@dataclass
+class Problem:
+    level: str  # "error" | "warning" | "info"
+    key: str
+    sheet: str | None = None
+    row: int | None = None  # as the spreadsheet numbers it (1-based)
+    column: str | None = None  # column header (and letter)
+    params: dict = field(default_factory=dict)
+
+    def message(self, lang: str | None = None) -> str:
+        return tr(self.key, lang, **self.params)
+
+    def where(self, lang: str | None = None) -> str:
+        parts = []
+        en = lang == "en" or (lang is None and _lang() == "en")
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}" if en else f"工作表“{self.sheet}”")
+        if self.row is not None:
+            parts.append(f"row {self.row}" if en else f"第 {self.row} 行")
+        if self.column:
+            parts.append(f"column {self.column}" if en else f"列 {self.column}")
+        return ", ".join(parts) if en else "，".join(parts)
+
+    def text(self, lang: str | None = None) -> str:
+        w = self.where(lang)
+        return f"{w}：{self.message(lang)}" if w else self.message(lang)
+
+    def as_json(self, lang: str | None = None) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message(lang)}
+
+
+def _lang() -> str:
+    from ..i18n import get_lang
+
+    return get_lang()
+
+
+# --------------------------------------------------------------------------- roster
+
+
+@dataclass
+class ColumnMap:
+    """Which roster column plays which role.  Operator overrides win."""
+
+    name: str | None = None
+    gender: str | None = None
+    sid: str | None = None
+    idcard: str | None = None
+    birth: str | None = None
+    school: str | None = None
+    total: str | None = None
+    boarding: str | None = None
+    note: str | None = None
+    together: str | None = None
+    apart: str | None = None
+    pin: str | None = None
+    phone: str | None = None
+    group: str | None = None
+    seq: str | None = None
+    scores: list[str] = field(default_factory=list)
+
+    def role_of(self, column: str) -> str | None:
+        for role in ROLE_ALIASES:
+            if getattr(self, role, None) == column:
+                return role
+        if column in self.scores:
+            return "score"
+        return None
+
+    def numeric_columns(self) -> list[str]:
+        return list(self.scores) + ([self.total] if self.total else [])
+
+
+@dataclass
+class Roster:
+    """A validated roster.
+
+    ``table`` holds every original column as text exactly as read (trimmed), in the
+    original order, plus ``_row`` (spreadsheet row number) and ``_sheet``.
+    ``values`` holds parsed values: scores as Float64 (null = missing), ``_gender``
+    as "M"/"F", ``_birth`` as a date, ``_pin`` as a class number.
+    """
+
+    path: Path
+    sheet: str
+    header_row: int
+    columns: list[str]
+    table: pl.DataFrame
+    values: pl.DataFrame
+    cmap: ColumnMap
+    problems: list[Problem]
+    dropped_rows: list[int]
+
+    @property
+    def n(self) -> int:
+        return self.table.height
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level != "error"]
+
+    @property
+    def usable(self) -> bool:
+        return not self.errors and self.n > 0
+
+    def names(self) -> list[str]:
+        return self.table[self.cmap.name].to_list()
+
+    def row_numbers(self) -> list[int]:
+        return self.table["_row"].to_list()
+
+    def label(self, i: int) -> str:
+        """Human label of student ``i``: name and spreadsheet row."""
+        return f"{self.table[self.cmap.name][i]}（{self.table['_row'][i]}）"
+
+
+# --------------------------------------------------------------------------- header detection
+
+
+# Fallback: a header that contains one of these words plays that role
+# (双胞胎绑定 → together, 是否住校生 → boarding).
+ROLE_CONTAINS: tuple[tuple[str, str], ...] = (
+    ("绑定", "together"), ("互斥", "apart"), ("预设班", "pin"), ("指定班", "pin"), ("身份证", "idcard"),
+    ("毕业学校", "school"), ("幼儿园", "school"), ("原学校", "school"), ("住宿", "boarding"),
+    ("寄宿", "boarding"), ("住校", "boarding"), ("出生", "birth"), ("姓名", "name"), ("性别", "gender"),
+)
+
+
+def _match_role(header: str) -> str | None:
+    k = norm_key(header)
+    if not k:
+        return None
+    for role, aliases in ROLE_ALIASES.items():
+        if k in aliases:
+            return role
+    if len(k) <= 8:
+        for word, role in ROLE_CONTAINS:
+            if word in k:
+                return role
+    return None
+
+
+def _is_subject(header: str) -> bool:
+    k = norm_key(header)
+    last = k.split("·")[-1] if "·" in header else k
+    if last in SUBJECT_NAMES or k in SUBJECT_NAMES:
+        return True
+    return any(h in k for h in SCORE_HINTS)
+
+
+def _header_score(row: list[str | None]) -> int:
+    score = 0
+    has_name = False
+    for cell in row:
+        if cell is None:
+            continue
+        c = clean(cell)
+        role = _match_role(c)
+        if role == "name":
+            has_name = True
+        if role or _is_subject(c):
+            score += 1
+    return score + (100 if has_name else 0)
+
+
+def find_header(rows: list[list[str | None]], limit: int = 30) -> int | None:
+    best, best_score = None, 0
+    for i, row in enumerate(rows[:limit]):
+        s = _header_score(row)
+        if s > best_score and s >= 101:
+            best, best_score = i, s
+    return best
+
+
+def _row_cells(rows: list[list[str | None]], r: int, width: int) -> list[str]:
+    if not 0 <= r < len(rows):
+        return [""] * width
+    return [clean(rows[r][c]) if c < len(rows[r]) else "" for c in range(width)]
+
+
+def _is_subheader(header: list[str], below: list[str], name_col: int) -> bool:
+    """Is ``below`` the second row of a grouped header (中考成绩 over 语文/数学)?"""
+    filled = [c for c, v in enumerate(below) if v]
+    if not filled or below[name_col]:
+        return False
+    if any(parse_score(below[c])[0] is not None for c in filled):
+        return False
+    # at least one sub-name sits under a blank header cell (the merged group title)
+    return any(not header[c] for c in filled)
+
+
+def _join_group(group_row: list[str], sub_row: list[str]) -> list[str]:
+    """Join a group row over a sub row: the group title carries right over blanks."""
+    out: list[str] = []
+    group = ""
+    for c, sub in enumerate(sub_row):
+        if group_row[c]:
+            group = group_row[c]
+        if sub and group and group != sub and _match_role(sub) is None:
+            out.append(f"{group}·{sub}")
+        else:
+            out.append(sub or group_row[c])
+        if not sub and not group_row[c]:
+            group = ""
+    return out
+
+
+def header_block(rows: list[list[str | None]], h: int, width: int) -> tuple[list[str], int]:
+    """Column names for header row ``h`` and the index of the first data row.
+
+    Handles a two-row grouped header in either shape: the row holding 姓名 with a
+    sub-row below it (中考成绩 | 语文 数学 英语 under it), or a group row above it.
+    """
+    names = _row_cells(rows, h, width)
+    name_col = next((c for c, v in enumerate(names) if _match_role(v) == "name"), 0)
+    first_data = h + 1
+    below = _row_cells(rows, h + 1, width)
+    if _is_subheader(names, below, name_col):
+        names = _join_group(names, below)
+        first_data = h + 2
+    elif h > 0:
+        above = _row_cells(rows, h - 1, width)
+        filled = [c for c, v in enumerate(above) if v]
+        blank_gaps = any(not above[c] for c in range(min(filled, default=0), width)) if filled else False
+        if len(filled) >= 2 and blank_gaps and not any(_match_role(above[c]) for c in filled):
+            joined = _join_group(above, names)
+            # only join over subject-like columns; identity columns keep their names
+            names = [j if _is_subject(n) else n for j, n in zip(joined, names)]
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for c, n in enumerate(names):
+        if not n:
+            n = f"列{col_letter(c)}"
+        if n in seen:
+            seen[n] += 1
+            n = f"{n}_{seen[n]}"
+        else:
+            seen[n] = 1
+        out.append(n)
+    return out, first_data
+
+
+def auto_map(columns: list[str], overrides: dict[str, object] | None = None) -> ColumnMap:
+    cmap = ColumnMap()
+    for col in columns:
+        role = _match_role(col)
+        if role == "sid" and cmap.sid:
+            continue
+        if role and getattr(cmap, role) is None:
+            setattr(cmap, role, col)
+        elif role is None and _is_subject(col):
+            cmap.scores.append(col)
+    if overrides:
+        for role, col in overrides.items():
+            if role == "scores":
+                cmap.scores = list(col)  # type: ignore[arg-type]
+            elif hasattr(cmap, role):
+                setattr(cmap, role, col or None)
+    # a column can play only one role
+    taken = {getattr(cmap, r) for r in ROLE_ALIASES if getattr(cmap, r)}
+    cmap.scores = [s for s in cmap.scores if s not in taken]
+    return cmap
+
+
+# --------------------------------------------------------------------------- values
+
+
+def parse_score(raw: str) -> tuple[float | None, bool]:
+    """(value, ok). Missing marks give (None, True); junk gives (None, False)."""
+    v = to_ascii(raw)
+    if v.lower() in MISSING_SCORE:
+        return None, True
+    try:
+        f = float(v)
+    except ValueError:
+        return None, False
+    if f != f or f in (float("inf"), float("-inf")):
+        return None, False
+    return f, True
+
+
+def parse_gender(raw: str, extra: dict[str, str] | None = None) -> str | None:
+    v = to_ascii(raw).lower()
+    if extra and v in extra:
+        return extra[v]
+    if extra and raw in extra:
+        return extra[raw]
+    return GENDER_MAP.get(v)
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+def parse_date(raw: str) -> dt.date | None:
+    v = to_ascii(raw)
+    v = v.split(" ")[0].split("T")[0]
+    for pat in _DATE_PATTERNS:
+        m = pat.match(v)
+        if m:
+            try:
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                return None
+    m = re.match(r"^(\d{4})[-/.年](\d{1,2})月?$", v)
+    if m:
+        try:
+            return dt.date(int(m[1]), int(m[2]), 1)
+        except ValueError:
+            return None
+    # Excel date serial (1900 system) left as a number
+    try:
+        f = float(v)
+    except ValueError:
+        return None
+    if 3000 < f < 80000:
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(f))
+    return None
+
+
+def birth_from_id(idcard: str) -> dt.date | None:
+    v = to_ascii(idcard)
+    if len(v) == 18 and v[:17].isdigit():
+        try:
+            return dt.date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
+        except ValueError:
+            return None
+    return None
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_check_ok(idcard: str) -> bool | None:
+    """True/False for an 18-character ID number; None when it is not one."""
+    v = to_ascii(idcard).upper()
+    if len(v) != 18 or not v[:17].isdigit():
+        return None
+    total = sum(int(d) * w for d, w in zip(v[:17], _ID_WEIGHTS))
+    return _ID_CHECK[total % 11] == v[17]
+
+
+def looks_damaged_id(value: str) -> bool:
+    """An ID that Excel turned into a number: scientific notation, digits lost to
+    15 significant figures (…000), or a value that is exactly a binary double
+    above 2**53 with a failing check digit (the file stored it as a number)."""
+    v = to_ascii(value).upper()
+    if re.match(r"^\d+(\.\d+)?E\+?\d+$", v):
+        return True
+    if not re.match(r"^\d{16,}$", v) or id_check_ok(v) is not False:
+        return False
+    n = int(v)
+    return v.endswith("000") or (n > 2**53 and float(n) == n)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def sheet_has_data(grid: SheetGrid) -> bool:
+    return find_header(grid.rows) is not None
+
+
+def pick_sheet(book: Book, sheet: str | None) -> SheetGrid:
+    if sheet:
+        for g in book.sheets:
+            if g.name == sheet:
+                return g
+        if sheet.isdigit() and 1 <= int(sheet) <= len(book.sheets):
+            return book.sheets[int(sheet) - 1]
+        raise FenbanError(
+            "sheet_missing", path=str(book.path), sheet=sheet, sheets="、".join(g.name for g in book.sheets)
+        )
+    for g in book.sheets:
+        if sheet_has_data(g):
+            return g
+    first = book.sheets[0] if book.sheets else SheetGrid(name="", rows=[])
+    raise FenbanError("no_header", path=str(book.path), sheet=first.name)
+
+
+def load_roster(
+    path: str | Path,
+    sheet: str | None = None,
+    columns: dict[str, object] | None = None,
+    header_row: int | None = None,
+    gender_codes: dict[str, str] | None = None,
+) -> Roster:
+    """Read and validate a roster file.
+
+    Raises :class:`FenbanError` when the file cannot be read at all; row-level
+    problems are listed in ``Roster.problems`` (errors make it unusable).
+    """
+    book = read_book(path)
+    grid = pick_sheet(book, sheet)
+    return roster_from_grid(book.path, grid, columns=columns, header_row=header_row, gender_codes=gender_codes)
+
+
+def roster_from_grid(
+    path: Path,
+    grid: SheetGrid,
+    columns: dict[str, object] | None = None,
+    header_row: int | None = None,
+    gender_codes: dict[str, str] | None = None,
+) -> Roster:
+    rows = grid.rows
+    if header_row is not None:
+        h = header_row - 1
+        if not 0 <= h < len(rows):
+            raise FenbanError("no_header", path=str(path), sheet=grid.name)
+    else:
+        found = find_header(rows)
+        if found is None:
+            raise FenbanError("no_header", path=str(path), sheet=grid.name)
+        h = found
+    width = max((len(r) for r in rows[h:]), default=0)
+    # trailing empty columns (trailing commas) carry no data
+    while width > 0 and all((len(r) <= width - 1 or clean(r[width - 1]) == "") for r in rows[h:]):
+        width -= 1
+    names, first_data = header_block(rows, h, width)
+    cmap = auto_map(names, columns)
+    for role in ROLE_ALIASES:
+        col = getattr(cmap, role)
+        if col is not None and col not in names:
+            raise FenbanError("column_missing", column=col)
+    for col in cmap.scores:
+        if col not in names:
+            raise FenbanError("column_missing", column=col)
+    if cmap.name is None:
+        raise FenbanError("no_header", path=str(path), sheet=grid.name)
+
+    problems: list[Problem] = []
+    name_idx = names.index(cmap.name)
+    kept: list[list[str]] = []
+    kept_rows: list[int] = []
+    dropped: list[int] = []
+    for r in range(first_data, len(rows)):
+        raw = rows[r]
+        cells = [clean(raw[c]) if c < len(raw) else "" for c in range(width)]
+        excel_row = r + 1
+        if not any(cells):
+            dropped.append(excel_row)
+            continue
+        nm = cells[name_idx]
+        if _is_totals_row(cells[: max(3, name_idx + 1)]):
+            dropped.append(excel_row)
+            problems.append(
+                Problem("info", "row_total", grid.name, excel_row, None, {"text": " ".join(c for c in cells if c)[:40]})
+            )
+            continue
+        if not nm:
+            problems.append(Problem("error", "row_no_name", grid.name, excel_row, _colname(cmap.name, names)))
+        kept.append(cells)
+        kept_rows.append(excel_row)
+    if not kept:
+        raise FenbanError("header_only", path=str(path), sheet=grid.name)
+    if dropped:
+        problems.append(Problem("info", "dropped_summary", grid.name, None, None, {"count": len(dropped)}))
+
+    data = {n: [row[c] for row in kept] for c, n in enumerate(names)}
+    table = pl.DataFrame({**data, "_row": kept_rows, "_sheet": [grid.name] * len(kept)},
+                         schema={**{n: pl.String for n in names}, "_row": pl.Int64, "_sheet": pl.String})
+    values, vprobs = _parse_values(table, names, cmap, grid, h, gender_codes)
+    problems.extend(vprobs)
+    return Roster(
+        path=Path(path), sheet=grid.name, header_row=h + 1, columns=names, table=table, values=values,
+        cmap=cmap, problems=problems, dropped_rows=dropped,
+    )
+
+
+def _is_totals_row(lead: list[str]) -> bool:
+    """A 合计/平均 row: one of the leading cells is such a word (合计, 平均分：, 总计…)."""
+    for cell in lead:
+        k = norm_key(cell)
+        if k and any(k == m or (k.startswith(m) and len(k) <= len(m) + 2) for m in TOTAL_MARKERS):
+            return True
+    return False
+
+
+def _colname(col: str, names: list[str]) -> str:
+    return f"{col}({col_letter(names.index(col))})"
+
+
+def _parse_values(
+    table: pl.DataFrame,
+    names: list[str],
+    cmap: ColumnMap,
+    grid: SheetGrid,
+    h: int,
+    gender_codes: dict[str, str] | None,
+) -> tuple[pl.DataFrame, list[Problem]]:
+    problems: list[Problem] = []
+    rows = table["_row"].to_list()
+    sheet = grid.name
+    out: dict[str, list] = {}
+
+    def col(c: str) -> list[str]:
+        return table[c].to_list()
+
+    # scores and total
+    for c in cmap.numeric_columns():
+        vals: list[float | None] = []
+        for r, raw in zip(rows, col(c)):
+            v, ok = parse_score(raw)
+            if not ok:
+                problems.append(Problem("error", "score_bad", sheet, r, _colname(c, names), {"value": raw}))
+            elif v is not None and (v < 0 or v > 1000):
+                problems.append(Problem("warning", "score_range", sheet, r, _colname(c, names), {"value": raw}))
+            vals.append(v)
+        out[c] = vals
+
+    # gender
+    if cmap.gender:
+        g: list[str | None] = []
+        for r, raw in zip(rows, col(cmap.gender)):
+            if not raw:
+                problems.append(Problem("error", "gender_missing", sheet, r, _colname(cmap.gender, names)))
+                g.append(None)
+                continue
+            v = parse_gender(raw, gender_codes)
+            if v is None:
+                problems.append(Problem("error", "gender_unknown", sheet, r, _colname(cmap.gender, names), {"value": raw}))
+            g.append(v)
+        out["_gender"] = g
+
+    # birth date (from its column, else from the 18-digit ID number)
+    if cmap.birth or cmap.idcard:
+        b: list[dt.date | None] = []
+        bcol = col(cmap.birth) if cmap.birth else [""] * len(rows)
+        icol = col(cmap.idcard) if cmap.idcard else [""] * len(rows)
+        for r, raw, idv in zip(rows, bcol, icol):
+            d = parse_date(raw) if raw else None
+            if raw and d is None:
+                problems.append(Problem("warning", "birth_bad", sheet, r, _colname(cmap.birth, names), {"value": raw}))
+            if d is None and idv:
+                d = birth_from_id(idv)
+            b.append(d)
+        out["_birth"] = b
+
+    # preset class
+    if cmap.pin:
+        p: list[int | None] = []
+        for r, raw in zip(rows, col(cmap.pin)):
+            if not raw:
+                p.append(None)
+                continue
+            m = re.search(r"\d+", to_ascii(raw))
+            v = to_ascii(raw)
+            try:
+                f = float(v)
+                num = int(f) if f == int(f) else None
+            except ValueError:
+                num = int(m.group()) if m and len(re.findall(r"\d+", v)) == 1 else None
+            if num is None:
+                problems.append(Problem("error", "pin_not_number", sheet, r, _colname(cmap.pin, names), {"value": raw}))
+            p.append(num)
+        out["_pin"] = p
+
+    for role in ("together", "apart", "school", "boarding", "group"):
+        c = getattr(cmap, role)
+        if c:
+            out[f"_{role}"] = [to_ascii(v) if role in ("together", "apart") else v for v in col(c)]
+
+    # IDs: exact text; flag damage, bad check digits and duplicates
+    for role in ("sid", "idcard"):
+        c = getattr(cmap, role)
+        if not c:
+            continue
+        seen: dict[str, int] = {}
+        for i, (r, raw) in enumerate(zip(rows, col(c))):
+            if not raw:
+                continue
+            if looks_damaged_id(raw):
+                problems.append(Problem("warning", "id_damaged", sheet, r, _colname(c, names), {"value": raw}))
+                continue
+            if role == "idcard" and id_check_ok(raw) is False:
+                problems.append(Problem("warning", "id_checksum", sheet, r, _colname(c, names), {"value": raw}))
+            key = to_ascii(raw).upper()
+            if key in seen:
+                problems.append(Problem("warning", "id_duplicate", sheet, r, _colname(c, names),
+                                        {"value": raw, "other": seen[key]}))
+            else:
+                seen[key] = r
+
+    # fully identical rows
+    seen_rows: dict[tuple, int] = {}
+    data_cols = [c for c in names if c != cmap.seq]
+    for i, rec in enumerate(table.select(data_cols).iter_rows()):
+        if rec in seen_rows:
+            problems.append(Problem("warning", "duplicate_row", sheet, rows[i], None, {"other": seen_rows[rec]}))
+        else:
+            seen_rows[rec] = rows[i]
+
+    # same names (spaces ignored)
+    keys = [name_key(n) for n in col(cmap.name)]
+    out["_name_key"] = keys
+    groups: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        if k:
+            groups.setdefault(k, []).append(i)
+    for k, idx in groups.items():
+        if len(idx) > 1:
+            problems.append(Problem("info", "same_name", sheet, rows[idx[0]], None,
+                                    {"name": k, "count": len(idx), "rows": "、".join(str(rows[i]) for i in idx)}))
+
+    schema: dict[str, pl.DataType] = {}
+    for k in out:
+        if k in cmap.numeric_columns():
+            schema[k] = pl.Float64
+        elif k == "_birth":
+            schema[k] = pl.Date
+        elif k == "_pin":
+            schema[k] = pl.Int64
+        else:
+            schema[k] = pl.String
+    values = pl.DataFrame(out, schema=schema) if out else pl.DataFrame({"_name_key": keys})
+    return values, problems

@@ -1,0 +1,183 @@
+"""User-facing text: Chinese first, English with ``--lang en``.
+
+Every message the operator can see is a key in ``MESSAGES`` with a Chinese and an
+English template.  Core code raises or records message *keys* with parameters;
+the text is rendered at the edge (CLI, TUI) in the chosen language.
+"""
+
+from __future__ import annotations
+
+import os
+
+LANGS = ("zh", "en")
+_current = "zh"
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- files -------------------------------------------------------------
+    "file_missing": ("找不到文件：{path}", "File not found: {path}"),
+    "file_is_dir": ("这是一个文件夹，不是名单文件：{path}", "This is a folder, not a roster file: {path}"),
+    "file_unreadable": ("无法读取文件 {path}：{reason}", "Cannot read file {path}: {reason}"),
+    "file_empty": ("文件是空的：{path}", "The file is empty: {path}"),
+    "file_not_roster": (
+        "{path} 不是表格文件（支持 xlsx、xls、csv）",
+        "{path} is not a spreadsheet (xlsx, xls and csv are supported)",
+    ),
+    "file_encrypted": (
+        "{path} 有密码保护，请在 Excel/WPS 中取消密码后另存再导入",
+        "{path} is password-protected; remove the password in Excel/WPS, save, and import again",
+    ),
+    "file_corrupt": (
+        "{path} 已损坏或不完整，无法打开（{reason}）",
+        "{path} is damaged or incomplete and cannot be opened ({reason})",
+    ),
+    "text_encoding": (
+        "{path} 的文字编码无法识别（不是 UTF-8 也不是 GB18030）",
+        "The text encoding of {path} is not recognised (neither UTF-8 nor GB18030)",
+    ),
+    "sheet_missing": (
+        "{path} 中没有名为“{sheet}”的工作表（有：{sheets}）",
+        "{path} has no sheet named \u201c{sheet}\u201d (it has: {sheets})",
+    ),
+    "no_header": (
+        "{path} 工作表“{sheet}”：找不到含“姓名”的表头行",
+        "{path} sheet \u201c{sheet}\u201d: no header row with a name column (姓名) was found",
+    ),
+    "header_only": (
+        "{path} 工作表“{sheet}”：只有表头，没有学生",
+        "{path} sheet \u201c{sheet}\u201d: a header but no students",
+    ),
+    "column_missing": (
+        "表头中没有列“{column}”",
+        "The header has no column \u201c{column}\u201d",
+    ),
+    # --- rows ------------------------------------------------------------
+    "row_blank": ("空行，已跳过", "blank row, skipped"),
+    "row_total": ("合计/平均行，已跳过：{text}", "totals/average row, skipped: {text}"),
+    "row_no_name": ("有数据但没有姓名", "has data but no name"),
+    "gender_unknown": (
+        "性别“{value}”无法识别（可用：男/女、M/F、1/2），请在列映射中指定",
+        "gender \u201c{value}\u201d not recognised (use 男/女, M/F, 1/2); map it explicitly",
+    ),
+    "gender_missing": ("缺少性别", "gender is missing"),
+    "score_bad": (
+        "分数“{value}”不是数字（缺考请写“缺考”或留空）",
+        "score \u201c{value}\u201d is not a number (write 缺考 or leave blank for absent)",
+    ),
+    "score_range": ("分数 {value} 超出常见范围", "score {value} is outside the usual range"),
+    "pin_bad": (
+        "预设班级“{value}”应为 1 到 {k} 的班号",
+        "preset class \u201c{value}\u201d should be a class number from 1 to {k}",
+    ),
+    "pin_not_number": ("预设班级“{value}”不是班号", "preset class \u201c{value}\u201d is not a class number"),
+    "id_duplicate": ("编号 {value} 与第 {other} 行重复", "ID {value} duplicates row {other}"),
+    "id_damaged": (
+        "编号“{value}”像是被 Excel 改写过（科学计数法或末尾变成 000），请从原始系统重新导出",
+        "ID \u201c{value}\u201d looks damaged by Excel (scientific notation or trailing 000); re-export it",
+    ),
+    "id_checksum": ("身份证号 {value} 校验位不对", "ID number {value} has a wrong check digit"),
+    "same_name": (
+        "姓名“{name}”出现 {count} 次（第 {rows} 行），按规则将分在不同班",
+        "name \u201c{name}\u201d appears {count} times (rows {rows}); they will go to different classes",
+    ),
+    "duplicate_row": ("与第 {other} 行完全相同", "identical to row {other}"),
+    "birth_bad": ("出生日期“{value}”无法识别", "birth date \u201c{value}\u201d not recognised"),
+    "dropped_summary": ("跳过了 {count} 行（空行或合计行）", "skipped {count} rows (blank or totals)"),
+    # --- rules / solve ---------------------------------------------------
+    "rules_classes_missing": (
+        "请指定班级数（--classes）或每班人数上限（--class-size）",
+        "Give the number of classes (--classes) or a class size cap (--class-size)",
+    ),
+    "rules_classes_range": (
+        "班级数 {k} 不合理：{n} 名学生至少 1 班、至多 {n} 班",
+        "{k} classes is not possible for {n} students",
+    ),
+    "rules_file_bad": ("规则文件 {path} 有误：{reason}", "Rules file {path} is invalid: {reason}"),
+    "rules_unknown_key": ("规则文件 {path} 中有未知项“{key}”", "Rules file {path} has an unknown key \u201c{key}\u201d"),
+    "infeasible": ("规则无法同时满足：{reason}", "The rules cannot all hold: {reason}"),
+    "infeasible_generic": (
+        "绑定、互斥、预设班级与班额限制不能同时满足，请检查这些列",
+        "the together/apart/preset rules and class sizes cannot all hold; check those columns",
+    ),
+    "inf_bind_too_big": (
+        "绑定组“{code}”有 {size} 人，超过每班最多 {cap} 人（第 {rows} 行）",
+        "together-group \u201c{code}\u201d has {size} students, more than a class holds ({cap}) (rows {rows})",
+    ),
+    "inf_bind_pins": (
+        "绑定组“{code}”中的学生被预设到不同班级（第 {rows} 行）",
+        "together-group \u201c{code}\u201d has students preset to different classes (rows {rows})",
+    ),
+    "inf_bind_apart": (
+        "第 {rows} 行的学生既要同班（绑定“{bind}”）又要分开（互斥“{apart}”）",
+        "students in rows {rows} must be together (绑定 \u201c{bind}\u201d) and apart (互斥 \u201c{apart}\u201d)",
+    ),
+    "inf_apart_too_many": (
+        "互斥组“{code}”有 {size} 人，但只有 {k} 个班（第 {rows} 行）",
+        "apart-group \u201c{code}\u201d has {size} students but there are only {k} classes (rows {rows})",
+    ),
+    "inf_pins_capacity": (
+        "预设到 {label} 的学生有 {size} 人，超过每班最多 {cap} 人",
+        "{size} students are preset to {label}, more than a class holds ({cap})",
+    ),
+    "inf_pins_apart": (
+        "互斥组“{code}”中的学生被预设到同一班（第 {rows} 行）",
+        "apart-group \u201c{code}\u201d has students preset to the same class (rows {rows})",
+    ),
+    "cancelled": ("已取消", "cancelled"),
+    # --- CLI -------------------------------------------------------------
+    "cli_students": ("学生 {n} 人", "{n} students"),
+    "cli_problems": ("错误 {errors} 个，提示 {warnings} 个", "{errors} errors, {warnings} warnings"),
+    "cli_not_usable": ("名单有错误，不能分班。请修改后重试。", "The roster has errors and cannot be used. Fix them and retry."),
+    "cli_usable": ("名单可用。", "The roster is usable."),
+    "cli_written": ("已写出：{path}", "Written: {path}"),
+    "cli_worst": ("最大差距", "Worst gaps"),
+    "cli_out_exists": (
+        "输出文件夹 {path} 中已有分班结果；加 --force 覆盖",
+        "Output folder {path} already holds results; add --force to overwrite",
+    ),
+    "cli_error": ("出错了：{reason}", "Error: {reason}"),
+    "demo_missing": ("找不到示例名单", "The sample roster was not found"),
+}
+
+
+def set_lang(lang: str | None) -> str:
+    """Set the current language ("zh" or "en"); returns the language in force."""
+    global _current
+    if lang:
+        lang = lang.lower()
+        if lang.startswith("en"):
+            _current = "en"
+        elif lang.startswith("zh"):
+            _current = "zh"
+    return _current
+
+
+def get_lang() -> str:
+    return _current
+
+
+def lang_from_env() -> str:
+    """Chinese unless FENBAN_LANG asks otherwise (LANG=C must not switch to English)."""
+    env = os.environ.get("FENBAN_LANG", "")
+    return "en" if env.lower().startswith("en") else "zh"
+
+
+def tr(key: str, lang: str | None = None, **params: object) -> str:
+    """Render message ``key`` in ``lang`` (default: current language)."""
+    zh, en = MESSAGES.get(key, (key, key))
+    template = en if (lang or _current) == "en" else zh
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+class FenbanError(Exception):
+    """An expected, operator-facing error: carries a message key and parameters."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(tr(key, "en", **params))
+
+    def text(self, lang: str | None = None) -> str:
+        return tr(self.key, lang, **self.params)
