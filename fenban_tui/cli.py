@@ -1,0 +1,197 @@
+"""Command line: ``fenban`` (wizard), ``fenban solve``, ``fenban check``.
+
+Bad input gives one clear line in the operator's language and exit status 1;
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .i18n import FenbanError, set_lang, tr
+
+SUBCOMMANDS = ("solve", "check")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=("zh", "en"), default=None, help="界面语言 / language (zh, en)")
+
+
+def build_solve_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="fenban solve", description="分班：读取名单，均衡分班，写出结果 / solve and export")
+    p.add_argument("roster", help="名单文件 roster file (xlsx/xls/csv)")
+    p.add_argument("--classes", "-k", type=int, help="班级数 number of classes")
+    p.add_argument("--class-size", type=int, help="每班人数上限 class size cap (class count computed)")
+    p.add_argument("--seed", help="随机种子（任意文字）seed (any text)")
+    p.add_argument("--rules", help="规则文件 rules TOML file")
+    p.add_argument("--sheet", help="工作表名 sheet name")
+    p.add_argument("--labels", help="班名格式 class label pattern, e.g. '七({n})班'")
+    p.add_argument("--out", "-o", required=True, help="输出文件夹 output folder")
+    p.add_argument("--force", action="store_true", help="覆盖已有结果 overwrite existing results")
+    p.add_argument("--save-rules", help="把所用规则保存到此文件 save the rules used to this TOML file")
+    p.add_argument("--quiet", "-q", action="store_true")
+    _common(p)
+    return p
+
+
+def build_check_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="fenban check", description="检查名单 / check a roster")
+    p.add_argument("roster")
+    p.add_argument("--sheet")
+    p.add_argument("--rules")
+    p.add_argument("--json", action="store_true", help="JSON 输出 machine-readable output")
+    _common(p)
+    return p
+
+
+def build_app_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="fenban",
+        description="FenBan 分班 — 电脑随机、均衡编班。子命令 subcommands: solve, check",
+    )
+    p.add_argument("roster", nargs="?", help="名单文件 roster file")
+    p.add_argument("--demo", action="store_true", help="用示例名单打开向导 open the wizard on the sample roster")
+    p.add_argument("--version", action="version", version=f"fenban {__version__}")
+    _common(p)
+    return p
+
+
+def _err(msg: str) -> int:
+    print(msg, file=sys.stderr)
+    return 1
+
+
+def _load_rules(path: str | None):
+    from .core.rules import Rules
+
+    return Rules.load(path) if path else Rules()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .core.api import check_roster
+
+    rules = _load_rules(args.rules)
+    try:
+        roster = check_roster(args.roster, sheet=args.sheet, rules=rules)
+    except FenbanError as exc:
+        if args.json:
+            print(json.dumps({"students": 0, "errors": [{"sheet": None, "row": None, "column": None,
+                                                          "message": exc.text()}], "warnings": []},
+                             ensure_ascii=False))
+        else:
+            print(exc.text(), file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps({
+            "students": roster.n,
+            "errors": [p.as_json() for p in roster.errors],
+            "warnings": [p.as_json() for p in roster.warnings],
+        }, ensure_ascii=False))
+    else:
+        print(f"{roster.path} [{roster.sheet}]  " + tr("cli_students", n=roster.n))
+        for p in roster.problems:
+            mark = {"error": "✗", "warning": "!", "info": "·"}[p.level]
+            print(f"  {mark} {p.text()}")
+        print(tr("cli_problems", errors=len(roster.errors), warnings=len(roster.warnings)))
+        print(tr("cli_usable") if roster.usable else tr("cli_not_usable"))
+    return 0 if roster.usable else 1
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from .core.api import check_roster, export_placement, format_summary, solve_roster
+    from .core.export import ASSIGNMENT_CSV
+
+    rules = _load_rules(args.rules)
+    if args.classes is not None:
+        rules.classes = args.classes
+        rules.class_size = None
+    if args.class_size is not None:
+        rules.class_size = args.class_size
+        if args.classes is None:
+            rules.classes = None
+    if args.seed is not None:
+        rules.seed = args.seed
+    if args.sheet:
+        rules.sheet = args.sheet
+    if args.labels:
+        rules.label_pattern = args.labels
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise FenbanError("file_is_dir", path=str(out))
+    if (out / ASSIGNMENT_CSV).exists() and not args.force:
+        raise FenbanError("cli_out_exists", path=str(out))
+    roster = check_roster(args.roster, rules=rules)
+    if not roster.usable:
+        for p in roster.errors[:30]:
+            print(p.text(), file=sys.stderr)
+        if len(roster.errors) > 30:
+            print(f"… +{len(roster.errors) - 30}", file=sys.stderr)
+        return _err(tr("cli_not_usable"))
+    placement = solve_roster(roster, rules)
+    written = export_placement(placement, out)
+    if args.save_rules:
+        rules.save(args.save_rules)
+    if not args.quiet:
+        print(format_summary(placement, "en" if args.lang == "en" else "zh"))
+        for p in written:
+            print(tr("cli_written", path=p))
+    return 0
+
+
+def _demo_roster() -> Path:
+    here = Path(__file__).resolve().parent
+    for cand in (here.parent / "sample_data" / "junior_sample.xlsx", here / "sample_data" / "junior_sample.xlsx"):
+        if cand.exists():
+            return cand
+    from .core.samplegen import write_samples
+    from .core.session import data_dir
+
+    junior, _ = write_samples(data_dir() / "sample_data")
+    return junior
+
+
+def run_app(args: argparse.Namespace) -> int:
+    roster = args.roster
+    if args.demo:
+        roster = str(_demo_roster())
+    from .tui.app import FenbanApp
+
+    app = FenbanApp(roster_path=roster, lang=args.lang or "zh", demo=args.demo)
+    app.run()
+    return app.return_code or 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = None
+    if "--lang" in argv:
+        i = argv.index("--lang")
+        if i + 1 < len(argv):
+            lang = argv[i + 1]
+    else:
+        from .i18n import lang_from_env
+
+        lang = lang_from_env()
+    set_lang(lang)
+    try:
+        if argv and argv[0] in SUBCOMMANDS:
+            cmd, rest = argv[0], argv[1:]
+            parser = build_solve_parser() if cmd == "solve" else build_check_parser()
+            args = parser.parse_args(rest)
+            return cmd_solve(args) if cmd == "solve" else cmd_check(args)
+        args = build_app_parser().parse_args(argv)
+        return run_app(args)
+    except FenbanError as exc:
+        return _err(exc.text())
+    except KeyboardInterrupt:
+        return _err(tr("cancelled"))
+    except OSError as exc:
+        return _err(tr("cli_error", reason=f"{exc.strerror or exc} {exc.filename or ''}".strip()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""The domain core as plain function calls, for the CLI, the TUI and tests.
+
+    roster = load_roster(path)                # reading + validation
+    placement = solve_roster(roster, rules)   # model + solver
+    placement.stats(), placement.gaps()       # per-class figures, worst gaps
+    export_placement(placement, out_dir)      # files on disk
+
+No UI code lives here (a test enforces that nothing under ``core`` imports textual).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .export import export_all
+from .model import PlacementModel, build_model
+from .roster import Problem, Roster, load_roster
+from .rules import Rules
+from .solver import Cancelled, ProgressFn, SolveResult, solve
+from .stats import ClassStats, Gap, class_stats, gaps, hard_rule_violations
+
+__all__ = [
+    "Cancelled", "ClassStats", "Gap", "Placement", "Problem", "Roster", "Rules",
+    "export_placement", "load_roster", "solve_roster", "format_summary",
+]
+
+
+@dataclass
+class Placement:
+    roster: Roster
+    rules: Rules
+    model: PlacementModel
+    result: SolveResult
+
+    @property
+    def classes(self) -> np.ndarray:
+        return self.result.classes
+
+    @property
+    def labels(self) -> list[str]:
+        return self.model.labels
+
+    def stats(self) -> list[ClassStats]:
+        return class_stats(self.model, self.classes)
+
+    def gaps(self) -> list[Gap]:
+        return gaps(self.model, self.classes)
+
+    def violations(self) -> list[str]:
+        return hard_rule_violations(self.model, self.classes)
+
+    def class_of(self, i: int) -> str:
+        return self.labels[int(self.classes[i])]
+
+
+def solve_roster(
+    roster: Roster,
+    rules: Rules,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+) -> Placement:
+    model = build_model(roster, rules)
+    result = solve(model, progress=progress, cancel=cancel)
+    return Placement(roster, rules, model, result)
+
+
+def export_placement(placement: Placement, out_dir: str | Path) -> list[Path]:
+    return export_all(Path(out_dir), placement.roster, placement.model, placement.classes)
+
+
+def summary_rows(placement: Placement, lang: str = "zh") -> tuple[list[str], list[list[str]]]:
+    """The per-class summary as text cells (header, rows) for the CLI and the TUI."""
+    m = placement.model
+    en = lang == "en"
+    header = ["Class" if en else "班级", "Size" if en else "人数", "M/F" if en else "男/女"]
+    for f in m.numeric:
+        if f.kind == "birth":
+            header.append("Mean birth" if en else "平均生日")
+        else:
+            header.append(f"{f.name}")
+    for f in m.categories:
+        if f.kind == "boarding":
+            header.append(f.name)
+    rows = []
+    import datetime as dt
+
+    for st in placement.stats():
+        row = [st.label, str(st.size), f"{st.boys}/{st.girls}"]
+        for f in m.numeric:
+            mval, sd = st.means[f.name], st.sds[f.name]
+            if f.kind == "birth":
+                row.append(dt.date.fromordinal(int(round(mval))).isoformat() if mval is not None else "-")
+            else:
+                row.append("-" if mval is None else f"{mval:.2f}±{sd:.1f}" if sd is not None else f"{mval:.2f}")
+        for f in m.categories:
+            if f.kind == "boarding":
+                yes = next((lab for lab in f.labels if lab in ("是", "住宿", "寄宿", "Y", "y", "1")), f.labels[0])
+                row.append(str(st.counts[f.name].get(yes, 0)))
+        rows.append(row)
+    return header, rows
+
+
+def gap_lines(placement: Placement, lang: str = "zh") -> list[str]:
+    en = lang == "en"
+    out = []
+    for g in placement.gaps():
+        if g.kind == "mean":
+            out.append(f"{g.feature} {'mean range' if en else '平均分极差'} {g.value:.3f}")
+        elif g.kind == "sd":
+            out.append(f"{g.feature} {'SD range' if en else '标准差极差'} {g.value:.3f}")
+        elif g.feature == "人数":
+            out.append(f"{'size range' if en else '人数极差'} {int(g.value)}")
+        else:
+            out.append(f"{g.feature} {'max off share' if en else '偏离均分最多'} {g.value:.2f}")
+    return out
+
+
+def format_summary(placement: Placement, lang: str = "zh") -> str:
+    header, rows = summary_rows(placement, lang)
+    from .export import display_width
+
+    widths = [max(display_width(h), *(display_width(r[c]) for r in rows)) for c, h in enumerate(header)]
+
+    def fmt(cells: list[str]) -> str:
+        return "  ".join(c + " " * (w - display_width(c)) for c, w in zip(cells, widths))
+
+    lines = [fmt(header)] + [fmt(r) for r in rows]
+    lines.append("")
+    lines.append(("Worst gaps: " if lang == "en" else "最大差距：") + "；".join(gap_lines(placement, lang)))
+    return "\n".join(lines)
+
+
+def check_roster(path: str | Path, sheet: str | None = None, rules: Rules | None = None) -> Roster:
+    rules = rules or Rules()
+    return load_roster(path, sheet=sheet or rules.sheet, columns=rules.columns or None,
+                       header_row=rules.header_row, gender_codes=rules.gender_codes or None)

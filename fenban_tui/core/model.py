@@ -1,0 +1,167 @@
+"""The placement problem built from a roster and rules: what to balance, what must hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..i18n import FenbanError
+from .roster import Roster
+from .rules import Rules
+
+# Tolerances used to weigh the balance terms (points, days or students).  A
+# deviation equal to the tolerance costs 1.
+TOL_SUBJECT_MEAN = 0.01
+TOL_TOTAL_MEAN = 0.05
+TOL_SD = 0.08
+TOL_BIRTH_DAYS = 0.5
+TOL_CATEGORY = 0.5
+
+
+@dataclass
+class NumericFeature:
+    name: str
+    kind: str  # "score" | "total" | "birth"
+    values: np.ndarray  # float64, NaN = missing (缺考)
+    mean_tol: float
+    sd_tol: float | None
+
+
+@dataclass
+class CategoryFeature:
+    name: str
+    kind: str  # "gender" | "school" | "boarding" | "decile" | "category"
+    codes: np.ndarray  # int64 codes 0..m-1
+    labels: list[str]
+
+
+@dataclass
+class HardRules:
+    together: list[tuple[str, list[int]]] = field(default_factory=list)  # code, students
+    apart: list[tuple[str, list[int]]] = field(default_factory=list)  # code or name, students
+    pins: dict[int, int] = field(default_factory=dict)  # student -> class index (0-based)
+
+
+@dataclass
+class PlacementModel:
+    n: int
+    k: int
+    labels: list[str]
+    numeric: list[NumericFeature]
+    categories: list[CategoryFeature]
+    hard: HardRules
+    seed: int
+    effort: int = 1
+    row_numbers: list[int] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+
+    def size_bounds(self) -> tuple[int, int]:
+        q, r = divmod(self.n, self.k)
+        return q, q + (1 if r else 0)
+
+
+def _decile_codes(values: np.ndarray) -> np.ndarray:
+    """Decile of each student by 总分 (rank-based; missing totals form their own group)."""
+    n = len(values)
+    codes = np.full(n, 10, dtype=np.int64)
+    present = np.flatnonzero(~np.isnan(values))
+    if len(present) == 0:
+        return codes
+    order = present[np.lexsort((present, -values[present]))]
+    m = len(order)
+    for rank, idx in enumerate(order):
+        codes[idx] = min(9, rank * 10 // m)
+    return codes
+
+
+def _category(values: list[str | None], missing: str = "(空)") -> tuple[np.ndarray, list[str]]:
+    labels: list[str] = []
+    index: dict[str, int] = {}
+    codes = np.empty(len(values), dtype=np.int64)
+    for i, v in enumerate(values):
+        key = v if v not in (None, "") else missing
+        if key not in index:
+            index[key] = len(labels)
+            labels.append(key)
+        codes[i] = index[key]
+    return codes, labels
+
+
+def build_model(roster: Roster, rules: Rules) -> PlacementModel:
+    n = roster.n
+    k = rules.class_count(n)
+    cm = roster.cmap
+    vals = roster.values
+    numeric: list[NumericFeature] = []
+    score_cols = cm.scores if rules.scores is None else [s for s in rules.scores if s in cm.scores]
+    for c in score_cols:
+        arr = np.array([np.nan if v is None else v for v in vals[c].to_list()], dtype=np.float64)
+        if np.all(np.isnan(arr)):
+            continue
+        numeric.append(NumericFeature(c, "score", arr, TOL_SUBJECT_MEAN, TOL_SD))
+    total_arr = None
+    if cm.total and rules.balance_total:
+        total_arr = np.array([np.nan if v is None else v for v in vals[cm.total].to_list()], dtype=np.float64)
+        if not np.all(np.isnan(total_arr)):
+            numeric.append(NumericFeature(cm.total, "total", total_arr, TOL_TOTAL_MEAN, TOL_SD * 1.5))
+        else:
+            total_arr = None
+    balance_birth = rules.balance_birth if rules.balance_birth is not None else not numeric
+    if balance_birth and "_birth" in vals.columns:
+        b = vals["_birth"].to_list()
+        arr = np.array([np.nan if d is None else float(d.toordinal()) for d in b], dtype=np.float64)
+        if not np.all(np.isnan(arr)):
+            numeric.append(NumericFeature("出生日期", "birth", arr, TOL_BIRTH_DAYS, None))
+
+    cats: list[CategoryFeature] = []
+    if rules.balance_gender and "_gender" in vals.columns:
+        codes, labels = _category(vals["_gender"].to_list())
+        cats.append(CategoryFeature(cm.gender or "性别", "gender", codes, labels))
+    if rules.balance_school and cm.school:
+        codes, labels = _category(roster.table[cm.school].to_list())
+        cats.append(CategoryFeature(cm.school, "school", codes, labels))
+    if rules.balance_boarding and cm.boarding:
+        codes, labels = _category(roster.table[cm.boarding].to_list())
+        cats.append(CategoryFeature(cm.boarding, "boarding", codes, labels))
+    for c in rules.categories:
+        if c in roster.columns and c not in {f.name for f in cats}:
+            codes, labels = _category(roster.table[c].to_list())
+            cats.append(CategoryFeature(c, "category", codes, labels))
+    if total_arr is not None and rules.total_deciles and n >= 10 * k:
+        codes = _decile_codes(total_arr)
+        labels = [f"D{i + 1}" for i in range(11)]
+        cats.append(CategoryFeature(f"{cm.total}十分位", "decile", codes, labels))
+
+    hard = HardRules()
+    if rules.use_together and "_together" in vals.columns:
+        groups: dict[str, list[int]] = {}
+        for i, code in enumerate(vals["_together"].to_list()):
+            if code:
+                groups.setdefault(code, []).append(i)
+        hard.together = [(c, m) for c, m in groups.items() if len(m) > 1]
+    if rules.use_apart and "_apart" in vals.columns:
+        groups = {}
+        for i, code in enumerate(vals["_apart"].to_list()):
+            if code:
+                groups.setdefault(code, []).append(i)
+        hard.apart = [(c, m) for c, m in groups.items() if len(m) > 1]
+    if rules.same_name_apart and "_name_key" in vals.columns:
+        groups = {}
+        for i, key in enumerate(vals["_name_key"].to_list()):
+            if key:
+                groups.setdefault(key, []).append(i)
+        hard.apart += [(f"同名:{c}", m) for c, m in groups.items() if len(m) > 1]
+    if rules.use_pins and "_pin" in vals.columns:
+        for i, p in enumerate(vals["_pin"].to_list()):
+            if p is None:
+                continue
+            if not 1 <= p <= k:
+                raise FenbanError("pin_bad", value=p, k=k)
+            hard.pins[i] = p - 1
+
+    return PlacementModel(
+        n=n, k=k, labels=rules.labels(k), numeric=numeric, categories=cats, hard=hard,
+        seed=rules.seed_int(), effort=max(1, int(rules.effort)), row_numbers=roster.row_numbers(),
+        names=roster.names(),
+    )

@@ -1,0 +1,520 @@
+"""Place students into classes: hard rules with CP-SAT, balance with exchange search.
+
+1. *Feasibility and the constrained students* — CP-SAT (one worker, fixed seed, so
+   it is deterministic) places every student bound by a hard rule (绑定 groups,
+   互斥 groups, same names, 预设班级 pins) and fixes which classes take the extra
+   students, so sizes differ by at most one.
+2. *Start* — the remaining students are dealt into the free places in a seeded
+   random order.
+3. *Balance* — an exchange search swaps pairs of students between classes, each
+   swap chosen as the best for one student over all others, evaluated exactly
+   and vectorised (numpy) on an objective over class means *and* spreads of
+   every score and the total, and counts of every category value (gender,
+   previous school, boarders, 总分 deciles, …).  Swaps never break a hard rule.
+   Local optima are escaped with seeded random kicks (iterated local search);
+   the best state is kept.
+
+Same model + same seed ⇒ the same classes: every random choice comes from a
+seeded generator, budgets are counted in iterations (never seconds), sums are
+kept in exact integers, and CP-SAT runs single-threaded.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from ..i18n import FenbanError
+from .model import TOL_CATEGORY, PlacementModel
+
+ProgressFn = Callable[[float, str], None]
+
+DEAD_ZONE = 0.85  # category counts this close to their share cost nothing
+SCALE = 100  # scores are kept as integers in hundredths: exact sums on any machine
+
+
+class Cancelled(Exception):
+    pass
+
+
+@dataclass
+class SolveResult:
+    classes: np.ndarray  # class index per student (0-based)
+    labels: list[str]
+    objective: float
+    iterations: int
+    history: list[float] = field(default_factory=list)
+
+    def class_of(self, i: int) -> str:
+        return self.labels[int(self.classes[i])]
+
+
+# --------------------------------------------------------------------------- quick checks
+
+
+def quick_checks(model: PlacementModel) -> list[tuple[str, dict]]:
+    """Plain-word reasons why the hard rules cannot hold (empty when none found)."""
+    reasons: list[tuple[str, dict]] = []
+    k = model.k
+    _, cap = model.size_bounds()
+    rows = model.row_numbers
+
+    def rl(members: list[int]) -> str:
+        return "、".join(str(rows[i]) for i in members)
+
+    # union of together groups
+    parent = list(range(model.n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for _, members in model.hard.together:
+        for m in members[1:]:
+            parent[find(m)] = find(members[0])
+    units: dict[int, list[int]] = {}
+    for i in range(model.n):
+        units.setdefault(find(i), []).append(i)
+    for code, members in model.hard.together:
+        unit = units[find(members[0])]
+        if len(unit) > cap:
+            reasons.append(("inf_bind_too_big", {"code": code, "size": len(unit), "cap": cap, "rows": rl(unit)}))
+        pins = {model.hard.pins[i] for i in unit if i in model.hard.pins}
+        if len(pins) > 1:
+            reasons.append(("inf_bind_pins", {"code": code, "rows": rl([i for i in unit if i in model.hard.pins])}))
+    bind_code = {}
+    for code, members in model.hard.together:
+        for m in members:
+            bind_code[m] = code
+    for code, members in model.hard.apart:
+        if len(members) > k:
+            reasons.append(("inf_apart_too_many", {"code": code, "size": len(members), "k": k, "rows": rl(members)}))
+        seen: dict[int, int] = {}
+        for m in members:
+            u = find(m)
+            if u in seen:
+                reasons.append(("inf_bind_apart", {"rows": rl([seen[u], m]), "bind": bind_code.get(m, ""), "apart": code}))
+            else:
+                seen[u] = m
+        pinned: dict[int, int] = {}
+        for m in members:
+            if m in model.hard.pins:
+                c = model.hard.pins[m]
+                if c in pinned:
+                    reasons.append(("inf_pins_apart", {"code": code, "rows": rl([pinned[c], m])}))
+                pinned[c] = m
+    load = [0] * k
+    for i, c in model.hard.pins.items():
+        load[c] += 1
+    for c in range(k):
+        if load[c] > cap:
+            reasons.append(("inf_pins_capacity", {"label": model.labels[c], "size": load[c], "cap": cap}))
+    return reasons
+
+
+def _raise_infeasible(reasons: list[tuple[str, dict]]) -> None:
+    from ..i18n import tr
+
+    if not reasons:
+        raise FenbanError("infeasible", reason=tr("infeasible_generic"))
+    key, params = reasons[0]
+    err = FenbanError("infeasible", reason=tr(key, **params))
+    err.reasons = reasons  # type: ignore[attr-defined]
+    # render every reason in the operator's language when shown
+    err.params = {"reason": _Joined(reasons)}
+    raise err
+
+
+class _Joined:
+    """Lazily rendered list of reasons (so the language is chosen at display time)."""
+
+    def __init__(self, reasons: list[tuple[str, dict]]) -> None:
+        self.reasons = reasons
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
+
+    def __str__(self) -> str:
+        from ..i18n import tr
+
+        return "；".join(tr(k, **p) for k, p in self.reasons)
+
+
+# --------------------------------------------------------------------------- CP-SAT start
+
+
+def _units(model: PlacementModel) -> list[list[int]]:
+    parent = list(range(model.n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for _, members in model.hard.together:
+        for m in members[1:]:
+            a, b = find(m), find(members[0])
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[int]] = {}
+    for i in range(model.n):
+        groups.setdefault(find(i), []).append(i)
+    return [groups[r] for r in sorted(groups)]
+
+
+def initial_assignment(model: PlacementModel, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """A seeded random start that satisfies every hard rule.
+
+    Returns (class per student, frozen mask).  Frozen students (绑定 groups and
+    pinned students) stay where CP-SAT put them; the exchange search moves the rest.
+    """
+    from ortools.sat.python import cp_model
+
+    n, k = model.n, model.k
+    q, r = divmod(n, k)
+    units = _units(model)
+    unit_of = np.empty(n, dtype=np.int64)
+    for u, members in enumerate(units):
+        unit_of[members] = u
+    apart_members = {m for _, ms in model.hard.apart for m in ms}
+    constrained = [
+        u for u, ms in enumerate(units)
+        if len(ms) > 1 or any(m in model.hard.pins or m in apart_members for m in ms)
+    ]
+    classes = np.full(n, -1, dtype=np.int64)
+    if constrained:
+        reasons = quick_checks(model)
+        if reasons:
+            _raise_infeasible(reasons)
+        m = cp_model.CpModel()
+        x = {(u, c): m.NewBoolVar(f"x{u}_{c}") for u in constrained for c in range(k)}
+        big = [m.NewBoolVar(f"big{c}") for c in range(k)]
+        m.Add(sum(big) == r)
+        for u in constrained:
+            m.AddExactlyOne(x[u, c] for c in range(k))
+            pins = {model.hard.pins[i] for i in units[u] if i in model.hard.pins}
+            for c in pins:
+                m.Add(x[u, c] == 1)
+        for c in range(k):
+            m.Add(sum(len(units[u]) * x[u, c] for u in constrained) <= q + big[c])
+        for _, members in model.hard.apart:
+            us = sorted({int(unit_of[i]) for i in members})
+            for c in range(k):
+                m.Add(sum(x[u, c] for u in us) <= 1)
+        # a seeded random objective picks one of the many feasible placements;
+        # a small load term spreads constrained students over the classes
+        weights = rng.integers(0, 1000, size=(len(constrained), k))
+        load = [m.NewIntVar(0, q + 1, f"load{c}") for c in range(k)]
+        for c in range(k):
+            m.Add(load[c] == sum(len(units[u]) * x[u, c] for u in constrained))
+        mx = m.NewIntVar(0, q + 1, "maxload")
+        m.AddMaxEquality(mx, load)
+        m.Minimize(100000 * mx + sum(int(weights[a, c]) * x[u, c] for a, u in enumerate(constrained) for c in range(k)))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = int(model.seed % (2**31 - 1))
+        solver.parameters.max_deterministic_time = 10.0
+        status = solver.Solve(m)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            _raise_infeasible(quick_checks(model))
+        for u in constrained:
+            for c in range(k):
+                if solver.BooleanValue(x[u, c]):
+                    classes[units[u]] = c
+        bigs = [c for c in range(k) if solver.BooleanValue(big[c])]
+    else:
+        bigs = sorted(rng.choice(k, size=r, replace=False).tolist()) if r else []
+    target = np.full(k, q, dtype=np.int64)
+    target[bigs] += 1
+    load = np.bincount(classes[classes >= 0], minlength=k)
+    free = np.flatnonzero(classes < 0)
+    free = free[rng.permutation(len(free))]
+    slots = np.concatenate([np.full(int(target[c] - load[c]), c, dtype=np.int64) for c in range(k)])
+    slots = slots[rng.permutation(len(slots))]
+    classes[free] = slots[: len(free)]
+    frozen = np.zeros(n, dtype=bool)
+    for ms in units:
+        if len(ms) > 1:
+            frozen[ms] = True
+    for i in model.hard.pins:
+        frozen[i] = True
+    return classes, frozen
+
+
+# --------------------------------------------------------------------------- exchange search
+
+
+class Balancer:
+    """Incremental objective over class aggregates, with vectorised swap deltas."""
+
+    def __init__(self, model: PlacementModel, classes: np.ndarray, frozen: np.ndarray) -> None:
+        self.model = model
+        self.n, self.k = model.n, model.k
+        self.cls = classes.copy()
+        self.frozen = frozen
+        n, k = self.n, self.k
+        # numeric features: integer values (hundredths), presence flags
+        self.nf = len(model.numeric)
+        self.X = np.zeros((self.nf, n), dtype=np.int64)
+        self.P = np.zeros((self.nf, n), dtype=np.int64)
+        self.w_mean = np.zeros(self.nf)
+        self.w_sd = np.zeros(self.nf)
+        self.M = np.zeros(self.nf)  # global mean (scaled)
+        self.SD = np.zeros(self.nf)  # global SD (scaled)
+        for f, feat in enumerate(model.numeric):
+            present = ~np.isnan(feat.values)
+            vals = np.where(present, feat.values, 0.0)
+            self.X[f] = np.rint(vals * SCALE).astype(np.int64)
+            self.P[f] = present.astype(np.int64)
+            cnt = int(self.P[f].sum())
+            s = int(self.X[f].sum())
+            qq = int((self.X[f] * self.X[f]).sum())
+            self.M[f] = s / cnt if cnt else 0.0
+            var = (qq - s * s / cnt) / (cnt - 1) if cnt > 1 else 0.0
+            self.SD[f] = math.sqrt(max(var, 0.0))
+            self.w_mean[f] = 1.0 / (feat.mean_tol * SCALE) ** 2
+            self.w_sd[f] = 1.0 / (feat.sd_tol * SCALE) ** 2 if feat.sd_tol else 0.0
+        self.XX = self.X * self.X
+        self._M = self.M[:, None]
+        self._M2 = (self.SD**2 + self.M**2)[:, None]  # target mean square
+        self._wm = self.w_mean[:, None]
+        # an SD deviation e costs like a mean-square deviation of 2·SD·e
+        self._ws = (self.w_sd / np.maximum(2.0 * self.SD, 1.0) ** 2)[:, None]
+        # category features: one-hot offsets into a combined value axis
+        self.ncat = len(model.categories)
+        offsets = []
+        total_vals = 0
+        for feat in model.categories:
+            offsets.append(total_vals)
+            total_vals += len(feat.labels)
+        self.V = total_vals
+        self.codes = np.zeros((self.ncat, n), dtype=np.int64)
+        for g, feat in enumerate(model.categories):
+            self.codes[g] = feat.codes + offsets[g]
+        self.value_totals = np.zeros(self.V)
+        for g in range(self.ncat):
+            self.value_totals += np.bincount(self.codes[g], minlength=self.V)
+        self.w_cat = 1.0 / TOL_CATEGORY**2
+        # apart groups: for each student, the other members it must avoid
+        self.apart_of: dict[int, list[int]] = {}
+        for _, members in model.hard.apart:
+            for a in members:
+                self.apart_of.setdefault(a, []).extend(b for b in members if b != a)
+        self.apart_students = np.array(sorted(self.apart_of), dtype=np.int64)
+        self.recompute()
+
+    # ---------------------------------------------------------------- aggregates
+
+    def recompute(self) -> None:
+        k = self.k
+        self.size = np.bincount(self.cls, minlength=k).astype(np.float64)
+        self.S = np.zeros((self.nf, k), dtype=np.int64)
+        self.Q = np.zeros((self.nf, k), dtype=np.int64)
+        self.N = np.zeros((self.nf, k), dtype=np.int64)
+        for f in range(self.nf):
+            for c in range(k):
+                sel = self.cls == c
+                self.S[f, c] = int(self.X[f, sel].sum())
+                self.Q[f, c] = int(self.XX[f, sel].sum())
+                self.N[f, c] = int(self.P[f, sel].sum())
+        self.C = np.zeros((k, self.V), dtype=np.int64)
+        for g in range(self.ncat):
+            np.add.at(self.C, (self.cls, self.codes[g]), 1)
+        # category targets: proportional share of each value in each class
+        self.T = self.size[:, None] * (self.value_totals[None, :] / self.n)
+        self.ncost = np.zeros((self.nf, k))
+        self.ccost = np.zeros((k, self.V))
+        self.dplus = np.zeros((k, self.V))
+        self.dminus = np.zeros((k, self.V))
+        self._refresh(np.arange(k))
+
+    def _num_cost(self, S, Q, N):
+        """Cost of class aggregates for every numeric feature (features on axis 0)."""
+        Nf = np.maximum(N, 1).astype(np.float64)
+        d = S / Nf - self._M
+        # spread as the second moment (linear in the assignment, so smooth for
+        # exchanges): equal means and equal mean squares give equal SDs
+        e = Q / Nf - self._M2
+        cost = self._wm * (d * d) + self._ws * (e * e)
+        return np.where(N > 0, cost, 0.0)
+
+    def _cat_cost(self, dev):
+        """Free inside the band |dev| <= DEAD_ZONE, quadratic beyond, steep past 0.95."""
+        a = np.abs(dev)
+        out = np.maximum(a - DEAD_ZONE, 0.0)
+        over = np.maximum(a - 0.98, 0.0)
+        return self.w_cat * out * out + 400.0 * over * over
+
+    def _refresh(self, classes) -> None:
+        """Recompute cached costs for the given classes."""
+        if self.nf:
+            self.ncost[:, classes] = self._num_cost(self.S[:, classes], self.Q[:, classes], self.N[:, classes])
+        dev = self.C[classes] - self.T[classes]
+        base = self._cat_cost(dev)
+        self.dplus[classes] = self._cat_cost(dev + 1) - base
+        self.dminus[classes] = self._cat_cost(dev - 1) - base
+        self.ccost[classes] = base
+
+    def objective(self) -> float:
+        return float(np.sum(self.ncost)) + float(np.sum(self.ccost))
+
+    # ---------------------------------------------------------------- swaps
+
+    def swap_deltas(self, i: int, cand: np.ndarray) -> np.ndarray:
+        """Objective change of swapping student i with each student in ``cand``."""
+        a = self.cls[i]
+        b = self.cls[cand]
+        delta = np.zeros(len(cand))
+        if self.nf:
+            xi, pi, qi = self.X[:, i : i + 1], self.P[:, i : i + 1], self.XX[:, i : i + 1]
+            xj, pj, qj = self.X[:, cand], self.P[:, cand], self.XX[:, cand]
+            dx, dq, dp = xj - xi, qj - qi, pj - pi
+            new_a = self._num_cost(self.S[:, a : a + 1] + dx, self.Q[:, a : a + 1] + dq, self.N[:, a : a + 1] + dp)
+            new_b = self._num_cost(self.S[:, b] - dx, self.Q[:, b] - dq, self.N[:, b] - dp)
+            ch = (new_a - self.ncost[:, a : a + 1]) + (new_b - self.ncost[:, b])
+            delta = delta + self._fsum_rows(ch)
+        if self.ncat:
+            u = self.codes[:, i : i + 1]  # (ncat, 1)
+            v = self.codes[:, cand]  # (ncat, m)
+            ch = self.dminus[a, u] + self.dplus[a, v] + self.dminus[b, v] + self.dplus[b, u]
+            ch = np.where(v != u, ch, 0.0)
+            delta = delta + self._fsum_rows(ch)
+        return delta
+
+    @staticmethod
+    def _fsum_rows(arr: np.ndarray) -> np.ndarray:
+        """Sum over axis 0 in a fixed order (row by row): the same bits on any machine."""
+        out = arr[0].copy()
+        for r in range(1, arr.shape[0]):
+            out += arr[r]
+        return out
+
+    def allowed(self, i: int, cand: np.ndarray) -> np.ndarray:
+        """Mask of candidates j that i may swap with (no hard rule broken)."""
+        a = self.cls[i]
+        ok = (self.cls[cand] != a) & ~self.frozen[cand]
+        if len(self.apart_students):
+            # i moving to class b: b must hold none of i's apart partners (other than j)
+            if i in self.apart_of:
+                partners = np.array(self.apart_of[i], dtype=np.int64)
+                bad_classes = self.cls[partners]
+                bad = np.isin(self.cls[cand], bad_classes)
+                # swapping with the partner itself is fine only if no other partner is there
+                ok &= ~bad | np.isin(cand, partners) & (np.bincount(bad_classes, minlength=self.k)[self.cls[cand]] == 1)
+            # j moving to class a: a must hold none of j's partners (other than i)
+            cand_apart = np.isin(cand, self.apart_students)
+            if cand_apart.any():
+                for idx in np.flatnonzero(cand_apart & ok):
+                    j = int(cand[idx])
+                    for p in self.apart_of[j]:
+                        if p != i and self.cls[p] == a:
+                            ok[idx] = False
+                            break
+        return ok
+
+    def apply_swap(self, i: int, j: int) -> None:
+        a, b = self.cls[i], self.cls[j]
+        for f in range(self.nf):
+            xi, xj = self.X[f, i], self.X[f, j]
+            qi, qj = self.XX[f, i], self.XX[f, j]
+            pi, pj = self.P[f, i], self.P[f, j]
+            self.S[f, a] += xj - xi
+            self.S[f, b] += xi - xj
+            self.Q[f, a] += qj - qi
+            self.Q[f, b] += qi - qj
+            self.N[f, a] += pj - pi
+            self.N[f, b] += pi - pj
+        for g in range(self.ncat):
+            u, v = self.codes[g, i], self.codes[g, j]
+            self.C[a, u] -= 1
+            self.C[a, v] += 1
+            self.C[b, v] -= 1
+            self.C[b, u] += 1
+        self.cls[i], self.cls[j] = b, a
+        self._refresh(np.array([a, b]))
+
+    def set_state(self, classes: np.ndarray) -> None:
+        self.cls = classes.copy()
+        self.recompute()
+
+
+def solve(
+    model: PlacementModel,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+    start: np.ndarray | None = None,
+    frozen: np.ndarray | None = None,
+) -> SolveResult:
+    """Place every student.  Deterministic for a given model (seed included)."""
+    rng = np.random.Generator(np.random.PCG64(model.seed))
+
+    def report(frac: float, msg: str) -> None:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        if progress is not None:
+            progress(min(1.0, max(0.0, frac)), msg)
+
+    report(0.0, "start")
+    if start is None:
+        classes, frz = initial_assignment(model, rng)
+    else:
+        classes = start.copy()
+        frz = frozen if frozen is not None else np.zeros(model.n, dtype=bool)
+    if frozen is not None:
+        frz = frz | frozen
+    bal = Balancer(model, classes, frz)
+    movable = np.flatnonzero(~frz)
+    best = bal.cls.copy()
+    best_obj = bal.objective()
+    history = [best_obj]
+    iterations = 0
+    n_kicks = 12 * model.effort
+    total_rounds = n_kicks + 1
+    for rnd in range(total_rounds):
+        # descent: sweep students in seeded random order until no swap improves
+        for sweep in range(50):
+            improved = 0
+            order = movable[rng.permutation(len(movable))]
+            for step, i in enumerate(order):
+                if step % 64 == 0:
+                    report((rnd + min(sweep, 5) / 6) / total_rounds, "balance")
+                cand = movable
+                ok = bal.allowed(int(i), cand)
+                if not ok.any():
+                    continue
+                cidx = np.flatnonzero(ok)
+                d = bal.swap_deltas(int(i), cand[cidx])
+                best_idx = int(np.argmin(d))
+                if d[best_idx] < -1e-9:
+                    bal.apply_swap(int(i), int(cand[cidx[best_idx]]))
+                    improved += 1
+                iterations += 1
+            if improved == 0:
+                break
+        obj = bal.objective()
+        history.append(obj)
+        if obj < best_obj - 1e-12:
+            best_obj = obj
+            best = bal.cls.copy()
+        elif rnd > 0:
+            bal.set_state(best)
+        if rnd == total_rounds - 1:
+            break
+        # kick: a few seeded random swaps between classes, then descend again
+        kicks = max(2, len(movable) // 40)
+        for _ in range(kicks):
+            i = int(movable[rng.integers(len(movable))])
+            cand = movable[rng.permutation(len(movable))[:16]]
+            ok = bal.allowed(i, cand)
+            if ok.any():
+                j = int(cand[np.flatnonzero(ok)[0]])
+                bal.apply_swap(i, j)
+    report(1.0, "done")
+    return SolveResult(classes=best, labels=model.labels, objective=best_obj, iterations=iterations, history=history)

@@ -1,0 +1,118 @@
+"""Per-class statistics and the worst gaps, computed from the roster and the classes.
+
+Means are as schools compute them: a subject over the students who sat it (缺考
+excluded), 总分 as the roster gives it.  SD is the sample SD (Excel's STDEV).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import PlacementModel
+
+
+@dataclass
+class Gap:
+    feature: str
+    kind: str  # "mean" | "sd" | "count"
+    value: float  # range across classes (mean/sd) or worst deviation from share (count)
+    detail: str = ""
+
+
+def mean_sd(values: np.ndarray) -> tuple[float | None, float | None]:
+    v = values[~np.isnan(values)]
+    if len(v) == 0:
+        return None, None
+    m = math.fsum(v.tolist()) / len(v)
+    if len(v) < 2:
+        return m, None
+    var = math.fsum(((v - m) ** 2).tolist()) / (len(v) - 1)
+    return m, math.sqrt(var)
+
+
+@dataclass
+class ClassStats:
+    label: str
+    size: int
+    boys: int
+    girls: int
+    means: dict[str, float | None]
+    sds: dict[str, float | None]
+    counts: dict[str, dict[str, int]]  # feature -> value -> count
+
+
+def class_stats(model: PlacementModel, classes: np.ndarray) -> list[ClassStats]:
+    out = []
+    gender = next((f for f in model.categories if f.kind == "gender"), None)
+    for c in range(model.k):
+        sel = classes == c
+        means, sds = {}, {}
+        for f in model.numeric:
+            m, s = mean_sd(f.values[sel])
+            means[f.name], sds[f.name] = m, s
+        counts = {}
+        for f in model.categories:
+            bc = np.bincount(f.codes[sel], minlength=len(f.labels))
+            counts[f.name] = {lab: int(bc[i]) for i, lab in enumerate(f.labels)}
+        boys = girls = 0
+        if gender is not None:
+            cnt = counts[gender.name]
+            boys, girls = cnt.get("M", 0), cnt.get("F", 0)
+        out.append(ClassStats(model.labels[c], int(sel.sum()), boys, girls, means, sds, counts))
+    return out
+
+
+def gaps(model: PlacementModel, classes: np.ndarray) -> list[Gap]:
+    """Range of class means and SDs per numeric feature; worst deviation of any
+    category value's count from its proportional share (size_c × total / n)."""
+    out: list[Gap] = []
+    sizes = np.bincount(classes, minlength=model.k)
+    for f in model.numeric:
+        ms, ss = [], []
+        for c in range(model.k):
+            m, s = mean_sd(f.values[classes == c])
+            if m is not None:
+                ms.append(m)
+            if s is not None:
+                ss.append(s)
+        if ms:
+            out.append(Gap(f.name, "mean", max(ms) - min(ms)))
+        if ss and f.kind != "birth":
+            out.append(Gap(f.name, "sd", max(ss) - min(ss)))
+    for f in model.categories:
+        worst, where = 0.0, ""
+        totals = np.bincount(f.codes, minlength=len(f.labels))
+        for v, lab in enumerate(f.labels):
+            if totals[v] == 0:
+                continue
+            for c in range(model.k):
+                cnt = int(np.sum((classes == c) & (f.codes == v)))
+                share = sizes[c] * totals[v] / model.n
+                dev = abs(cnt - share)
+                if dev > worst:
+                    worst, where = dev, f"{lab}@{model.labels[c]}"
+        out.append(Gap(f.name, "count", worst, where))
+    out.append(Gap("人数", "count", float(sizes.max() - sizes.min()), "size range"))
+    return out
+
+
+def hard_rule_violations(model: PlacementModel, classes: np.ndarray) -> list[str]:
+    """Every broken hard rule, in words (empty when all hold)."""
+    bad = []
+    for code, members in model.hard.together:
+        if len({int(classes[i]) for i in members}) > 1:
+            bad.append(f"绑定 {code}")
+    for code, members in model.hard.apart:
+        cs = [int(classes[i]) for i in members]
+        if len(set(cs)) < len(cs):
+            bad.append(f"互斥 {code}")
+    for i, c in model.hard.pins.items():
+        if int(classes[i]) != c:
+            bad.append(f"预设 {model.row_numbers[i] if model.row_numbers else i}")
+    sizes = np.bincount(classes, minlength=model.k)
+    if sizes.max() - sizes.min() > 1:
+        bad.append("人数")
+    return bad
