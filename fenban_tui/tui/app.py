@@ -1,0 +1,165 @@
+"""FenbanApp: the four-step wizard 导入 → 规则 → 分班 → 导出.
+
+The app holds the wizard's state (roster, rules, placement, written files); each
+step is a screen in its own Textual *mode*, so a step keeps its widgets when the
+operator moves back and forth.  The core is reached only through plain calls in
+``fenban_tui.core.api``; slow calls run in thread workers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import ModalScreen
+
+from ..core.api import Rules
+from ..i18n import set_lang
+from .screens.base import StepScreen, localize_bindings
+from .screens.dialogs import HelpScreen
+from .screens.export_step import ExportScreen
+from .screens.import_step import ImportScreen
+from .screens.rules_step import RulesScreen
+from .screens.solve_step import SolveScreen
+from .text import t
+
+STEP_MODES = ("import", "rules", "solve", "export")
+DEFAULT_OUT = "分班结果"
+
+
+class FenbanApp(App):
+    CSS_PATH = "fenban.tcss"
+    ENABLE_COMMAND_PALETTE = False  # ctrl+p is "previous step" here
+    MODES = {
+        "import": ImportScreen,
+        "rules": RulesScreen,
+        "solve": SolveScreen,
+        "export": ExportScreen,
+    }
+    BINDINGS = [
+        Binding("ctrl+n", "next_step", "key_next", priority=True),
+        Binding("ctrl+p", "prev_step", "key_prev", priority=True),
+        Binding("f1", "help", "key_help", priority=True),
+        Binding("ctrl+q", "quit", "key_quit", priority=True),
+    ]
+
+    def __init__(self, roster_path: str | None = None, lang: str = "zh", demo: bool = False) -> None:
+        super().__init__()
+        self.lang = "en" if str(lang).lower().startswith("en") else "zh"
+        set_lang(self.lang)
+        self.roster_path = str(roster_path) if roster_path else None
+        self.demo = demo
+        self.title = t("app_title", self.lang)
+        localize_bindings(self, self.lang)
+        # Footer order = binding order; the inherited ctrl+q would otherwise come first
+        keys = self._bindings.key_to_bindings
+        keys["ctrl+q"] = keys.pop("ctrl+q")
+        self.step = 0
+        self.default_seed = str(dt.date.today().year)
+        # wizard state
+        self.roster = None
+        self.roster_version = 0
+        self.rules = Rules(seed=self.default_seed)
+        self.rules_roster: Path | None = None  # the roster the rules were last set for
+        self.placement = None
+        self.placement_key: tuple | None = None
+        self.solve_cancel: threading.Event | None = None
+        self.out_dir = DEFAULT_OUT
+        self.written: list[Path] = []
+        self.written_key: tuple | None = None
+
+    # ------------------------------------------------------------------ state
+
+    def set_roster(self, roster) -> None:
+        self.roster = roster
+        self.roster_version += 1
+        self.placement = None
+        self.placement_key = None
+
+    def set_rules(self, rules: Rules) -> None:
+        self.rules = rules
+        self.rules_roster = self.roster.path if self.roster is not None else None
+
+    def current_key(self) -> tuple:
+        """What a placement depends on: the roster loaded and the rules."""
+        return (self.roster_version, repr(sorted(self.rules.as_dict().items())))
+
+    def set_placement(self, placement, key: tuple | None) -> None:
+        self.placement = placement
+        self.placement_key = key
+
+    def set_written(self, key: tuple, written: list[Path]) -> None:
+        self.written_key = key
+        self.written = written
+
+    # ------------------------------------------------------------------ startup
+
+    def on_mount(self) -> None:
+        # 16-colour terminals get the ANSI theme: the terminal's own palette, no RGB guesses.
+        if self.console.color_system in ("standard", "windows"):
+            self.theme = "ansi-dark"
+        self.switch_mode("import")
+
+    # ------------------------------------------------------------------ navigation
+
+    @property
+    def step_screen(self) -> StepScreen | None:
+        screen = self.screen
+        return screen if isinstance(screen, StepScreen) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("next_step", "prev_step", "help") and isinstance(self.screen, ModalScreen):
+            return False
+        if action == "next_step" and self.step >= len(STEP_MODES) - 1:
+            return False
+        if action == "prev_step" and self.step == 0:
+            return False
+        return True
+
+    async def go_to(self, step: int) -> None:
+        current = self.step_screen
+        if current is not None:
+            current.leaving()
+        self.step = step
+        await self.switch_mode(STEP_MODES[step])
+        screen = self.step_screen
+        if screen is not None:
+            screen.entered()
+        self.refresh_bindings()
+
+    async def action_next_step(self) -> None:
+        screen = self.step_screen
+        if screen is None:
+            return
+        if self.step >= len(STEP_MODES) - 1:
+            self.notify(t("last_step", self.lang))
+            return
+        reason = screen.check_next()
+        if reason:
+            self.notify(reason, severity="warning")
+            return
+        await self.go_to(self.step + 1)
+
+    async def action_prev_step(self) -> None:
+        if self.step_screen is None:
+            return
+        if self.step == 0:
+            self.notify(t("first_step", self.lang))
+            return
+        await self.go_to(self.step - 1)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, ModalScreen):
+            self.push_screen(HelpScreen(self.lang))
+
+    async def action_quit(self) -> None:
+        if self.solve_cancel is not None:
+            self.solve_cancel.set()  # the solver thread stops at its next progress report
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        if self.solve_cancel is not None:
+            self.solve_cancel.set()

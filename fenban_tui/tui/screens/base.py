@@ -1,0 +1,74 @@
+"""What every step screen shares: the step bar on top, the Footer at the bottom,
+and the hooks the app calls when moving between steps."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from ..text import TEXT, t
+from ..widgets import StepBar
+
+if TYPE_CHECKING:
+    from ..app import FenbanApp
+
+
+def localize_bindings(node: DOMNode, lang: str) -> None:
+    """Replace binding descriptions that are keys of ``TEXT`` by their text in ``lang``.
+
+    BINDINGS are class attributes, but the language is chosen at run time; each
+    instance gets its own copy of the bindings map, so it is safe to rewrite it.
+    """
+    kb = node._bindings.key_to_bindings
+    for key, bindings in list(kb.items()):
+        kb[key] = [replace(b, description=t(b.description, lang)) if b.description in TEXT else b
+                   for b in bindings]
+
+
+class StepScreen(Screen):
+    """A wizard step.  Subclasses set STEP and implement compose_body()."""
+
+    STEP = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        localize_bindings(self, self.lang)
+
+    @property
+    def fenban(self) -> "FenbanApp":
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def lang(self) -> str:
+        return self.fenban.lang
+
+    def t(self, key: str, **params: object) -> str:
+        return t(key, self.lang, **params)
+
+    def compose(self) -> ComposeResult:
+        yield StepBar(self.STEP, self.lang, id="stepbar")
+        with Vertical(id="body"):
+            yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:  # pragma: no cover - overridden
+        return
+        yield
+
+    # hooks used by the app ---------------------------------------------------
+
+    def check_next(self) -> str | None:
+        """None when the wizard may go on to the next step, else the reason why not."""
+        return None
+
+    def leaving(self) -> None:
+        """Called just before the app switches away from this step."""
+
+    def entered(self) -> None:
+        """Called after the app switched to this step."""

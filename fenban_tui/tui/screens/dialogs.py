@@ -1,0 +1,70 @@
+"""Modal dialogs: the F1 help screen and the overwrite question."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Static
+
+from ..text import t
+from .base import localize_bindings
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the wizard.  Esc (or F1 again) closes it."""
+
+    BINDINGS = [
+        Binding("escape", "close", "key_close"),
+        Binding("f1", "close", "key_close", show=False),
+    ]
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+        localize_bindings(self, lang)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box") as box:
+            box.border_title = t("help_title", self.lang)
+            box.border_subtitle = t("help_close", self.lang)
+            yield Static(Text(t("help_body", self.lang)), id="help-text")
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question: y or Enter on the focused button; n or Esc says no."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "key_yes"),
+        Binding("n,escape", "answer(False)", "key_no"),
+        Binding("left,right", "app.focus_next", show=False),
+    ]
+
+    def __init__(self, question: str, lang: str) -> None:
+        super().__init__()
+        self.question = question
+        self.lang = lang
+        localize_bindings(self, lang)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Static(Text(self.question), id="confirm-text")
+            with Horizontal(id="confirm-buttons"):
+                yield Button(t("key_yes", self.lang) + " (y)", id="yes", variant="warning")
+                yield Button(t("key_no", self.lang) + " (n)", id="no", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

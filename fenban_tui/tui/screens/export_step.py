@@ -1,0 +1,139 @@
+"""Step 4 导出: choose a folder, write assignment.csv and 分班结果.xlsx, list the files."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Input, Label, Static
+from textual.worker import Worker, WorkerState
+
+from ...core.api import export_placement
+from ...core.export import ASSIGNMENT_CSV
+from ...i18n import FenbanError
+from .base import StepScreen
+from .dialogs import ConfirmScreen
+from .import_step import clean_path
+
+
+class ExportScreen(StepScreen):
+    STEP = 3
+    BINDINGS = [Binding("ctrl+s", "write", "key_write")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._gen = 0
+        self.writing = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Label(self.t("export_label"), id="out-label")
+        yield Input(value=self.fenban.out_dir, id="out")
+        yield Static("", id="export-status", classes="status")
+        with VerticalScroll(id="written-box"):
+            yield Static("", id="written")
+
+    def entered(self) -> None:
+        app = self.fenban
+        if app.written_key != app.placement_key:
+            self._status("", "")
+            self.query_one("#written", Static).update("")
+        self.query_one("#out", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_write()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "write":
+            return not self.writing
+        return True
+
+    def action_write(self) -> None:
+        app = self.fenban
+        if self.writing:
+            return
+        if app.placement is None:
+            self._status(self.t("solve_need"), "error")
+            return
+        raw = clean_path(self.query_one("#out", Input).value)
+        if not raw:
+            self._status(self.t("export_empty"), "error")
+            return
+        out = Path(raw).expanduser()
+        if out.exists() and not out.is_dir():
+            self._status(self.t("export_not_dir", path=str(out)), "error")
+            return
+        app.out_dir = raw
+        if (out / ASSIGNMENT_CSV).exists():
+            self.app.push_screen(ConfirmScreen(self.t("export_exists", path=str(out)), self.lang),
+                                 partial(self._confirmed, out))
+            return
+        self._write(out)
+
+    def _confirmed(self, out: Path, yes: bool | None) -> None:
+        if yes:
+            self._write(out)
+        else:
+            self._status(self.t("export_kept"), "")
+
+    def _write(self, out: Path) -> None:
+        app = self.fenban
+        self.writing = True
+        self.refresh_bindings()
+        self._gen += 1
+        self._status(self.t("export_writing", path=str(out)), "busy")
+        self.query_one("#written", Static).update("")
+        self.run_worker(partial(self._export, self._gen, app.placement, app.placement_key, out),
+                        thread=True, exclusive=True, group="export", exit_on_error=False)
+
+    def _export(self, gen, placement, key, out: Path):
+        """Runs in a worker thread.  Returns (gen, kind, value); never raises."""
+        try:
+            written = list(export_placement(placement, out))
+            rules_file = out / self.t("export_rules_file")
+            placement.rules.save(rules_file)
+            written.append(rules_file)
+            return gen, "ok", (key, written)
+        except FenbanError as exc:
+            return gen, "error", exc.text(self.lang)
+        except OSError as exc:
+            reason = f"{exc.strerror or exc} {exc.filename or ''}".strip()
+            return gen, "error", reason
+        except Exception as exc:
+            return gen, "error", str(exc) or type(exc).__name__
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "export" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        if event.state == WorkerState.ERROR:
+            gen, kind, value = self._gen, "error", str(worker.error)
+        else:
+            gen, kind, value = worker.result
+        if gen != self._gen:
+            return
+        self.writing = False
+        self.refresh_bindings()
+        if kind == "error":
+            self._status(self.t("export_failed", reason=value), "error")
+            return
+        key, written = value
+        self.fenban.set_written(key, written)
+        self._status(self.t("export_done", n=len(written)), "ok")
+        text = Text()
+        for path in written:
+            text.append(f"  {path.resolve()}\n")
+        text.append("\n" + self.t("export_finish"), style="bold")
+        self.query_one("#written", Static).update(text)
+
+    def _status(self, text: str, kind: str) -> None:
+        status = self.query_one("#export-status", Static)
+        status.set_classes(f"status {kind}".strip())
+        status.update(Text(text))
+
+    def check_next(self) -> str | None:
+        return self.t("last_step")

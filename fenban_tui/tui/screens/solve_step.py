@@ -1,0 +1,208 @@
+"""Step 3 分班: run the solver in a thread, show progress, allow Esc to cancel,
+then the per-class summary and the worst gaps."""
+
+from __future__ import annotations
+
+import threading
+import time
+from functools import partial
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, ProgressBar, Static
+from textual.worker import Worker, WorkerState
+
+from ...core.api import Cancelled, gap_lines, solve_roster, summary_rows
+from ...i18n import FenbanError
+from ..text import TEXT
+from .base import StepScreen
+
+
+class SolveScreen(StepScreen):
+    STEP = 2
+    BINDINGS = [
+        Binding("escape", "cancel", "key_cancel"),
+        Binding("ctrl+r", "rerun", "key_rerun"),
+    ]
+
+    class Progress(Message):
+        """Posted from the solver thread (post_message is thread-safe)."""
+
+        def __init__(self, gen: int, fraction: float, stage: str) -> None:
+            super().__init__()
+            self.gen = gen
+            self.fraction = fraction
+            self.stage = stage
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._gen = 0
+        self._cancel: threading.Event | None = None
+        self.running = False
+        self._stage = ""
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(Text(self.t("solve_idle")), id="solve-status", classes="status")
+        yield ProgressBar(total=100, show_eta=False, id="progress")
+        yield DataTable(id="summary", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="gaps-box"):
+            yield Static("", id="gaps")
+
+    # ------------------------------------------------------------------ keys
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel":
+            return True if self.running else False
+        if action == "rerun":
+            return False if self.running else True
+        return True
+
+    def action_cancel(self) -> None:
+        if self.running and self._cancel is not None:
+            self._cancel.set()
+            self._status(self.t("solve_cancelling"), "busy")
+
+    def action_rerun(self) -> None:
+        if not self.running:
+            self.start()
+
+    # ------------------------------------------------------------------ run
+
+    def entered(self) -> None:
+        app = self.fenban
+        if not self.running and (app.placement is None or app.placement_key != app.current_key()):
+            self.start()
+        summary = self.query_one("#summary", DataTable)
+        if summary.display:
+            summary.focus()
+
+    def leaving(self) -> None:
+        if self.running:
+            self.stop()
+            self.app.notify(self.t("solve_left"), severity="warning")
+
+    def stop(self) -> None:
+        """Ask the solver thread to stop (it raises Cancelled at its next progress report)."""
+        if self._cancel is not None:
+            self._cancel.set()
+
+    def start(self) -> None:
+        app = self.fenban
+        if app.roster is None:
+            return
+        self.stop()  # a previous run, if any
+        self._gen += 1
+        self._cancel = threading.Event()
+        app.solve_cancel = self._cancel
+        self.running = True
+        self._stage = self.t("stage_start")
+        app.set_placement(None, None)
+        summary = self.query_one("#summary", DataTable)
+        summary.clear(columns=True)
+        summary.display = False
+        self.query_one("#gaps", Static).update("")
+        self.query_one("#progress", ProgressBar).update(total=100, progress=0)
+        self._running_status()
+        self.refresh_bindings()
+        key = app.current_key()
+        self.run_worker(
+            partial(self._solve, self._gen, app.roster, app.rules, self._cancel, key),
+            thread=True, exclusive=True, group="solve", exit_on_error=False,
+        )
+
+    def _solve(self, gen, roster, rules, cancel, key):
+        """Runs in a worker thread.  Returns (gen, kind, value); never raises."""
+        started = time.monotonic()
+
+        def progress(fraction: float, stage: str) -> None:
+            self.post_message(self.Progress(gen, fraction, stage))
+
+        try:
+            placement = solve_roster(roster, rules, progress=progress, cancel=cancel)
+            header, rows = summary_rows(placement, self.lang)
+            gaps = gap_lines(placement, self.lang)
+            violations = placement.violations()
+            return gen, "ok", (placement, key, header, rows, gaps, violations, time.monotonic() - started)
+        except Cancelled:
+            return gen, "cancelled", None
+        except FenbanError as exc:
+            return gen, "error", exc.text(self.lang)
+        except Exception as exc:  # shown as a message, never a traceback
+            return gen, "error", self.t("error_generic", reason=str(exc) or type(exc).__name__)
+
+    def on_solve_screen_progress(self, message: Progress) -> None:
+        if message.gen != self._gen or not self.running:
+            return
+        self.query_one("#progress", ProgressBar).update(progress=round(message.fraction * 100, 1))
+        key = f"stage_{message.stage}"
+        stage = self.t(key) if key in TEXT else message.stage
+        if stage != self._stage:
+            self._stage = stage
+            self._running_status()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "solve" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        if event.state == WorkerState.ERROR:  # should not happen: _solve catches everything
+            gen, kind, value = self._gen, "error", self.t("error_generic", reason=str(worker.error))
+        else:
+            gen, kind, value = worker.result
+        if gen != self._gen:
+            return
+        self.running = False
+        self.fenban.solve_cancel = None
+        self.refresh_bindings()
+        bar = self.query_one("#progress", ProgressBar)
+        if kind == "cancelled":
+            bar.update(progress=0)
+            self._status(self.t("solve_cancelled"), "error")
+        elif kind == "error":
+            bar.update(progress=0)
+            self._status(self.t("solve_failed", reason=value) + "\n" + self.t("solve_failed_hint"), "error")
+        else:
+            self._show(*value)
+
+    # ------------------------------------------------------------------ display
+
+    def _status(self, text: str, kind: str = "") -> None:
+        status = self.query_one("#solve-status", Static)
+        status.set_classes(f"status {kind}".strip())
+        status.update(Text(text))
+
+    def _running_status(self) -> None:
+        app = self.fenban
+        self._status(self.t("solve_running", k=app.rules.classes, n=app.roster.n, stage=self._stage), "busy")
+
+    def _show(self, placement, key, header, rows, gaps, violations, secs) -> None:
+        app = self.fenban
+        app.set_placement(placement, key)
+        self.query_one("#progress", ProgressBar).update(progress=100)
+        text = self.t("solve_done", k=len(placement.labels), n=placement.roster.n, secs=secs)
+        kind = "ok"
+        if violations:
+            text += "\n" + self.t("solve_violations", items="、".join(violations[:8]))
+            kind = "error"
+        self._status(text, kind)
+        table = self.query_one("#summary", DataTable)
+        table.clear(columns=True)
+        table.add_columns(*header)
+        table.add_rows(rows)
+        table.display = True
+        if self.is_current:
+            table.focus()
+        gap_text = Text()
+        gap_text.append(self.t("solve_gaps") + (": " if self.lang == "en" else "："), style="bold")
+        gap_text.append("; ".join(gaps) if self.lang == "en" else "；".join(gaps))
+        self.query_one("#gaps", Static).update(gap_text)
+
+    def check_next(self) -> str | None:
+        if self.running:
+            return self.t("solve_busy")
+        app = self.fenban
+        if app.placement is None or app.placement_key != app.current_key():
+            return self.t("solve_need")
+        return None

@@ -1,0 +1,144 @@
+"""Every string the wizard shows: Chinese first, English with ``--lang en``.
+
+Core messages (file errors, roster problems, solver errors) come from
+``fenban_tui.i18n``; this table holds only the wizard's own words.
+"""
+
+from __future__ import annotations
+
+TEXT: dict[str, tuple[str, str]] = {
+    # steps and global keys
+    "app_title": ("FenBan 分班", "FenBan"),
+    "step_import": ("导入", "Import"),
+    "step_rules": ("规则", "Rules"),
+    "step_solve": ("分班", "Solve"),
+    "step_export": ("导出", "Export"),
+    "key_next": ("下一步", "Next"),
+    "key_prev": ("上一步", "Back"),
+    "key_help": ("帮助", "Help"),
+    "key_quit": ("退出", "Quit"),
+    "key_close": ("关闭", "Close"),
+    "key_load": ("读取", "Load"),
+    "key_rerun": ("重新分班", "Re-run"),
+    "key_cancel": ("取消分班", "Cancel"),
+    "key_write": ("写出", "Write"),
+    "key_yes": ("覆盖", "Overwrite"),
+    "key_no": ("不覆盖", "Keep"),
+    "first_step": ("已经是第一步", "This is the first step"),
+    "last_step": ("已经是最后一步", "This is the last step"),
+    # import
+    "import_label": ("名单文件（xlsx / xls / csv），输入路径后按 Enter 读取：",
+                     "Roster file (xlsx / xls / csv); type the path and press Enter:"),
+    "import_placeholder": ("例如 ~/桌面/新生名单.xlsx", "e.g. ~/Desktop/roster.xlsx"),
+    "import_empty": ("请输入名单文件的路径", "Type the path of the roster file"),
+    "import_loading": ("正在读取 {path} …", "Reading {path} …"),
+    "import_summary": ("工作表“{sheet}”，表头在第 {header} 行，学生 {n} 人；错误 {errors} 个，提示 {warnings} 个",
+                       "sheet \u201c{sheet}\u201d, header on row {header}, {n} students; "
+                       "{errors} errors, {warnings} warnings"),
+    "import_ok": ("名单可用，按 ctrl+n 进入下一步（规则）", "Roster usable; press ctrl+n for the next step (rules)"),
+    "import_bad": ("名单有错误，不能分班：请在表格中修改后按 ctrl+r 重新读取",
+                   "The roster has errors: fix them in the spreadsheet and press ctrl+r to reload"),
+    "import_need": ("请先读取一份可用的名单", "Load a usable roster first"),
+    "import_preview": ("预览（前 {n} 行）", "Preview (first {n} rows)"),
+    "import_problems": ("问题列表", "Problems"),
+    "import_no_problems": ("没有发现问题", "No problems found"),
+    "import_more": ("… 另有 {n} 条", "… {n} more"),
+    "col_row": ("行", "Row"),
+    "level_error": ("错误", "error"),
+    "level_warning": ("提示", "warning"),
+    "level_info": ("信息", "info"),
+    # rules
+    "rules_classes": ("班级数", "Classes"),
+    "rules_classes_hint": ("{n} 人：每班≤50人→{k50} 班，≤45人→{k45} 班",
+                           "{n} students: ≤50 a class → {k50}, ≤45 → {k45}"),
+    "rules_seed": ("随机种子（任意文字）", "Seed (any text)"),
+    "rules_seed_hint": ("同一名单、同一规则、同一种子，结果相同", "Same roster, rules and seed give the same classes"),
+    "rules_labels": ("班名格式（{n} 为班号）", "Class names ({n} = number)"),
+    "rules_labels_preview": ("班名：{labels}", "Names: {labels}"),
+    "rules_balance": ("均衡（空格勾选）", "Balance (Space toggles)"),
+    "rules_hard": ("硬性规则", "Hard rules"),
+    "opt_gender": ("性别比例", "Gender"),
+    "opt_school": ("{col}", "{col}"),
+    "opt_boarding": ("{col}（住宿生）", "{col} (boarders)"),
+    "opt_total": ("{col}", "{col}"),
+    "opt_birth": ("出生日期（年龄）", "Birth date (age)"),
+    "opt_score": ("{col}", "{col}"),
+    "opt_same_name": ("同名学生分开", "Same names apart"),
+    "opt_together": ("{col}：同码同班", "{col}: same code together"),
+    "opt_apart": ("{col}：同码分开", "{col}: same code apart"),
+    "opt_pins": ("{col}：按预设班级", "{col}: keep preset classes"),
+    "rules_classes_bad": ("班级数必须是 1 到 {n} 之间的整数", "The class count must be a whole number from 1 to {n}"),
+    "rules_labels_bad": ("班名格式不能为空", "The class name pattern cannot be empty"),
+    "rules_labels_dup": ("班名格式应包含 {n}，否则各班同名", "The pattern needs {n}, or every class gets the same name"),
+    "rules_enter": ("Enter 或 ctrl+n 开始分班", "Enter or ctrl+n starts the placement"),
+    # solve
+    "solve_idle": ("按 ctrl+r 开始分班", "Press ctrl+r to start"),
+    "solve_running": ("正在分班（{k} 班，{n} 人）… {stage}  Esc 取消",
+                      "Placing {n} students in {k} classes… {stage}  Esc cancels"),
+    "solve_cancelling": ("正在取消…", "Cancelling…"),
+    "solve_cancelled": ("已取消。按 ctrl+r 重新分班，或 ctrl+p 修改规则",
+                        "Cancelled. Press ctrl+r to run again, or ctrl+p to change the rules"),
+    "solve_failed": ("分班失败：{reason}", "Placement failed: {reason}"),
+    "solve_failed_hint": ("按 ctrl+p 修改规则或名单", "Press ctrl+p to change the rules or the roster"),
+    "solve_done": ("分班完成：{k} 班，{n} 人，用时 {secs:.1f} 秒。ctrl+n 导出",
+                   "Done: {k} classes, {n} students, {secs:.1f} s. ctrl+n to export"),
+    "solve_violations": ("注意：有规则未满足：{items}", "Warning: rules not met: {items}"),
+    "solve_gaps": ("最大差距", "Worst gaps"),
+    "solve_busy": ("正在分班，请稍候（Esc 取消）", "Still placing; wait or press Esc to cancel"),
+    "solve_need": ("请先完成分班", "Finish the placement first"),
+    "solve_left": ("已离开分班步骤，分班已取消", "Left the solve step; placement cancelled"),
+    "stage_start": ("准备", "starting"),
+    "stage_balance": ("均衡调整", "balancing"),
+    "stage_done": ("完成", "done"),
+    # export
+    "export_label": ("输出文件夹，按 Enter 或 ctrl+s 写出：", "Output folder; press Enter or ctrl+s to write:"),
+    "export_empty": ("请输入输出文件夹", "Type an output folder"),
+    "export_not_dir": ("{path} 是一个文件，不是文件夹", "{path} is a file, not a folder"),
+    "export_writing": ("正在写出到 {path} …", "Writing to {path} …"),
+    "export_done": ("已写出 {n} 个文件：", "Wrote {n} files:"),
+    "export_finish": ("完成。ctrl+q 退出，或 ctrl+p 返回修改", "Done. ctrl+q quits, ctrl+p goes back"),
+    "export_failed": ("写出失败：{reason}", "Writing failed: {reason}"),
+    "export_exists": ("{path} 中已有分班结果。覆盖吗？", "{path} already holds results. Overwrite them?"),
+    "export_kept": ("未写出（保留已有结果）", "Nothing written (existing results kept)"),
+    "export_rules_file": ("分班规则.toml", "fenban_rules.toml"),
+    # help
+    "help_title": ("按键说明", "Keys"),
+    "help_body": (
+        "ctrl+n       下一步\n"
+        "ctrl+p       上一步\n"
+        "Tab          下一个输入框/列表（shift+Tab 上一个）\n"
+        "Enter        确认当前输入框（读取名单、开始分班、写出）\n"
+        "↑ ↓ ← →      在列表和表格中移动；PgUp/PgDn 翻页\n"
+        "空格         勾选/取消均衡项和规则\n"
+        "ctrl+r       导入：重新读取；分班：重新分班\n"
+        "Esc          分班时取消；关闭本窗口\n"
+        "ctrl+s       导出：写出结果文件\n"
+        "F1           帮助\n"
+        "ctrl+q       退出",
+        "ctrl+n       next step\n"
+        "ctrl+p       previous step\n"
+        "Tab          next field or list (shift+Tab: previous)\n"
+        "Enter        confirm the field (load, solve, write)\n"
+        "arrows       move in lists and tables; PgUp/PgDn pages\n"
+        "Space        toggle a balance item or rule\n"
+        "ctrl+r       import: reload; solve: run again\n"
+        "Esc          cancel solving; close this window\n"
+        "ctrl+s       export: write the result files\n"
+        "F1           help\n"
+        "ctrl+q       quit",
+    ),
+    "help_close": ("Esc 关闭", "Esc closes"),
+    "error_generic": ("出错了：{reason}", "Error: {reason}"),
+}
+
+
+def t(key: str, lang: str, **params: object) -> str:
+    """The wizard text ``key`` in ``lang`` ("zh" or "en")."""
+    zh, en = TEXT.get(key, (key, key))
+    template = en if lang == "en" else zh
+    if not params:
+        return template
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template

@@ -1,0 +1,70 @@
+"""A list of on/off items drawn as ``[x]`` / ``[ ]``: readable in 16 colours,
+in monochrome and under LANG=C (the stock SelectionList shows state by colour only)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+
+class CheckList(OptionList):
+    BINDINGS = [Binding("space,enter", "toggle", "toggle", show=False)]
+
+    class Changed(Message):
+        def __init__(self, check_list: "CheckList") -> None:
+            super().__init__()
+            self.check_list = check_list
+
+        @property
+        def control(self) -> "CheckList":
+            return self.check_list
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._items: list[tuple[str, str]] = []  # (value, label)
+        self._on: set[str] = set()
+
+    def set_items(self, items: list[tuple[str, str, bool]]) -> None:
+        """Replace the items: (label, value, checked)."""
+        self._items = [(value, label) for label, value, _ in items]
+        self._on = {value for _, value, checked in items if checked}
+        self.clear_options()
+        self.add_options([Option(self._prompt(v, lab), id=v) for v, lab in self._items])
+        if self._items:
+            self.highlighted = 0
+
+    def _prompt(self, value: str, label: str) -> Text:
+        text = Text()
+        text.append("[x] " if value in self._on else "[ ] ", style="bold" if value in self._on else "")
+        text.append(label)
+        return text
+
+    @property
+    def selected(self) -> list[str]:
+        return [v for v, _ in self._items if v in self._on]
+
+    def is_checked(self, value: str) -> bool:
+        return value in self._on
+
+    def set_checked(self, value: str, on: bool) -> None:
+        for index, (v, label) in enumerate(self._items):
+            if v == value:
+                (self._on.add if on else self._on.discard)(value)
+                self.replace_option_prompt_at_index(index, self._prompt(v, label))
+                self.post_message(self.Changed(self))
+                return
+
+    def action_toggle(self) -> None:
+        index = self.highlighted
+        if index is None or not 0 <= index < len(self._items):
+            return
+        value = self._items[index][0]
+        self.set_checked(value, value not in self._on)
+
+    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        # a mouse click selects: treat it as a toggle too
+        event.stop()
+        self.action_toggle()
