@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
+from textual.theme import BUILTIN_THEMES
 
 from ..core.api import Rules
 from ..i18n import set_lang
@@ -27,6 +29,11 @@ from .screens.solve_step import SolveScreen
 from .text import t
 
 STEP_MODES = ("import", "rules", "solve", "export")
+ANSI_BASE = BUILTIN_THEMES["ansi-dark"]
+# ansi-dark draws unfocused borders (and their titles) in ANSI black: invisible on a
+# black terminal.  Bright black (grey) shows on dark and light backgrounds alike.
+ANSI_THEME = replace(ANSI_BASE, name="fenban-ansi",
+                     variables={**ANSI_BASE.variables, "border-blurred": "ansi_bright_black"})
 DEFAULT_OUT = "分班结果"
 
 
@@ -67,6 +74,7 @@ class FenbanApp(App):
         self.placement = None
         self.placement_key: tuple | None = None
         self.solve_cancel: threading.Event | None = None
+        self.quit_pending = False
         self.out_dir = DEFAULT_OUT
         self.written: list[Path] = []
         self.written_key: tuple | None = None
@@ -100,7 +108,8 @@ class FenbanApp(App):
     def on_mount(self) -> None:
         # 16-colour terminals get the ANSI theme: the terminal's own palette, no RGB guesses.
         if self.console.color_system in ("standard", "windows"):
-            self.theme = "ansi-dark"
+            self.register_theme(ANSI_THEME)
+            self.theme = ANSI_THEME.name
         self.switch_mode("import")
 
     # ------------------------------------------------------------------ navigation
@@ -156,8 +165,14 @@ class FenbanApp(App):
             self.push_screen(HelpScreen(self.lang))
 
     async def action_quit(self) -> None:
-        if self.solve_cancel is not None:
-            self.solve_cancel.set()  # the solver thread stops at its next progress report
+        if self.solve_cancel is not None and not self.quit_pending:
+            # Stop the solver first: it stops at its next progress report (at once while
+            # balancing; the CP-SAT preparation of a very large roster reports nothing).
+            # The solve screen exits when the worker returns; ctrl+q again exits now.
+            self.quit_pending = True
+            self.solve_cancel.set()
+            self.notify(t("quit_wait", self.lang), timeout=30)
+            return
         self.exit(0)
 
     def on_unmount(self) -> None:

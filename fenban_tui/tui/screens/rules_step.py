@@ -19,11 +19,12 @@ def suggested_classes(n: int, per_class: int) -> int:
     return max(1, math.ceil(n / per_class))
 
 
-def labels_preview(pattern: str, k: int) -> str:
+def labels_preview(pattern: str, k: int, lang: str = "zh") -> str:
     labels = Rules(label_pattern=pattern).labels(k)
+    sep = ", " if lang == "en" else "、"
     if k <= 4:
-        return "、".join(labels)
-    return "、".join(labels[:3]) + " … " + labels[-1]
+        return sep.join(labels)
+    return sep.join(labels[:3]) + " … " + labels[-1]
 
 
 class RulesScreen(StepScreen):
@@ -119,7 +120,7 @@ class RulesScreen(StepScreen):
             k = 0
         pattern = self.query_one("#labels", Input).value
         if 1 <= k <= 999 and pattern.strip():
-            hint.update(Text(self.t("rules_labels_preview", labels=labels_preview(pattern.strip(), k))))
+            hint.update(Text(self.t("rules_labels_preview", labels=labels_preview(pattern.strip(), k, self.lang))))
         else:
             hint.update("")
 

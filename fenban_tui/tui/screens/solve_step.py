@@ -48,7 +48,7 @@ class SolveScreen(StepScreen):
         yield Static(Text(self.t("solve_idle")), id="solve-status", classes="status")
         yield ProgressBar(total=100, show_eta=False, id="progress")
         yield DataTable(id="summary", cursor_type="row", zebra_stripes=True)
-        with VerticalScroll(id="gaps-box"):
+        with VerticalScroll(id="gaps-box", can_focus=False):
             yield Static("", id="gaps")
 
     # ------------------------------------------------------------------ keys
@@ -63,7 +63,8 @@ class SolveScreen(StepScreen):
     def action_cancel(self) -> None:
         if self.running and self._cancel is not None:
             self._cancel.set()
-            self._status(self.t("solve_cancelling"), "busy")
+            preparing = self._stage == self.t("stage_start")
+            self._status(self.t("solve_cancelling_prep" if preparing else "solve_cancelling"), "busy")
 
     def action_rerun(self) -> None:
         if not self.running:
@@ -103,8 +104,12 @@ class SolveScreen(StepScreen):
         summary = self.query_one("#summary", DataTable)
         summary.clear(columns=True)
         summary.display = False
+        gaps_box = self.query_one("#gaps-box", VerticalScroll)
+        gaps_box.can_focus = False  # nothing to scroll while solving
+        if self.focused is gaps_box:
+            self.set_focus(None)
         self.query_one("#gaps", Static).update("")
-        self.query_one("#progress", ProgressBar).update(total=100, progress=0)
+        self.query_one("#progress", ProgressBar).update(total=None, progress=0)  # pulses while preparing
         self._running_status()
         self.refresh_bindings()
         key = app.current_key()
@@ -136,7 +141,9 @@ class SolveScreen(StepScreen):
     def on_solve_screen_progress(self, message: Progress) -> None:
         if message.gen != self._gen or not self.running:
             return
-        self.query_one("#progress", ProgressBar).update(progress=round(message.fraction * 100, 1))
+        bar = self.query_one("#progress", ProgressBar)
+        if message.fraction > 0 or message.stage != "start":
+            bar.update(total=100, progress=round(message.fraction * 100, 1))
         key = f"stage_{message.stage}"
         stage = self.t(key) if key in TEXT else message.stage
         if stage != self._stage:
@@ -155,13 +162,16 @@ class SolveScreen(StepScreen):
             return
         self.running = False
         self.fenban.solve_cancel = None
+        if self.fenban.quit_pending:
+            self.app.exit(0)
+            return
         self.refresh_bindings()
         bar = self.query_one("#progress", ProgressBar)
         if kind == "cancelled":
-            bar.update(progress=0)
+            bar.update(total=100, progress=0)
             self._status(self.t("solve_cancelled"), "error")
         elif kind == "error":
-            bar.update(progress=0)
+            bar.update(total=100, progress=0)
             self._status(self.t("solve_failed", reason=value) + "\n" + self.t("solve_failed_hint"), "error")
         else:
             self._show(*value)
@@ -180,7 +190,7 @@ class SolveScreen(StepScreen):
     def _show(self, placement, key, header, rows, gaps, violations, secs) -> None:
         app = self.fenban
         app.set_placement(placement, key)
-        self.query_one("#progress", ProgressBar).update(progress=100)
+        self.query_one("#progress", ProgressBar).update(total=100, progress=100)
         text = self.t("solve_done", k=len(placement.labels), n=placement.roster.n, secs=secs)
         kind = "ok"
         if violations:
@@ -198,6 +208,7 @@ class SolveScreen(StepScreen):
         gap_text.append(self.t("solve_gaps") + (": " if self.lang == "en" else "："), style="bold")
         gap_text.append("; ".join(gaps) if self.lang == "en" else "；".join(gaps))
         self.query_one("#gaps", Static).update(gap_text)
+        self.query_one("#gaps-box", VerticalScroll).can_focus = True
 
     def check_next(self) -> str | None:
         if self.running:
