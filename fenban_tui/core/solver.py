@@ -33,6 +33,9 @@ from .model import TOL_CATEGORY, PlacementModel
 
 ProgressFn = Callable[[float, str], None]
 
+ABSENT_SUBJECT_RAISE = 0.05  # points: how far a 缺考 class's subject means rise to shrink its 总分 gap
+CATEGORY_BAND = {"decile": 1.5}  # allowed |count - share|; 1 for every other category
+BAND_PENALTY = 1e6  # a count more than one away from its share: effectively forbidden
 DEAD_ZONE = 0.85  # category counts this close to their share cost nothing
 SCALE = 100  # scores are kept as integers in hundredths: exact sums on any machine
 
@@ -184,9 +187,13 @@ def initial_assignment(model: PlacementModel, rng: np.random.Generator) -> tuple
     for u, members in enumerate(units):
         unit_of[members] = u
     apart_members = {m for _, ms in model.hard.apart for m in ms}
+    absent = np.zeros(n, dtype=bool)
+    for f in model.numeric:
+        if f.kind == "score":
+            absent |= np.isnan(f.values)
     constrained = [
         u for u, ms in enumerate(units)
-        if len(ms) > 1 or any(m in model.hard.pins or m in apart_members for m in ms)
+        if len(ms) > 1 or any(m in model.hard.pins or m in apart_members or absent[m] for m in ms)
     ]
     classes = np.full(n, -1, dtype=np.int64)
     if constrained:
@@ -208,6 +215,12 @@ def initial_assignment(model: PlacementModel, rng: np.random.Generator) -> tuple
             us = sorted({int(unit_of[i]) for i in members})
             for c in range(k):
                 m.Add(sum(x[u, c] for u in us) <= 1)
+        # 缺考 students are spread over the classes (at most ceil(a/k) per class)
+        abs_units = sorted({int(unit_of[i]) for i in np.flatnonzero(absent)})
+        if abs_units:
+            per = -(-int(absent.sum()) // k)
+            for c in range(k):
+                m.Add(sum(int(absent[units[u]].sum()) * x[u, c] for u in abs_units) <= per)
         # a seeded random objective picks one of the many feasible placements;
         # a small load term spreads constrained students over the classes
         weights = rng.integers(0, 1000, size=(len(constrained), k))
@@ -245,6 +258,7 @@ def initial_assignment(model: PlacementModel, rng: np.random.Generator) -> tuple
             frozen[ms] = True
     for i in model.hard.pins:
         frozen[i] = True
+    frozen |= absent
     return classes, frozen
 
 
@@ -281,9 +295,15 @@ class Balancer:
             self.SD[f] = math.sqrt(max(var, 0.0))
             self.w_mean[f] = 1.0 / (feat.mean_tol * SCALE) ** 2
             self.w_sd[f] = 1.0 / (feat.sd_tol * SCALE) ** 2 if feat.sd_tol else 0.0
-        self.XX = self.X * self.X
+        # second moment about the (integer-rounded) global mean: linear in the
+        # assignment, and a class mean that is slightly off barely moves it
+        self.center = np.rint(self.M).astype(np.int64)
+        dev = (self.X - self.center[:, None]) * self.P
+        self.XX = dev * dev
         self._M = self.M[:, None]
-        self._M2 = (self.SD**2 + self.M**2)[:, None]  # target mean square
+        self.Mc = np.repeat(self._M, self.k, axis=1)  # target mean per feature and class
+        self._total_targets()
+        self._M2 = (self.SD**2 + (self.M - self.center) ** 2)[:, None]  # target mean square
         self._wm = self.w_mean[:, None]
         # an SD deviation e costs like a mean-square deviation of 2·SD·e
         self._ws = (self.w_sd / np.maximum(2.0 * self.SD, 1.0) ** 2)[:, None]
@@ -302,6 +322,13 @@ class Balancer:
         for g in range(self.ncat):
             self.value_totals += np.bincount(self.codes[g], minlength=self.V)
         self.w_cat = 1.0 / TOL_CATEGORY**2
+        self.band = BAND_PENALTY
+        # allowed distance of each category value's count from its share
+        band = np.ones(self.V)
+        for g, feat in enumerate(model.categories):
+            band[offsets[g] : offsets[g] + len(feat.labels)] = CATEGORY_BAND.get(feat.kind, 1.0)
+        self.hard_band = band - 0.02
+        self.dead_zone = band - 0.15
         # apart groups: for each student, the other members it must avoid
         self.apart_of: dict[int, list[int]] = {}
         for _, members in model.hard.apart:
@@ -309,6 +336,46 @@ class Balancer:
                 self.apart_of.setdefault(a, []).extend(b for b in members if b != a)
         self.apart_students = np.array(sorted(self.apart_of), dtype=np.int64)
         self.recompute()
+
+    def _total_targets(self) -> None:
+        """Per-class targets when 总分 is the sum of the exams sat.
+
+        A class holding a 缺考 student has a lower 总分 mean *by construction*
+        when its subject means equal everyone else's (the missed exam adds
+        nothing), so 总分 and the subjects cannot both be level.  The targets
+        say how that is settled: such a class aims its subject means
+        ABSENT_SUBJECT_RAISE points higher (scaled by its share of the gap) and
+        its 总分 at the value those subject means give.  All targets are then
+        consistent and the search can meet them.  缺考 students are frozen and
+        spread over the classes, so the targets stay fixed during the search.
+        """
+        feats = self.model.numeric
+        tot = [f for f, ft in enumerate(feats) if ft.kind == "total"]
+        subj = [f for f, ft in enumerate(feats) if ft.kind == "score"]
+        if not tot or not subj:
+            return
+        t = tot[0]
+        total = feats[t].values
+        sat_sum = np.zeros(self.n)
+        for f in subj:
+            v = feats[f].values
+            sat_sum += np.where(np.isnan(v), 0.0, v)
+        ok = ~np.isnan(total)
+        if ok.sum() == 0 or np.mean(np.abs(total[ok] - sat_sum[ok]) < 0.051) < 0.95:
+            return  # 总分 holds more than these subjects: one global target
+        missing = np.zeros(self.n)
+        for f in subj:
+            missing += np.where(self.P[f] == 0, self.M[f], 0.0)
+        deficit = np.zeros(self.k)
+        for c in range(self.k):
+            sel = self.cls == c
+            deficit[c] = float(missing[sel].sum()) / max(int(sel.sum()), 1)
+        lo, hi = float(deficit.min()), float(deficit.max())
+        raise_c = (deficit - lo) / (hi - lo) * ABSENT_SUBJECT_RAISE * SCALE if hi > lo else np.zeros(self.k)
+        for f in subj:
+            self.Mc[f] = self.M[f] + raise_c
+        full = float(sum(self.M[f] for f in subj))
+        self.Mc[t] = full + len(subj) * raise_c - deficit
 
     # ---------------------------------------------------------------- aggregates
 
@@ -335,27 +402,32 @@ class Balancer:
         self.dminus = np.zeros((k, self.V))
         self._refresh(np.arange(k))
 
-    def _num_cost(self, S, Q, N):
-        """Cost of class aggregates for every numeric feature (features on axis 0)."""
+    def _num_cost(self, S, Q, N, M):
+        """Cost of class aggregates for every numeric feature (features on axis 0);
+        ``M`` holds the target means of those classes."""
         Nf = np.maximum(N, 1).astype(np.float64)
-        d = S / Nf - self._M
+        d = S / Nf - M
         # spread as the second moment (linear in the assignment, so smooth for
         # exchanges): equal means and equal mean squares give equal SDs
         e = Q / Nf - self._M2
         cost = self._wm * (d * d) + self._ws * (e * e)
         return np.where(N > 0, cost, 0.0)
 
-    def _cat_cost(self, dev):
+    def _cat_cost(self, dev, idx=None):
         """Free inside the band |dev| <= DEAD_ZONE, quadratic beyond, steep past 0.95."""
         a = np.abs(dev)
-        out = np.maximum(a - DEAD_ZONE, 0.0)
-        over = np.maximum(a - 0.98, 0.0)
-        return self.w_cat * out * out + 400.0 * over * over
+        dz = self.dead_zone if idx is None else self.dead_zone[idx]
+        hb = self.hard_band if idx is None else self.hard_band[idx]
+        out = np.maximum(a - dz, 0.0)
+        over = np.maximum(a - hb, 0.0)
+        return self.w_cat * out * out + self.band * (over + over * over)
 
     def _refresh(self, classes) -> None:
         """Recompute cached costs for the given classes."""
         if self.nf:
-            self.ncost[:, classes] = self._num_cost(self.S[:, classes], self.Q[:, classes], self.N[:, classes])
+            self.ncost[:, classes] = self._num_cost(
+                self.S[:, classes], self.Q[:, classes], self.N[:, classes], self.Mc[:, classes]
+            )
         dev = self.C[classes] - self.T[classes]
         base = self._cat_cost(dev)
         self.dplus[classes] = self._cat_cost(dev + 1) - base
@@ -376,8 +448,10 @@ class Balancer:
             xi, pi, qi = self.X[:, i : i + 1], self.P[:, i : i + 1], self.XX[:, i : i + 1]
             xj, pj, qj = self.X[:, cand], self.P[:, cand], self.XX[:, cand]
             dx, dq, dp = xj - xi, qj - qi, pj - pi
-            new_a = self._num_cost(self.S[:, a : a + 1] + dx, self.Q[:, a : a + 1] + dq, self.N[:, a : a + 1] + dp)
-            new_b = self._num_cost(self.S[:, b] - dx, self.Q[:, b] - dq, self.N[:, b] - dp)
+            new_a = self._num_cost(
+                self.S[:, a : a + 1] + dx, self.Q[:, a : a + 1] + dq, self.N[:, a : a + 1] + dp, self.Mc[:, a : a + 1]
+            )
+            new_b = self._num_cost(self.S[:, b] - dx, self.Q[:, b] - dq, self.N[:, b] - dp, self.Mc[:, b])
             ch = (new_a - self.ncost[:, a : a + 1]) + (new_b - self.ncost[:, b])
             delta = delta + self._fsum_rows(ch)
         if self.ncat:
@@ -440,9 +514,117 @@ class Balancer:
         self.cls[i], self.cls[j] = b, a
         self._refresh(np.array([a, b]))
 
+    # ---------------------------------------------------------------- double swaps
+
+    def _cat_change(self, c: int, codes_out: list, codes_in: list) -> np.ndarray:
+        """Category cost change of class ``c`` losing students with ``codes_out``
+        and gaining ``codes_in`` (lists of broadcastable code arrays, one list
+        entry per student; every array has features on axis 0)."""
+        pos = codes_out + codes_in
+        signs = [-1] * len(codes_out) + [1] * len(codes_in)
+        dev = self.C[c] - self.T[c]
+        total = 0.0
+        for x in pos:
+            ch = sum(sg * (y == x) for sg, y in zip(signs, pos))
+            mult = sum((y == x) for y in pos)
+            d = dev[x]
+            total = total + (self._cat_cost(d + ch, x) - self._cat_cost(d, x)) / mult
+        return total
+
+    def double_swap(self, a: int, b: int, shortlist: int = 40) -> bool:
+        """Best pair of swaps between classes a and b (first swap from a
+        shortlist of the best single swaps, uphill ones included); applied when
+        it lowers the objective.  Students under 互斥/same-name rules are left to
+        single swaps."""
+        A = np.flatnonzero((self.cls == a) & ~self.frozen)
+        B = np.flatnonzero((self.cls == b) & ~self.frozen)
+        if self.apart_of:
+            A = A[~np.isin(A, self.apart_students)]
+            B = B[~np.isin(B, self.apart_students)]
+        if len(A) < 2 or len(B) < 2:
+            return False
+        I = np.repeat(A, len(B))  # all single swaps (i from a, j from b)
+        J = np.tile(B, len(A))
+        dS = self.X[:, J] - self.X[:, I]
+        dQ = self.XX[:, J] - self.XX[:, I]
+        dN = self.P[:, J] - self.P[:, I]
+        single = self._pair_delta(a, b, dS, dQ, dN, [self.codes[:, I]], [self.codes[:, J]])
+        L = min(shortlist, len(I))
+        first = np.argsort(single, kind="stable")[:L]
+        best_val, best_pair = -1e-9, None
+        for s1 in first:
+            i1, j1 = I[s1], J[s1]
+            ok = (I != i1) & (J != j1)
+            idx = np.flatnonzero(ok)
+            tot = self._pair_delta(
+                a, b,
+                dS[:, idx] + dS[:, s1 : s1 + 1], dQ[:, idx] + dQ[:, s1 : s1 + 1], dN[:, idx] + dN[:, s1 : s1 + 1],
+                [self.codes[:, i1 : i1 + 1], self.codes[:, I[idx]]],
+                [self.codes[:, j1 : j1 + 1], self.codes[:, J[idx]]],
+            )
+            k = int(np.argmin(tot))
+            if tot[k] < best_val:
+                best_val, best_pair = float(tot[k]), (int(i1), int(j1), int(I[idx[k]]), int(J[idx[k]]))
+        if best_pair is None:
+            return False
+        i1, j1, i2, j2 = best_pair
+        self.apply_swap(i1, j1)
+        self.apply_swap(i2, j2)
+        return True
+
+    def _pair_delta(self, a, b, dS, dQ, dN, out_codes, in_codes) -> np.ndarray:
+        """Objective change when class a gains (dS, dQ, dN) and b loses it, and
+        students with ``out_codes`` leave a for b while ``in_codes`` go b to a."""
+        m = dS.shape[1]
+        delta = np.zeros(m)
+        if self.nf:
+            na = self._num_cost(self.S[:, a : a + 1] + dS, self.Q[:, a : a + 1] + dQ, self.N[:, a : a + 1] + dN,
+                                self.Mc[:, a : a + 1])
+            nb = self._num_cost(self.S[:, b : b + 1] - dS, self.Q[:, b : b + 1] - dQ, self.N[:, b : b + 1] - dN,
+                                self.Mc[:, b : b + 1])
+            delta = delta + self._fsum_rows((na - self.ncost[:, a : a + 1]) + (nb - self.ncost[:, b : b + 1]))
+        if self.ncat:
+            ch = self._cat_change(a, out_codes, in_codes) + self._cat_change(b, in_codes, out_codes)
+            delta = delta + self._fsum_rows(np.broadcast_to(ch, (self.ncat, m)))
+        return delta
+
+    def set_mean_weight(self, wm: np.ndarray) -> None:
+        self._wm = wm
+        self._refresh(np.arange(self.k))
+
     def set_state(self, classes: np.ndarray) -> None:
         self.cls = classes.copy()
         self.recompute()
+
+
+MEAN_WEIGHT_PHASES = (1e-4, 1e-3, 1e-2, 1e-1, 1.0)
+MAX_SWEEPS = 40
+
+
+def _descend(bal: Balancer, movable: np.ndarray, rng: np.random.Generator, tick) -> int:
+    """Best-improvement exchange: for each student (seeded order) the best swap
+    over all others, until a full sweep finds none.  Returns evaluations made."""
+    evals = 0
+    for sweep in range(MAX_SWEEPS):
+        improved = 0
+        order = movable[rng.permutation(len(movable))]
+        for step, i in enumerate(order):
+            if step % 64 == 0:
+                tick(min(0.95, (sweep + step / len(order)) / 8))
+            i = int(i)
+            ok = bal.allowed(i, movable)
+            cidx = np.flatnonzero(ok)
+            if len(cidx) == 0:
+                continue
+            d = bal.swap_deltas(i, movable[cidx])
+            best_idx = int(np.argmin(d))
+            evals += 1
+            if d[best_idx] < -1e-9:
+                bal.apply_swap(i, int(movable[cidx[best_idx]]))
+                improved += 1
+        if improved == 0:
+            break
+    return evals
 
 
 def solve(
@@ -462,59 +644,36 @@ def solve(
             progress(min(1.0, max(0.0, frac)), msg)
 
     report(0.0, "start")
-    if start is None:
-        classes, frz = initial_assignment(model, rng)
-    else:
-        classes = start.copy()
-        frz = frozen if frozen is not None else np.zeros(model.n, dtype=bool)
-    if frozen is not None:
-        frz = frz | frozen
-    bal = Balancer(model, classes, frz)
-    movable = np.flatnonzero(~frz)
-    best = bal.cls.copy()
-    best_obj = bal.objective()
-    history = [best_obj]
+    # Several independent starts (the rules' effort), each from its own seeded
+    # stream; the best result is kept.  Ties go to the earlier start.
+    restarts = 1 if start is not None else max(1, model.effort)
+    phases = MEAN_WEIGHT_PHASES
+    total_steps = restarts * len(phases)
+    best, best_obj = None, np.inf
+    history: list[float] = []
     iterations = 0
-    n_kicks = 12 * model.effort
-    total_rounds = n_kicks + 1
-    for rnd in range(total_rounds):
-        # descent: sweep students in seeded random order until no swap improves
-        for sweep in range(50):
-            improved = 0
-            order = movable[rng.permutation(len(movable))]
-            for step, i in enumerate(order):
-                if step % 64 == 0:
-                    report((rnd + min(sweep, 5) / 6) / total_rounds, "balance")
-                cand = movable
-                ok = bal.allowed(int(i), cand)
-                if not ok.any():
-                    continue
-                cidx = np.flatnonzero(ok)
-                d = bal.swap_deltas(int(i), cand[cidx])
-                best_idx = int(np.argmin(d))
-                if d[best_idx] < -1e-9:
-                    bal.apply_swap(int(i), int(cand[cidx[best_idx]]))
-                    improved += 1
-                iterations += 1
-            if improved == 0:
-                break
-        obj = bal.objective()
-        history.append(obj)
-        if obj < best_obj - 1e-12:
-            best_obj = obj
-            best = bal.cls.copy()
-        elif rnd > 0:
-            bal.set_state(best)
-        if rnd == total_rounds - 1:
-            break
-        # kick: a few seeded random swaps between classes, then descend again
-        kicks = max(2, len(movable) // 40)
-        for _ in range(kicks):
-            i = int(movable[rng.integers(len(movable))])
-            cand = movable[rng.permutation(len(movable))[:16]]
-            ok = bal.allowed(i, cand)
-            if ok.any():
-                j = int(cand[np.flatnonzero(ok)[0]])
-                bal.apply_swap(i, j)
+    step_no = 0
+    for r in range(restarts):
+        if start is None:
+            classes, frz = initial_assignment(model, rng)
+        else:
+            classes = start.copy()
+            frz = np.zeros(model.n, dtype=bool)
+        if frozen is not None:
+            frz = frz | frozen
+        bal = Balancer(model, classes, frz)
+        movable = np.flatnonzero(~frz)
+        history.append(bal.objective())
+        # Continuation: the class-mean terms start loose and tighten phase by
+        # phase.  With tight means from the start, every swap that evens out a
+        # spread also moves a mean, and the search stalls with spreads apart.
+        base_wm = bal._wm.copy()
+        for fac in phases:
+            bal.set_mean_weight(base_wm * fac)
+            iterations += _descend(bal, movable, rng, lambda f: report((step_no + f) / total_steps, "balance"))
+            step_no += 1
+            history.append(bal.objective())
+        if bal.objective() < best_obj - 1e-9:
+            best, best_obj = bal.cls.copy(), bal.objective()
     report(1.0, "done")
     return SolveResult(classes=best, labels=model.labels, objective=best_obj, iterations=iterations, history=history)
