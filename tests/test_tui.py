@@ -36,6 +36,15 @@ def status_text(app: FenbanApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
+def assert_on_screen(app: FenbanApp, *selectors: str) -> None:
+    """Each widget is shown, with at least one line, inside the 80x24 terminal."""
+    width, height = SIZE
+    for sel in ("#stepbar", "Footer", *selectors):
+        region = app.screen.query_one(sel).region
+        assert region.height > 0, sel
+        assert region.y >= 0 and region.bottom <= height and region.right <= width, (sel, region)
+
+
 async def test_first_screen_shows_import_and_ctrl_q_quits():
     app = FenbanApp(roster_path=None, lang="zh")
     async with app.run_test(size=SIZE) as pilot:
@@ -105,6 +114,7 @@ async def test_full_walk_import_rules_solve_export(tmp_path):
         assert app.roster.n == 500 and app.roster.usable
         assert screen.query_one("#preview", DataTable).row_count > 0
         assert screen.query_one("#problems", OptionList).option_count >= 1
+        assert_on_screen(app, "#path", "#import-status", "#preview", "#problems")
 
         # help opens and closes without leaving the step
         await pilot.press("f1")
@@ -121,6 +131,7 @@ async def test_full_walk_import_rules_solve_export(tmp_path):
         assert "规则" in step_text(app)
         classes = rules_screen.query_one("#classes", Input)
         assert classes.value == "10"  # ceil(500 / 50)
+        assert_on_screen(app, "#classes", "#seed", "#labels", "#balance", "#hard", "#rules-status")
         assert rules_screen.query_one("#seed", Input).value  # a default seed
         balance = rules_screen.query_one("#balance", CheckList)
         assert {"gender", "school", "total"} <= set(balance.selected)
@@ -152,6 +163,8 @@ async def test_full_walk_import_rules_solve_export(tmp_path):
         assert summary.row_count == 10
         assert "分班完成" in status_text(app, "#solve-status")
         assert "最大差距" in str(solve_screen.query_one("#gaps", Static).render())
+        assert_on_screen(app, "#solve-status", "#progress", "#summary", "#gaps-box")
+        assert solve_screen.query_one("#summary").region.height >= 13  # header + 10 classes + border
 
         # 4 导出
         await pilot.press("ctrl+n")
@@ -163,6 +176,7 @@ async def test_full_walk_import_rules_solve_export(tmp_path):
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.written, 60)
         assert "assignment.csv" in str(app.screen.query_one("#written", Static).render())
+        assert_on_screen(app, "#out", "#export-status", "#written")
 
         # writing again asks before overwriting; n keeps the files
         await pilot.press("ctrl+s")
@@ -209,3 +223,23 @@ async def test_cancel_solve_with_escape():
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_solver_error_is_a_message_not_a_traceback():
+    # the sample pins students to classes up to 10: two classes cannot hold
+    app = FenbanApp(roster_path=str(SAMPLE), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: isinstance(app.screen, RulesScreen), 10)
+        app.screen.query_one("#classes", Input).value = "2"
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: isinstance(app.screen, SolveScreen), 10)
+        screen = app.screen
+        await wait_until(pilot, lambda: not screen.running, 60)
+        text = status_text(app, "#solve-status")
+        assert "分班失败" in text and "Traceback" not in text
+        assert app.placement is None
+        # back to the rules still works
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, RulesScreen), 10)

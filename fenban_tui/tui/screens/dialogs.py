@@ -19,6 +19,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "key_close"),
         Binding("f1", "close", "key_close", show=False),
+        Binding("ctrl+q", "app.quit", "key_quit"),
     ]
 
     def __init__(self, lang: str) -> None:
@@ -44,6 +45,7 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("y", "answer(True)", "key_yes"),
         Binding("n,escape", "answer(False)", "key_no"),
         Binding("left,right", "app.focus_next", show=False),
+        Binding("ctrl+q", "app.quit", "key_quit"),
     ]
 
     def __init__(self, question: str, lang: str) -> None:
