@@ -121,7 +121,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         rules.label_pattern = args.labels
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        raise FenbanError("file_is_dir", path=str(out))
+        raise FenbanError("out_not_dir", path=str(out))
     if (out / ASSIGNMENT_CSV).exists() and not args.force:
         raise FenbanError("cli_out_exists", path=str(out))
     roster = check_roster(args.roster, rules=rules)
@@ -160,7 +160,9 @@ def run_app(args: argparse.Namespace) -> int:
         roster = str(_demo_roster())
     from .tui.app import FenbanApp
 
-    app = FenbanApp(roster_path=roster, lang=args.lang or "zh", demo=args.demo)
+    from .i18n import get_lang
+
+    app = FenbanApp(roster_path=roster, lang=args.lang or get_lang(), demo=args.demo)
     app.run()
     return app.return_code or 0
 

@@ -65,8 +65,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "score_range": ("分数 {value} 超出常见范围", "score {value} is outside the usual range"),
     "pin_bad": (
-        "预设班级“{value}”应为 1 到 {k} 的班号",
-        "preset class \u201c{value}\u201d should be a class number from 1 to {k}",
+        "第 {row} 行 预设班级“{value}”应为 1 到 {k} 的班号",
+        "row {row}: preset class \u201c{value}\u201d should be a class number from 1 to {k}",
     ),
     "pin_not_number": ("预设班级“{value}”不是班号", "preset class \u201c{value}\u201d is not a class number"),
     "id_duplicate": ("编号 {value} 与第 {other} 行重复", "ID {value} duplicates row {other}"),
@@ -84,8 +84,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dropped_summary": ("跳过了 {count} 行（空行或合计行）", "skipped {count} rows (blank or totals)"),
     # --- rules / solve ---------------------------------------------------
     "rules_classes_missing": (
-        "请指定班级数（--classes）或每班人数上限（--class-size）",
-        "Give the number of classes (--classes) or a class size cap (--class-size)",
+        "请指定班级数或每班人数上限",
+        "Give the number of classes or a class size cap",
     ),
     "rules_classes_range": (
         "班级数 {k} 不合理：{n} 名学生至少 1 班、至多 {n} 班",
@@ -134,6 +134,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "输出文件夹 {path} 中已有分班结果；加 --force 覆盖",
         "Output folder {path} already holds results; add --force to overwrite",
     ),
+    "out_not_dir": ("输出位置 {path} 是一个文件，不是文件夹", "The output {path} is a file, not a folder"),
     "cli_error": ("出错了：{reason}", "Error: {reason}"),
     "demo_missing": ("找不到示例名单", "The sample roster was not found"),
 }
@@ -161,10 +162,13 @@ def lang_from_env() -> str:
     return "en" if env.lower().startswith("en") else "zh"
 
 
-def tr(key: str, lang: str | None = None, **params: object) -> str:
+def tr(key: str, lang: str | None = None, /, **params: object) -> str:
     """Render message ``key`` in ``lang`` (default: current language)."""
     zh, en = MESSAGES.get(key, (key, key))
-    template = en if (lang or _current) == "en" else zh
+    use = lang or _current
+    template = en if use == "en" else zh
+    # parameters that depend on the language (lists of rows, nested reasons)
+    params = {k: (v.render(use) if hasattr(v, "render") else v) for k, v in params.items()}
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
@@ -174,7 +178,7 @@ def tr(key: str, lang: str | None = None, **params: object) -> str:
 class FenbanError(Exception):
     """An expected, operator-facing error: carries a message key and parameters."""
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(self, key: str, /, **params: object) -> None:
         self.key = key
         self.params = params
         super().__init__(tr(key, "en", **params))

@@ -24,8 +24,8 @@ from .solver import Cancelled, ProgressFn, SolveResult, solve
 from .stats import ClassStats, Gap, class_stats, gaps, hard_rule_violations
 
 __all__ = [
-    "Cancelled", "ClassStats", "Gap", "Placement", "Problem", "Roster", "Rules",
-    "export_placement", "load_roster", "solve_roster", "format_summary",
+    "Cancelled", "ClassStats", "Gap", "Placement", "Problem", "Roster", "Rules", "check_roster",
+    "export_placement", "format_summary", "gap_lines", "load_roster", "solve_roster", "summary_rows",
 ]
 
 
@@ -108,7 +108,9 @@ def gap_lines(placement: Placement, lang: str = "zh") -> list[str]:
     en = lang == "en"
     out = []
     for g in placement.gaps():
-        if g.kind == "mean":
+        if g.kind == "mean" and g.feature == "出生日期":
+            out.append(f"{'birth date range (days)' if en else '平均出生日期相差（天）'} {g.value:.1f}")
+        elif g.kind == "mean":
             out.append(f"{g.feature} {'mean range' if en else '平均分极差'} {g.value:.3f}")
         elif g.kind == "sd":
             out.append(f"{g.feature} {'SD range' if en else '标准差极差'} {g.value:.3f}")

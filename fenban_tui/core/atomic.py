@@ -12,6 +12,13 @@ from pathlib import Path
 from typing import Callable
 
 
+def _umask_mode() -> int:
+    """0666 less the process umask: what a plain open() would have created."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -43,6 +50,7 @@ def atomic_write_with(path: Path, writer: Callable, binary: bool = True) -> None
             writer(f)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, _umask_mode())  # mkstemp creates 0600
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except BaseException:
@@ -65,6 +73,7 @@ def atomic_write_file(path: Path, produce: Callable[[Path], None]) -> None:
         produce(tmp_path)
         with open(tmp_path, "rb+") as f:
             os.fsync(f.fileno())
+        os.chmod(tmp_path, _umask_mode())
         os.replace(tmp_path, path)
         _fsync_dir(path.parent)
     except BaseException:

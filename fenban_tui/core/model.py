@@ -157,7 +157,7 @@ def build_model(roster: Roster, rules: Rules) -> PlacementModel:
             if p is None:
                 continue
             if not 1 <= p <= k:
-                raise FenbanError("pin_bad", value=p, k=k)
+                raise FenbanError("pin_bad", value=p, k=k, row=roster.row_numbers()[i])
             hard.pins[i] = p - 1
 
     return PlacementModel(

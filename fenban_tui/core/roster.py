@@ -123,7 +123,8 @@ class Problem:
 
     def text(self, lang: str | None = None) -> str:
         w = self.where(lang)
-        return f"{w}：{self.message(lang)}" if w else self.message(lang)
+        en = lang == "en" or (lang is None and _lang() == "en")
+        return (f"{w}: " if en else f"{w}：") + self.message(lang) if w else self.message(lang)
 
     def as_json(self, lang: str | None = None) -> dict:
         return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message(lang)}
@@ -582,6 +583,16 @@ def _is_totals_row(lead: list[str]) -> bool:
     return False
 
 
+class RowList:
+    """Row numbers joined with the punctuation of the language they are shown in."""
+
+    def __init__(self, rows: list[int]) -> None:
+        self.rows = rows
+
+    def render(self, lang: str) -> str:
+        return (", " if lang == "en" else "、").join(str(r) for r in self.rows)
+
+
 def _colname(col: str, names: list[str]) -> str:
     return f"{col}({col_letter(names.index(col))})"
 
@@ -706,7 +717,7 @@ def _parse_values(
     for k, idx in groups.items():
         if len(idx) > 1:
             problems.append(Problem("info", "same_name", sheet, rows[idx[0]], None,
-                                    {"name": k, "count": len(idx), "rows": "、".join(str(rows[i]) for i in idx)}))
+                                    {"name": k, "count": len(idx), "rows": RowList([rows[i] for i in idx])}))
 
     schema: dict[str, pl.DataType] = {}
     for k in out:

@@ -66,8 +66,10 @@ def quick_checks(model: PlacementModel) -> list[tuple[str, dict]]:
     _, cap = model.size_bounds()
     rows = model.row_numbers
 
-    def rl(members: list[int]) -> str:
-        return "、".join(str(rows[i]) for i in members)
+    def rl(members: list[int]):
+        from .roster import RowList
+
+        return RowList([rows[i] for i in members])
 
     # union of together groups
     parent = list(range(model.n))
@@ -140,16 +142,35 @@ class _Joined:
     def __init__(self, reasons: list[tuple[str, dict]]) -> None:
         self.reasons = reasons
 
-    def __format__(self, spec: str) -> str:
-        return str(self)
-
-    def __str__(self) -> str:
+    def render(self, lang: str) -> str:
         from ..i18n import tr
 
-        return "；".join(tr(k, **p) for k, p in self.reasons)
+        return ("; " if lang == "en" else "；").join(tr(k, lang, **p) for k, p in self.reasons)
 
 
 # --------------------------------------------------------------------------- CP-SAT start
+
+
+def _solve_cancellable(solver, model, cancel: threading.Event | None):
+    """CP-SAT Solve that stops as soon as ``cancel`` is set (StopSearch is
+    thread-safe); without a cancel event it is a plain Solve."""
+    if cancel is None:
+        return solver.Solve(model)
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            if cancel.is_set():
+                solver.StopSearch()
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        return solver.Solve(model)
+    finally:
+        done.set()
+        watcher.join()
 
 
 def _units(model: PlacementModel) -> list[list[int]]:
@@ -172,7 +193,9 @@ def _units(model: PlacementModel) -> list[list[int]]:
     return [groups[r] for r in sorted(groups)]
 
 
-def initial_assignment(model: PlacementModel, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def initial_assignment(
+    model: PlacementModel, rng: np.random.Generator, cancel: threading.Event | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """A seeded random start that satisfies every hard rule.
 
     Returns (class per student, frozen mask).  Frozen students (绑定 groups and
@@ -234,7 +257,9 @@ def initial_assignment(model: PlacementModel, rng: np.random.Generator) -> tuple
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = int(model.seed % (2**31 - 1))
         solver.parameters.max_deterministic_time = 10.0
-        status = solver.Solve(m)
+        status = _solve_cancellable(solver, m, cancel)
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             _raise_infeasible(quick_checks(model))
         for u in constrained:
@@ -655,7 +680,7 @@ def solve(
     step_no = 0
     for r in range(restarts):
         if start is None:
-            classes, frz = initial_assignment(model, rng)
+            classes, frz = initial_assignment(model, rng, cancel)
         else:
             classes = start.copy()
             frz = np.zeros(model.n, dtype=bool)

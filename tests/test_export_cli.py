@@ -1,0 +1,158 @@
+"""Export contents, the CLI's messages and exit codes, and the core/UI split."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from fenban_tui.cli import main
+from fenban_tui.core.api import check_roster, export_placement, solve_roster
+from fenban_tui.core.export import display_width
+from fenban_tui.core.rules import Rules
+
+from .conftest import ROOT
+from .figures import read_assignment
+
+SAMPLE = ROOT / "sample_data" / "junior_sample.xlsx"
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    roster = check_roster(SAMPLE)
+    placement = solve_roster(roster, Rules(classes=10, seed="7", label_pattern="七({n})班"))
+    out = tmp_path_factory.mktemp("export")
+    written = export_placement(placement, out)
+    return roster, placement, out, written
+
+
+def test_assignment_csv(exported):
+    roster, placement, out, written = exported
+    assert [p.name for p in written] == ["assignment.csv", "分班结果.xlsx"]
+    header, rows = read_assignment(out / "assignment.csv")
+    assert header == roster.columns + ["班级"]
+    assert len(rows) == 500
+    # every roster cell written exactly as read (IDs, 缺考, full-width spaces)
+    for i, r in enumerate(rows):
+        assert r["身份证号"] == roster.table["身份证号"][i]
+        assert r["班级"] == placement.class_of(i)
+    assert any(r["语文"] == "缺考" or r["数学"] == "缺考" or r["英语"] == "缺考" for r in rows)
+    assert {r["班级"] for r in rows} == {f"七({i})班" for i in range(1, 11)}
+    raw = (out / "assignment.csv").read_bytes()
+    assert raw.count(b"\r\n") == 501  # Excel-friendly line ends
+
+
+def test_workbook_sheets_summary_and_widths(exported):
+    roster, placement, out, _ = exported
+    wb = openpyxl.load_workbook(out / "分班结果.xlsx")
+    assert wb.sheetnames == ["汇总"] + [f"七({i})班" for i in range(1, 11)]
+    total_rows = 0
+    for i, label in enumerate(placement.labels):
+        ws = wb[label]
+        data = list(ws.iter_rows(min_row=2, values_only=True))
+        total_rows += len(data)
+        names = {r[1] for r in data}
+        expect = {roster.table["姓名"][j] for j in range(roster.n) if placement.class_of(j) == label}
+        assert names == expect
+    assert total_rows == 500
+    # summary: sizes, boys/girls and the 语文 mean recomputed independently
+    ws = wb["汇总"]
+    header = [c.value for c in ws[2]]
+    assert header[:4] == ["班级", "人数", "男", "女"]
+    col = header.index("语文平均")
+    for r in ws.iter_rows(min_row=3, values_only=True):
+        label = r[0]
+        members = [j for j in range(roster.n) if placement.class_of(j) == label]
+        vals = [roster.values["语文"][j] for j in members if roster.values["语文"][j] is not None]
+        assert r[1] == len(members)
+        assert r[2] == sum(1 for j in members if roster.table["性别"][j] == "男")
+        assert abs(r[col] - sum(vals) / len(vals)) < 1e-9
+    # column widths count a CJK character as two
+    sheet = wb["七(1)班"]
+    school_col = roster.columns.index("毕业学校")
+    letter = openpyxl.utils.get_column_letter(school_col + 1)
+    longest = max(display_width(v) for v in roster.table["毕业学校"].to_list())
+    assert longest == 2 * len("河口镇中心小学")
+    assert sheet.column_dimensions[letter].width >= longest
+
+
+def test_cli_check_json(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("姓名,性别,语文\n张三,男,88\n李四,男,八十\n", encoding="utf-8")
+    assert main(["check", str(bad), "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["students"] == 2
+    assert out["errors"] == [{"sheet": "bad", "row": 3, "column": "语文(C)", "message": out["errors"][0]["message"]}]
+    assert "八十" in out["errors"][0]["message"]
+    assert main(["check", str(SAMPLE), "--json"]) == 0
+
+
+def test_cli_solve_refuses_bad_roster_and_existing_output(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("姓名,性别\n张三,X\n", encoding="utf-8")
+    assert main(["solve", str(bad), "--classes", "2", "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert "第 2 行" in err and "性别" in err
+    good = tmp_path / "good.csv"
+    good.write_text("姓名,性别\n" + "".join(f"学生{i},{'男' if i % 2 else '女'}\n" for i in range(8)), encoding="utf-8")
+    out = tmp_path / "o2"
+    assert main(["solve", str(good), "--classes", "2", "--out", str(out), "-q"]) == 0
+    assert main(["solve", str(good), "--classes", "2", "--out", str(out), "-q"]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert main(["solve", str(good), "--classes", "2", "--out", str(out), "-q", "--force"]) == 0
+
+
+def test_rules_file_round_trip(tmp_path):
+    rules = Rules(classes=9, seed="抽签 2026", label_pattern="七({n})班", categories=["备注"],
+                  columns={"school": "毕业学校"})
+    path = tmp_path / "rules.toml"
+    rules.save(path)
+    assert Rules.load(path) == rules
+    path.write_text("classes = 3\nbogus = 1\n", encoding="utf-8")
+    from fenban_tui.i18n import FenbanError
+
+    with pytest.raises(FenbanError) as exc:
+        Rules.load(path)
+    assert "bogus" in exc.value.text()
+
+
+@pytest.mark.parametrize(
+    "args,expect",
+    [
+        (["check", "/nonexistent/roster.xlsx"], "找不到文件"),
+        (["solve", "/nonexistent/roster.xlsx", "--classes", "3", "--out", "/tmp/x"], "找不到文件"),
+        (["check", "/nonexistent/roster.xlsx", "--lang", "en"], "File not found"),
+    ],
+)
+def test_cli_errors_are_one_line_without_traceback(args, expect):
+    proc = subprocess.run([sys.executable, "-m", "fenban_tui", *args], capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "LANG": "C"})
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert expect in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_core_never_imports_textual():
+    core = ROOT / "fenban_tui"
+    offenders = []
+    for path in core.rglob("*.py"):
+        if "tui" in path.relative_to(core).parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(n == "textual" or n.startswith("textual.") for n in names):
+                offenders.append(str(path))
+    assert offenders == []
+    code = ("import sys, fenban_tui.core.api, fenban_tui.cli; "
+            "assert not any(m == 'textual' or m.startswith('textual.') for m in sys.modules), 'textual loaded'")
+    subprocess.run([sys.executable, "-c", code], check=True)

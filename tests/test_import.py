@@ -1,0 +1,204 @@
+"""Import: real files in, exact students out, problems named by sheet/row/column."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from fenban_tui.core.roster import load_roster
+from fenban_tui.i18n import FenbanError
+
+from .conftest import ROOT, shared_file
+
+SAMPLE = ROOT / "sample_data" / "junior_sample.xlsx"
+GRADE1 = ROOT / "sample_data" / "grade1_sample.csv"
+
+
+def _openpyxl_rows(path: Path) -> list[list[object]]:
+    ws = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def test_sample_roster_counts_missing_and_ids():
+    raw = _openpyxl_rows(SAMPLE)
+    header = raw[1]  # row 1 is the merged title
+    data = [r for r in raw[2:] if any(v is not None for v in r)]
+    roster = load_roster(SAMPLE)
+    assert roster.usable
+    assert roster.n == len(data) == 500
+    assert roster.header_row == 2
+    assert roster.cmap.scores == ["语文", "数学", "英语"]
+    assert roster.cmap.total == "总分"
+    # every 缺考 cell is missing (null), never 0
+    for col in ("语文", "数学", "英语"):
+        c = header.index(col)
+        absent_rows = [i for i, r in enumerate(data) if r[c] == "缺考"]
+        vals = roster.values[col].to_list()
+        assert [i for i, v in enumerate(vals) if v is None] == absent_rows
+    assert sum(1 for r in data for v in r[6:9] if v == "缺考") >= 2
+    # IDs exactly as written, including a trailing X
+    ids = roster.table["身份证号"].to_list()
+    assert ids == [r[header.index("身份证号")] for r in data]
+    assert any(i.endswith("X") for i in ids)
+    # spreadsheet row numbers: data starts on row 3
+    assert roster.table["_row"][0] == 3
+    assert roster.table["_row"][-1] == 502
+
+
+def test_grade1_csv_gb18030_no_scores():
+    roster = load_roster(GRADE1)
+    assert roster.usable and roster.n == 300
+    assert roster.cmap.scores == [] and roster.cmap.total is None
+    assert roster.cmap.school == "毕业幼儿园"
+    assert roster.values["_birth"].null_count() == 0
+
+
+def _write_csv(path: Path, rows: list[list[str]], encoding: str) -> Path:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    data = buf.getvalue().encode("utf-8" if encoding == "utf-8-sig" else encoding)
+    if encoding == "utf-8-sig":
+        data = b"\xef\xbb\xbf" + data
+    path.write_bytes(data)
+    return path
+
+
+OFFICE_ROWS = [
+    ["2024级新生名单（一班）", "", "", "", "", ""],
+    ["学号", "姓名", "性别", "语文", "数学", "毕业学校"],
+    ["0012", "刘䶮", "男", "98.5", "缺考", "实验小学"],
+    ["0013", "王\u3000芳 ", "女", "-", "１０３", "实验小学"],
+    ["", "", "", "", "", ""],
+    ["0014", "陈思远", "1", "88", "90", "东关小学"],
+    ["0015", "陈思远", "2", "77", "", "东关小学"],
+    ["合计", "4人", "", "", "", ""],
+]
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8", "utf-8-sig"])
+def test_office_csv_quirks(tmp_path, encoding):
+    path = _write_csv(tmp_path / "roster.csv", OFFICE_ROWS, encoding)
+    roster = load_roster(path)
+    assert roster.usable
+    assert roster.n == 4
+    assert roster.columns[0] == "学号"  # no BOM in the first column name
+    assert roster.table["学号"].to_list() == ["0012", "0013", "0014", "0015"]  # IDs stay text
+    assert roster.table["姓名"].to_list() == ["刘䶮", "王\u3000芳", "陈思远", "陈思远"]  # trimmed, not altered
+    assert roster.values["语文"].to_list() == [98.5, None, 88.0, 77.0]
+    assert roster.values["数学"].to_list() == [None, 103.0, 90.0, None]  # full-width digits parsed
+    assert roster.values["_gender"].to_list() == ["M", "F", "M", "F"]  # 1 = 男, 2 = 女
+    assert roster.table["_row"].to_list() == [3, 4, 6, 7]
+    keys = {p.key for p in roster.problems}
+    assert "row_total" in keys and "same_name" in keys
+    total = next(p for p in roster.problems if p.key == "row_total")
+    assert total.row == 8
+
+
+def test_bad_values_named_by_row_and_column(tmp_path):
+    rows = [["姓名", "性别", "语文"], ["张三", "男", "88"], ["李四", "X", "abc"], ["", "女", "70"]]
+    roster = load_roster(_write_csv(tmp_path / "bad.csv", rows, "utf-8"))
+    assert not roster.usable
+    errs = {(p.key, p.row, p.column) for p in roster.errors}
+    assert ("gender_unknown", 3, "性别(B)") in errs
+    assert ("score_bad", 3, "语文(C)") in errs
+    assert ("row_no_name", 4, "姓名(A)") in errs
+    # every student is still there: nothing silently dropped
+    assert roster.n == 3
+    text = next(p for p in roster.errors if p.key == "score_bad").text("zh")
+    assert "第 3 行" in text and "语文" in text and "abc" in text
+    assert "row 3" in next(p for p in roster.errors if p.key == "score_bad").text("en")
+
+
+@pytest.mark.parametrize(
+    "content,key",
+    [
+        (b"", "file_empty"),
+        (b"PK\x03\x04garbage-not-a-zip", "file_corrupt"),
+        (b"\x00\x01\x02\x03binary", "file_not_roster"),
+        ("姓名,性别\r\n".encode("utf-8"), "header_only"),
+        ("a,b,c\r\n1,2,3\r\n".encode("utf-8"), "no_header"),
+    ],
+)
+def test_bad_files_give_clear_errors(tmp_path, content, key):
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(FenbanError) as exc:
+        load_roster(path)
+    assert exc.value.key == key
+    assert str(path) in exc.value.text("zh")
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(FenbanError) as exc:
+        load_roster(tmp_path / "nope.xlsx")
+    assert exc.value.key == "file_missing"
+
+
+def test_xls_and_grouped_header(tmp_path):
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("名单")
+    ws.write(0, 0, "2024级新生")
+    for c, h in enumerate(["学号", "姓名", "性别", "中考成绩"]):
+        ws.write(1, c, h)
+    for c, h in enumerate(["语文", "数学"], start=3):
+        ws.write(2, c, h)
+    ws.write(3, 0, "2024001")
+    ws.write(3, 1, "林小禾")
+    ws.write(3, 2, "男")
+    ws.write(3, 3, 108)
+    ws.write(3, 4, "缺考")
+    wb.add_sheet("空表")
+    path = tmp_path / "old.xls"
+    wb.save(str(path))
+    roster = load_roster(path)
+    assert roster.columns == ["学号", "姓名", "性别", "中考成绩·语文", "中考成绩·数学"]
+    assert roster.cmap.scores == ["中考成绩·语文", "中考成绩·数学"]
+    assert roster.values["中考成绩·语文"].to_list() == [108.0]
+    assert roster.values["中考成绩·数学"].to_list() == [None]
+    assert roster.table["_row"].to_list() == [4]
+
+
+# ---------------------------------------------------------------- shared hard cases
+
+
+def test_case_01_gbk_title_blank_total():
+    r = load_roster(shared_file("cases", "01_gbk_title_blank_total.csv"))
+    assert r.n == 7
+    names = r.table["姓名"].to_list()
+    assert "刘䶮" in names and names.count("陈思远") == 2
+    assert r.values["数学"].to_list()[1] is None  # 缺考
+    assert r.values["语文"].to_list()[-1] == 103.0  # full-width digits
+    assert {"row_total", "same_name"} <= {p.key for p in r.problems}
+
+
+def test_case_02_03_bom_and_no_bom_identical():
+    a = load_roster(shared_file("cases", "02_utf8_bom.csv"))
+    b = load_roster(shared_file("cases", "03_utf8_nobom.csv"))
+    assert a.columns == b.columns and not a.columns[0].startswith("\ufeff")
+    assert a.table.drop("_sheet").equals(b.table.drop("_sheet"))
+
+
+def test_case_04_mangled_ids_flagged_not_repaired():
+    r = load_roster(shared_file("cases", "04_excel_mangled_ids.csv"))
+    damaged = [(p.row, p.column) for p in r.problems if p.key == "id_damaged"]
+    assert (2, "身份证号(D)") in damaged and (5, "身份证号(D)") in damaged
+    assert r.table["身份证号"].to_list()[0] == "9.90101E+17"  # kept as written
+    assert not any(p.key == "id_duplicate" for p in r.problems)
+
+
+def test_case_09_grouped_header_and_numeric_ids():
+    r = load_roster(shared_file("cases", "09_merged_title_multisheet.xlsx"))
+    assert r.cmap.scores == ["中考成绩·语文", "中考成绩·数学", "中考成绩·英语"]
+    assert r.n == 3
+    assert any(p.key == "id_damaged" for p in r.problems)
+
+
+def test_case_12_legacy_xls():
+    r = load_roster(shared_file("cases", "12_legacy_title.xls"))
+    assert r.usable and r.n == 7 and r.header_row == 2
