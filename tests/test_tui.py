@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import csv
 import time
 from pathlib import Path
@@ -208,6 +210,8 @@ async def test_cancel_solve_with_escape():
         await wait_until(pilot, lambda: app.roster is not None, 30)
         await pilot.press("ctrl+n")
         await wait_until(pilot, lambda: isinstance(app.screen, RulesScreen), 10)
+        # many independent starts: the solve runs long enough to be cancelled
+        app.rules = dataclasses.replace(app.rules, effort=40)
         await pilot.press("ctrl+n")
         await wait_until(pilot, lambda: isinstance(app.screen, SolveScreen), 10)
         screen = app.screen

@@ -14,7 +14,7 @@ from .rules import Rules
 # deviation equal to the tolerance costs 1.
 TOL_SUBJECT_MEAN = 0.01
 TOL_TOTAL_MEAN = 0.05
-TOL_SD = 0.03
+TOL_SD = 0.025
 TOL_BIRTH_DAYS = 0.5
 TOL_CATEGORY = 0.5
 

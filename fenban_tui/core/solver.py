@@ -33,7 +33,7 @@ from .model import TOL_CATEGORY, PlacementModel
 
 ProgressFn = Callable[[float, str], None]
 
-ABSENT_SUBJECT_RAISE = 0.05  # points: how far a 缺考 class's subject means rise to shrink its 总分 gap
+ABSENT_SUBJECT_RAISE = 0.02  # points: how far a 缺考 class's subject means rise to shrink its 总分 gap
 CATEGORY_BAND = {"decile": 1.5}  # allowed |count - share|; 1 for every other category
 BAND_PENALTY = 1e6  # a count more than one away from its share: effectively forbidden
 DEAD_ZONE = 0.85  # category counts this close to their share cost nothing
@@ -438,13 +438,11 @@ class Balancer:
         cost = self._wm * (d * d) + self._ws * (e * e)
         return np.where(N > 0, cost, 0.0)
 
-    def _cat_cost(self, dev, idx=None):
+    def _cat_cost(self, dev):
         """Free inside the band |dev| <= DEAD_ZONE, quadratic beyond, steep past 0.95."""
         a = np.abs(dev)
-        dz = self.dead_zone if idx is None else self.dead_zone[idx]
-        hb = self.hard_band if idx is None else self.hard_band[idx]
-        out = np.maximum(a - dz, 0.0)
-        over = np.maximum(a - hb, 0.0)
+        out = np.maximum(a - self.dead_zone, 0.0)
+        over = np.maximum(a - self.hard_band, 0.0)
         return self.w_cat * out * out + self.band * (over + over * over)
 
     def _refresh(self, classes) -> None:
@@ -539,80 +537,6 @@ class Balancer:
         self.cls[i], self.cls[j] = b, a
         self._refresh(np.array([a, b]))
 
-    # ---------------------------------------------------------------- double swaps
-
-    def _cat_change(self, c: int, codes_out: list, codes_in: list) -> np.ndarray:
-        """Category cost change of class ``c`` losing students with ``codes_out``
-        and gaining ``codes_in`` (lists of broadcastable code arrays, one list
-        entry per student; every array has features on axis 0)."""
-        pos = codes_out + codes_in
-        signs = [-1] * len(codes_out) + [1] * len(codes_in)
-        dev = self.C[c] - self.T[c]
-        total = 0.0
-        for x in pos:
-            ch = sum(sg * (y == x) for sg, y in zip(signs, pos))
-            mult = sum((y == x) for y in pos)
-            d = dev[x]
-            total = total + (self._cat_cost(d + ch, x) - self._cat_cost(d, x)) / mult
-        return total
-
-    def double_swap(self, a: int, b: int, shortlist: int = 40) -> bool:
-        """Best pair of swaps between classes a and b (first swap from a
-        shortlist of the best single swaps, uphill ones included); applied when
-        it lowers the objective.  Students under 互斥/same-name rules are left to
-        single swaps."""
-        A = np.flatnonzero((self.cls == a) & ~self.frozen)
-        B = np.flatnonzero((self.cls == b) & ~self.frozen)
-        if self.apart_of:
-            A = A[~np.isin(A, self.apart_students)]
-            B = B[~np.isin(B, self.apart_students)]
-        if len(A) < 2 or len(B) < 2:
-            return False
-        I = np.repeat(A, len(B))  # all single swaps (i from a, j from b)
-        J = np.tile(B, len(A))
-        dS = self.X[:, J] - self.X[:, I]
-        dQ = self.XX[:, J] - self.XX[:, I]
-        dN = self.P[:, J] - self.P[:, I]
-        single = self._pair_delta(a, b, dS, dQ, dN, [self.codes[:, I]], [self.codes[:, J]])
-        L = min(shortlist, len(I))
-        first = np.argsort(single, kind="stable")[:L]
-        best_val, best_pair = -1e-9, None
-        for s1 in first:
-            i1, j1 = I[s1], J[s1]
-            ok = (I != i1) & (J != j1)
-            idx = np.flatnonzero(ok)
-            tot = self._pair_delta(
-                a, b,
-                dS[:, idx] + dS[:, s1 : s1 + 1], dQ[:, idx] + dQ[:, s1 : s1 + 1], dN[:, idx] + dN[:, s1 : s1 + 1],
-                [self.codes[:, i1 : i1 + 1], self.codes[:, I[idx]]],
-                [self.codes[:, j1 : j1 + 1], self.codes[:, J[idx]]],
-            )
-            k = int(np.argmin(tot))
-            if tot[k] < best_val:
-                best_val, best_pair = float(tot[k]), (int(i1), int(j1), int(I[idx[k]]), int(J[idx[k]]))
-        if best_pair is None:
-            return False
-        i1, j1, i2, j2 = best_pair
-        self.apply_swap(i1, j1)
-        self.apply_swap(i2, j2)
-        return True
-
-    def _pair_delta(self, a, b, dS, dQ, dN, out_codes, in_codes) -> np.ndarray:
-        """Objective change when class a gains (dS, dQ, dN) and b loses it, and
-        students with ``out_codes`` leave a for b while ``in_codes`` go b to a."""
-        m = dS.shape[1]
-        delta = np.zeros(m)
-        if self.nf:
-            na = self._num_cost(self.S[:, a : a + 1] + dS, self.Q[:, a : a + 1] + dQ, self.N[:, a : a + 1] + dN,
-                                self.Mc[:, a : a + 1])
-            nb = self._num_cost(self.S[:, b : b + 1] - dS, self.Q[:, b : b + 1] - dQ, self.N[:, b : b + 1] - dN,
-                                self.Mc[:, b : b + 1])
-            delta = delta + self._fsum_rows((na - self.ncost[:, a : a + 1]) + (nb - self.ncost[:, b : b + 1]))
-        if self.ncat:
-            ch = self._cat_change(a, out_codes, in_codes) + self._cat_change(b, in_codes, out_codes)
-            delta = delta + self._fsum_rows(np.broadcast_to(ch, (self.ncat, m)))
-        return delta
-
     def set_mean_weight(self, wm: np.ndarray) -> None:
         self._wm = wm
         self._refresh(np.arange(self.k))
@@ -622,7 +546,9 @@ class Balancer:
         self.recompute()
 
 
-MEAN_WEIGHT_PHASES = (1e-4, 1e-3, 1e-2, 1e-1, 1.0)
+ANNEAL_STEPS_PER_STUDENT = 15000
+ANNEAL_T = (1000.0, 0.1)  # temperature from, to (objective units: 1 = one tolerance squared)
+ANNEAL_MEAN_WEIGHT_FROM = 1e-3
 MAX_SWEEPS = 40
 
 
@@ -652,6 +578,48 @@ def _descend(bal: Balancer, movable: np.ndarray, rng: np.random.Generator, tick)
     return evals
 
 
+def _anneal(bal: Balancer, movable: np.ndarray, seed: int, steps: int, tick, cancel) -> np.ndarray:
+    """Run the compiled annealer on a copy of the balancer's state; returns the
+    best assignment it found.  Progress is polled from a helper thread so the
+    compiled loop never calls back into Python."""
+    from .anneal import anneal
+
+    ptr = np.zeros(bal.n + 1, dtype=np.int64)
+    idx: list[int] = []
+    for i in range(bal.n):
+        partners = bal.apart_of.get(i, [])
+        idx.extend(partners)
+        ptr[i + 1] = ptr[i] + len(partners)
+    shared = np.zeros(2)  # [progress fraction, stop flag]
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(0.1):
+            if cancel is not None and cancel.is_set():
+                shared[1] = 1.0
+            try:
+                tick(min(0.99, float(shared[0])))
+            except Cancelled:
+                shared[1] = 1.0
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
+    try:
+        best, _ = anneal(
+            int(seed % (2**31 - 1)), int(steps), ANNEAL_T[0], ANNEAL_T[1], ANNEAL_MEAN_WEIGHT_FROM, 1.0,
+            bal.cls.copy(), movable.astype(np.int64), bal.X, bal.XX, bal.P, bal.S.copy(), bal.Q.copy(),
+            bal.N.copy(), bal.Mc, bal._M2[:, 0].copy(), bal._wm[:, 0].copy(), bal._ws[:, 0].copy(), bal.codes,
+            bal.C.copy(), bal.T, bal.dead_zone, bal.hard_band, float(bal.w_cat), float(bal.band), ptr,
+            np.array(idx, dtype=np.int64), shared,
+        )
+    finally:
+        done.set()
+        watcher.join()
+    if cancel is not None and cancel.is_set():
+        raise Cancelled()
+    return best
+
+
 def solve(
     model: PlacementModel,
     progress: ProgressFn | None = None,
@@ -672,8 +640,11 @@ def solve(
     # Several independent starts (the rules' effort), each from its own seeded
     # stream; the best result is kept.  Ties go to the earlier start.
     restarts = 1 if start is not None else max(1, model.effort)
-    phases = MEAN_WEIGHT_PHASES
-    total_steps = restarts * len(phases)
+    total_steps = restarts * 2
+
+    def progress_at(step: int, total: int):
+        return lambda f: report((step + f) / total, "balance")
+
     best, best_obj = None, np.inf
     history: list[float] = []
     iterations = 0
@@ -689,15 +660,16 @@ def solve(
         bal = Balancer(model, classes, frz)
         movable = np.flatnonzero(~frz)
         history.append(bal.objective())
-        # Continuation: the class-mean terms start loose and tighten phase by
-        # phase.  With tight means from the start, every swap that evens out a
-        # spread also moves a mean, and the search stalls with spreads apart.
-        base_wm = bal._wm.copy()
-        for fac in phases:
-            bal.set_mean_weight(base_wm * fac)
-            iterations += _descend(bal, movable, rng, lambda f: report((step_no + f) / total_steps, "balance"))
-            step_no += 1
-            history.append(bal.objective())
+        # Annealing (compiled): the class-mean weight starts loose and tightens,
+        # the temperature falls; then a vectorised descent at full weight.
+        steps = ANNEAL_STEPS_PER_STUDENT * len(movable)
+        if steps and len(movable) > 2:
+            iterations += steps
+            bal.set_state(_anneal(bal, movable, model.seed + r, steps, progress_at(step_no, total_steps), cancel))
+        step_no += 1
+        iterations += _descend(bal, movable, rng, lambda f: report((step_no + f) / total_steps, "balance"))
+        step_no += 1
+        history.append(bal.objective())
         if bal.objective() < best_obj - 1e-9:
             best, best_obj = bal.cls.copy(), bal.objective()
     report(1.0, "done")
