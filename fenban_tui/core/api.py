@@ -111,7 +111,11 @@ def gap_lines(placement: Placement, lang: str = "zh") -> list[str]:
         if g.kind == "mean" and g.feature == "出生日期":
             out.append(f"{'birth date range (days)' if en else '平均出生日期相差（天）'} {g.value:.1f}")
         elif g.kind == "mean":
-            out.append(f"{g.feature} {'mean range' if en else '平均分极差'} {g.value:.3f}")
+            line = f"{g.feature} {'mean range' if en else '平均分极差'} {g.value:.3f}"
+            if g.detail:
+                line += (f" (of which {g.detail} is forced by absent students' missing exams)" if en
+                         else f"（其中缺考造成 {g.detail}）")
+            out.append(line)
         elif g.kind == "sd":
             out.append(f"{g.feature} {'SD range' if en else '标准差极差'} {g.value:.3f}")
         elif g.feature == "人数":

@@ -88,6 +88,15 @@ def _category(values: list[str | None], missing: str = "(空)") -> tuple[np.ndar
     return codes, labels
 
 
+def _code_groups(codes: list[str | None]) -> list[tuple[str, list[int]]]:
+    """Students sharing a non-empty code, for each code held by two or more."""
+    groups: dict[str, list[int]] = {}
+    for i, code in enumerate(codes):
+        if code:
+            groups.setdefault(code, []).append(i)
+    return [(c, m) for c, m in groups.items() if len(m) > 1]
+
+
 def build_model(roster: Roster, rules: Rules) -> PlacementModel:
     n = roster.n
     k = rules.class_count(n)
@@ -135,23 +144,11 @@ def build_model(roster: Roster, rules: Rules) -> PlacementModel:
 
     hard = HardRules()
     if rules.use_together and "_together" in vals.columns:
-        groups: dict[str, list[int]] = {}
-        for i, code in enumerate(vals["_together"].to_list()):
-            if code:
-                groups.setdefault(code, []).append(i)
-        hard.together = [(c, m) for c, m in groups.items() if len(m) > 1]
+        hard.together = _code_groups(vals["_together"].to_list())
     if rules.use_apart and "_apart" in vals.columns:
-        groups = {}
-        for i, code in enumerate(vals["_apart"].to_list()):
-            if code:
-                groups.setdefault(code, []).append(i)
-        hard.apart = [(c, m) for c, m in groups.items() if len(m) > 1]
+        hard.apart = _code_groups(vals["_apart"].to_list())
     if rules.same_name_apart and "_name_key" in vals.columns:
-        groups = {}
-        for i, key in enumerate(vals["_name_key"].to_list()):
-            if key:
-                groups.setdefault(key, []).append(i)
-        hard.apart += [(f"同名:{c}", m) for c, m in groups.items() if len(m) > 1]
+        hard.apart += [(f"同名:{c}", m) for c, m in _code_groups(vals["_name_key"].to_list())]
     if rules.use_pins and "_pin" in vals.columns:
         for i, p in enumerate(vals["_pin"].to_list()):
             if p is None:

@@ -71,23 +71,10 @@ def quick_checks(model: PlacementModel) -> list[tuple[str, dict]]:
 
         return RowList([rows[i] for i in members])
 
-    # union of together groups
-    parent = list(range(model.n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for _, members in model.hard.together:
-        for m in members[1:]:
-            parent[find(m)] = find(members[0])
-    units: dict[int, list[int]] = {}
-    for i in range(model.n):
-        units.setdefault(find(i), []).append(i)
+    units = _units(model)
+    unit_of = {i: u for u, members in enumerate(units) for i in members}
     for code, members in model.hard.together:
-        unit = units[find(members[0])]
+        unit = units[unit_of[members[0]]]
         if len(unit) > cap:
             reasons.append(("inf_bind_too_big", {"code": code, "size": len(unit), "cap": cap, "rows": rl(unit)}))
         pins = {model.hard.pins[i] for i in unit if i in model.hard.pins}
@@ -102,7 +89,7 @@ def quick_checks(model: PlacementModel) -> list[tuple[str, dict]]:
             reasons.append(("inf_apart_too_many", {"code": code, "size": len(members), "k": k, "rows": rl(members)}))
         seen: dict[int, int] = {}
         for m in members:
-            u = find(m)
+            u = unit_of[m]
             if u in seen:
                 reasons.append(("inf_bind_apart", {"rows": rl([seen[u], m]), "bind": bind_code.get(m, ""), "apart": code}))
             else:

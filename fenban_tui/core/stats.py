@@ -79,7 +79,12 @@ def gaps(model: PlacementModel, classes: np.ndarray) -> list[Gap]:
             if s is not None:
                 ss.append(s)
         if ms:
-            out.append(Gap(f.name, "mean", max(ms) - min(ms)))
+            detail = ""
+            if f.kind == "total":
+                floor = absent_total_floor(model, classes)
+                if floor > 0:
+                    detail = f"{floor:.3f}"
+            out.append(Gap(f.name, "mean", max(ms) - min(ms), detail))
         if ss and f.kind != "birth":
             out.append(Gap(f.name, "sd", max(ss) - min(ss)))
     for f in model.categories:
@@ -97,6 +102,31 @@ def gaps(model: PlacementModel, classes: np.ndarray) -> list[Gap]:
         out.append(Gap(f.name, "count", worst, where))
     out.append(Gap("人数", "count", float(sizes.max() - sizes.min()), "size range"))
     return out
+
+
+def absent_total_floor(model: PlacementModel, classes: np.ndarray) -> float:
+    """How far apart the classes' 总分 means are *forced* by 缺考 students.
+
+    When 总分 is the sum of the exams sat, a class whose subject means equal
+    everyone else's still has a 总分 mean lower by (mean score of each missed
+    exam) / class size per absence.  The spread of that shortfall over the
+    classes is the 总分 range left even if every subject mean were level.
+    Returns 0 when 总分 is not the sum of the listed subjects."""
+    subj = [f for f in model.numeric if f.kind == "score"]
+    tot = next((f for f in model.numeric if f.kind == "total"), None)
+    if tot is None or not subj:
+        return 0.0
+    sat = np.zeros(model.n)
+    for f in subj:
+        sat += np.nan_to_num(f.values)
+    ok = ~np.isnan(tot.values)
+    if not ok.any() or np.mean(np.abs(tot.values[ok] - sat[ok]) < 0.051) < 0.95:
+        return 0.0
+    missing = np.zeros(model.n)
+    for f in subj:
+        missing += np.where(np.isnan(f.values), np.nanmean(f.values), 0.0)
+    shortfall = [missing[classes == c].sum() / max(1, int(np.sum(classes == c))) for c in range(model.k)]
+    return float(max(shortfall) - min(shortfall))
 
 
 def hard_rule_violations(model: PlacementModel, classes: np.ndarray) -> list[str]:
