@@ -60,6 +60,15 @@ def figures(rows: list[dict[str, str]], scores: list[str], total: str | None,
                 share = sum(1 for v in decile.values() if v == d) / k
                 worst = max(worst, abs(cnt.get(d, 0) - share))
         out["count:decile"] = worst
+    if total and scores:
+        # the 总分 range that 缺考 forces: a missed exam adds nothing to 总分
+        gmean = {}
+        for col in scores:
+            vals = [x for x in (_num(r[col]) for r in rows) if x is not None]
+            gmean[col] = sum(vals) / len(vals)
+        short = [sum(gmean[c] for m in members for c in scores if _num(m[c]) is None) / len(members)
+                 for members in by_class.values()]
+        out["absent_floor"] = max(short) - min(short)
     sizes = [len(m) for m in by_class.values()]
     out["size_range"] = max(sizes) - min(sizes)
     return out

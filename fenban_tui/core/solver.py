@@ -33,7 +33,7 @@ from .model import TOL_CATEGORY, PlacementModel
 
 ProgressFn = Callable[[float, str], None]
 
-ABSENT_SUBJECT_RAISE = 0.02  # points: how far a 缺考 class's subject means rise to shrink its 总分 gap
+ABSENT_SUBJECT_RAISE = 0.0  # points: how far a 缺考 class's subject means rise to shrink its 总分 gap
 CATEGORY_BAND = {"decile": 1.5}  # allowed |count - share|; 1 for every other category
 BAND_PENALTY = 1e6  # a count more than one away from its share: effectively forbidden
 DEAD_ZONE = 0.85  # category counts this close to their share cost nothing
@@ -533,7 +533,7 @@ class Balancer:
         self.recompute()
 
 
-ANNEAL_STEPS_PER_STUDENT = 15000
+ANNEAL_STEPS_PER_STUDENT = 20000
 ANNEAL_T = (1000.0, 0.1)  # temperature from, to (objective units: 1 = one tolerance squared)
 ANNEAL_MEAN_WEIGHT_FROM = 1e-3
 MAX_SWEEPS = 40
