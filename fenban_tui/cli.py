@@ -30,6 +30,9 @@ def build_solve_parser() -> argparse.ArgumentParser:
     p.add_argument("--rules", help="规则文件 rules TOML file")
     p.add_argument("--sheet", help="工作表名 sheet name")
     p.add_argument("--labels", help="班名格式 class label pattern, e.g. '七({n})班'")
+    p.add_argument("--balance", action="append", default=[], metavar="COLUMN",
+                   help="另需均衡的类别列（可多次）extra category column to spread evenly (repeatable)")
+    _column_option(p)
     p.add_argument("--out", "-o", required=True, help="输出文件夹 output folder")
     p.add_argument("--force", action="store_true", help="覆盖已有结果 overwrite existing results")
     p.add_argument("--save-rules", help="把所用规则保存到此文件 save the rules used to this TOML file")
@@ -38,11 +41,28 @@ def build_solve_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _column_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--column", action="append", default=[], metavar="ROLE=HEADER",
+                   help="指定列的用途 map a column to a role, e.g. name=学生姓名, school=小学, scores=语文,数学")
+
+
+def _apply_columns(rules, specs: list[str]) -> None:
+    from .core.roster import ROLE_ALIASES
+
+    for spec in specs:
+        role, sep, header = spec.partition("=")
+        role = role.strip()
+        if not sep or (role not in ROLE_ALIASES and role != "scores"):
+            raise FenbanError("cli_column_bad", spec=spec, roles=", ".join(list(ROLE_ALIASES) + ["scores"]))
+        rules.columns[role] = [h.strip() for h in header.split(",") if h.strip()] if role == "scores" else header.strip()
+
+
 def build_check_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="fenban check", description="检查名单 / check a roster")
     p.add_argument("roster")
     p.add_argument("--sheet")
     p.add_argument("--rules")
+    _column_option(p)
     p.add_argument("--json", action="store_true", help="JSON 输出 machine-readable output")
     _common(p)
     return p
@@ -75,6 +95,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .core.api import check_roster
 
     rules = _load_rules(args.rules)
+    _apply_columns(rules, args.column)
     try:
         roster = check_roster(args.roster, sheet=args.sheet, rules=rules)
     except FenbanError as exc:
@@ -119,6 +140,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
         rules.sheet = args.sheet
     if args.labels:
         rules.label_pattern = args.labels
+    rules.categories = list(dict.fromkeys(rules.categories + args.balance))
+    _apply_columns(rules, args.column)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise FenbanError("out_not_dir", path=str(out))

@@ -135,6 +135,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Output folder {path} already holds results; add --force to overwrite",
     ),
     "out_not_dir": ("输出位置 {path} 是一个文件，不是文件夹", "The output {path} is a file, not a folder"),
+    "cli_column_bad": (
+        "--column {spec} 写法不对，应为 用途=列名，用途可为：{roles}",
+        "--column {spec} is not ROLE=HEADER; roles: {roles}",
+    ),
+    "category_missing": ("要均衡的列“{column}”不在名单中", "The column \u201c{column}\u201d to balance is not in the roster"),
     "cli_error": ("出错了：{reason}", "Error: {reason}"),
     "demo_missing": ("找不到示例名单", "The sample roster was not found"),
 }

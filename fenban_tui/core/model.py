@@ -134,7 +134,9 @@ def build_model(roster: Roster, rules: Rules) -> PlacementModel:
         codes, labels = _category(roster.table[cm.boarding].to_list())
         cats.append(CategoryFeature(cm.boarding, "boarding", codes, labels))
     for c in rules.categories:
-        if c in roster.columns and c not in {f.name for f in cats}:
+        if c not in roster.columns:
+            raise FenbanError("category_missing", column=c)
+        if c not in {f.name for f in cats}:
             codes, labels = _category(roster.table[c].to_list())
             cats.append(CategoryFeature(c, "category", codes, labels))
     if total_arr is not None and rules.total_deciles and n >= 10 * k:
