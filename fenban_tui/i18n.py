@@ -70,9 +70,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "pin_not_number": ("预设班级“{value}”不是班号", "preset class \u201c{value}\u201d is not a class number"),
     "id_duplicate": ("编号 {value} 与第 {other} 行重复", "ID {value} duplicates row {other}"),
-    "id_damaged": (
-        "编号“{value}”像是被 Excel 改写过（科学计数法或末尾变成 000），请从原始系统重新导出",
-        "ID \u201c{value}\u201d looks damaged by Excel (scientific notation or trailing 000); re-export it",
+    "id_sci": (
+        "编号“{value}”被 Excel 改成了科学计数法，原来的数字已丢失；请从原始系统重新导出（不会自动修复）",
+        "ID \u201c{value}\u201d was turned into scientific notation by Excel and its digits are lost; "
+        "re-export it from the source system (not repaired)",
+    ),
+    "id_zeros": (
+        "编号“{value}”末尾变成了 000（Excel 只保留 15 位数字），请从原始系统重新导出（不会自动修复）",
+        "ID \u201c{value}\u201d ends in 000: Excel keeps only 15 digits; re-export it from the source system "
+        "(not repaired)",
+    ),
+    "id_float": (
+        "编号“{value}”在表格里存成了数字，超过 15 位的部分已不准确，请把该列设为文本后重新导出（不会自动修复）",
+        "ID \u201c{value}\u201d is stored as a number, so digits past the 15th are wrong; "
+        "re-export with the column as text (not repaired)",
     ),
     "id_checksum": ("身份证号 {value} 校验位不对", "ID number {value} has a wrong check digit"),
     "same_name": (
@@ -140,6 +151,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--column {spec} is not ROLE=HEADER; roles: {roles}",
     ),
     "category_missing": ("要均衡的列“{column}”不在名单中", "The column \u201c{column}\u201d to balance is not in the roster"),
+    "sheet_empty": ("空工作表，已跳过", "empty sheet, skipped"),
+    "sheet_skipped": ("没有名单表头（说明页？），已跳过", "no roster header (a notes sheet?), skipped"),
+    "sheets_combined": (
+        "合并了 {count} 个同样格式的工作表（{sheets}），工作表名记在“{column}”列",
+        "combined {count} sheets of the same shape ({sheets}); the sheet name is kept in column \u201c{column}\u201d",
+    ),
+    "sheets_differ": (
+        "{path} 的工作表“{a}”和“{b}”列不一样，无法合并；请用 --sheet 指定一个",
+        "{path}: sheets \u201c{a}\u201d and \u201c{b}\u201d have different columns; choose one with --sheet",
+    ),
     "cli_error": ("出错了：{reason}", "Error: {reason}"),
     "demo_missing": ("找不到示例名单", "The sample roster was not found"),
 }

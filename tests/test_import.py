@@ -138,6 +138,41 @@ def test_missing_file(tmp_path):
     assert exc.value.key == "file_missing"
 
 
+def test_same_shaped_sheets_combined_with_sheet_column(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "multi.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    for sheet, people in (("一班", [("张三", "男"), ("李四", "女")]), ("二班", [("王五", "男")])):
+        ws = wb.add_worksheet(sheet)
+        ws.write_row(0, 0, ["姓名", "性别"])
+        for r, row in enumerate(people, start=1):
+            ws.write_row(r, 0, row)
+    wb.add_worksheet("空")
+    notes = wb.add_worksheet("说明")
+    notes.write(0, 0, "请勿修改")
+    wb.close()
+    r = load_roster(path)
+    assert r.n == 3 and r.table["姓名"].to_list() == ["张三", "李四", "王五"]
+    assert r.table["工作表"].to_list() == ["一班", "一班", "二班"]
+    assert r.table["_row"].to_list() == [2, 3, 2]
+    keys = [(p.key, p.sheet) for p in r.problems]
+    assert ("sheet_empty", "空") in keys and ("sheet_skipped", "说明") in keys
+    # different shapes are refused by name
+    wb = xlsxwriter.Workbook(str(tmp_path / "diff.xlsx"))
+    a = wb.add_worksheet("A")
+    a.write_row(0, 0, ["姓名", "性别"])
+    a.write_row(1, 0, ["张三", "男"])
+    b = wb.add_worksheet("B")
+    b.write_row(0, 0, ["姓名", "性别", "语文"])
+    b.write_row(1, 0, ["李四", "女", "90"])
+    wb.close()
+    with pytest.raises(FenbanError) as exc:
+        load_roster(tmp_path / "diff.xlsx")
+    assert exc.value.key == "sheets_differ" and "--sheet" in exc.value.text()
+    assert load_roster(tmp_path / "diff.xlsx", sheet="B").n == 1
+
+
 def test_xls_and_grouped_header(tmp_path):
     import xlwt
 
@@ -186,17 +221,25 @@ def test_case_02_03_bom_and_no_bom_identical():
 
 def test_case_04_mangled_ids_flagged_not_repaired():
     r = load_roster(shared_file("cases", "04_excel_mangled_ids.csv"))
-    damaged = [(p.row, p.column) for p in r.problems if p.key == "id_damaged"]
-    assert (2, "身份证号(D)") in damaged and (5, "身份证号(D)") in damaged
+    damaged = {(p.key, p.row, p.column) for p in r.problems if p.key.startswith("id_") and p.key != "id_checksum"}
+    assert ("id_sci", 2, "身份证号(D)") in damaged and ("id_sci", 3, "学号(A)") in damaged
+    assert ("id_zeros", 4, "身份证号(D)") in damaged and ("id_zeros", 5, "身份证号(D)") in damaged
     assert r.table["身份证号"].to_list()[0] == "9.90101E+17"  # kept as written
     assert not any(p.key == "id_duplicate" for p in r.problems)
 
 
-def test_case_09_grouped_header_and_numeric_ids():
+def test_case_09_grouped_header_multisheet_numeric_ids():
     r = load_roster(shared_file("cases", "09_merged_title_multisheet.xlsx"))
     assert r.cmap.scores == ["中考成绩·语文", "中考成绩·数学", "中考成绩·英语"]
-    assert r.n == 3
-    assert any(p.key == "id_damaged" for p in r.problems)
+    assert r.n == 7  # 原1班 (3) + 原2班 (4); the 说明 sheet skipped
+    assert r.sheets_used == ["原1班", "原2班"]
+    assert r.columns[0] == "工作表"
+    assert r.table["工作表"].to_list() == ["原1班"] * 3 + ["原2班"] * 4
+    assert {p.key for p in r.problems} >= {"sheets_combined", "sheet_skipped", "id_float"}
+    skipped = next(p for p in r.problems if p.key == "sheet_skipped")
+    assert skipped.sheet == "说明"
+    one = load_roster(shared_file("cases", "09_merged_title_multisheet.xlsx"), sheet="原2班")
+    assert one.n == 4 and "工作表" not in one.columns
 
 
 def test_case_12_legacy_xls():

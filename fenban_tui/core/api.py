@@ -141,6 +141,19 @@ def format_summary(placement: Placement, lang: str = "zh") -> str:
 
 
 def check_roster(path: str | Path, sheet: str | None = None, rules: Rules | None = None) -> Roster:
+    """Read and validate a roster, including conflicts among its own hard rules
+    (a pair both 绑定 and 互斥, a 绑定 group pinned to two classes, …)."""
+    from .model import hard_rules_of
+    from .solver import structural_checks
+
     rules = rules or Rules()
-    return load_roster(path, sheet=sheet or rules.sheet, columns=rules.columns or None,
-                       header_row=rules.header_row, gender_codes=rules.gender_codes or None)
+    roster = load_roster(path, sheet=sheet or rules.sheet, columns=rules.columns or None,
+                         header_row=rules.header_row, gender_codes=rules.gender_codes or None)
+    rows = roster.row_numbers()
+    sheets = roster.table["_sheet"].to_list()
+    index = {r: i for i, r in enumerate(rows)}
+    for key, params in structural_checks(hard_rules_of(roster, rules), roster.n, rows):
+        first = params["rows"].rows[0]
+        i = index.get(first, 0)
+        roster.problems.append(Problem("error", key, sheets[i], first, None, params))
+    return roster

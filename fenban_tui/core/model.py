@@ -97,6 +97,22 @@ def _code_groups(codes: list[str | None]) -> list[tuple[str, list[int]]]:
     return [(c, m) for c, m in groups.items() if len(m) > 1]
 
 
+def hard_rules_of(roster: Roster, rules: Rules) -> HardRules:
+    """The hard rules the roster asks for (pins 0-based, not yet checked against
+    the class count)."""
+    vals = roster.values
+    hard = HardRules()
+    if rules.use_together and "_together" in vals.columns:
+        hard.together = _code_groups(vals["_together"].to_list())
+    if rules.use_apart and "_apart" in vals.columns:
+        hard.apart = _code_groups(vals["_apart"].to_list())
+    if rules.same_name_apart and "_name_key" in vals.columns:
+        hard.apart += [(f"同名:{c}", m) for c, m in _code_groups(vals["_name_key"].to_list())]
+    if rules.use_pins and "_pin" in vals.columns:
+        hard.pins = {i: p - 1 for i, p in enumerate(vals["_pin"].to_list()) if p is not None}
+    return hard
+
+
 def build_model(roster: Roster, rules: Rules) -> PlacementModel:
     n = roster.n
     k = rules.class_count(n)
@@ -144,20 +160,10 @@ def build_model(roster: Roster, rules: Rules) -> PlacementModel:
         labels = [f"D{i + 1}" for i in range(11)]
         cats.append(CategoryFeature(f"{cm.total}十分位", "decile", codes, labels))
 
-    hard = HardRules()
-    if rules.use_together and "_together" in vals.columns:
-        hard.together = _code_groups(vals["_together"].to_list())
-    if rules.use_apart and "_apart" in vals.columns:
-        hard.apart = _code_groups(vals["_apart"].to_list())
-    if rules.same_name_apart and "_name_key" in vals.columns:
-        hard.apart += [(f"同名:{c}", m) for c, m in _code_groups(vals["_name_key"].to_list())]
-    if rules.use_pins and "_pin" in vals.columns:
-        for i, p in enumerate(vals["_pin"].to_list()):
-            if p is None:
-                continue
-            if not 1 <= p <= k:
-                raise FenbanError("pin_bad", value=p, k=k, row=roster.row_numbers()[i])
-            hard.pins[i] = p - 1
+    hard = hard_rules_of(roster, rules)
+    for i, c in hard.pins.items():
+        if not 0 <= c < k:
+            raise FenbanError("pin_bad", value=c + 1, k=k, row=roster.row_numbers()[i])
 
     return PlacementModel(
         n=n, k=k, labels=rules.labels(k), numeric=numeric, categories=cats, hard=hard,

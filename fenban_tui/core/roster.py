@@ -191,6 +191,7 @@ class Roster:
     cmap: ColumnMap
     problems: list[Problem]
     dropped_rows: list[int]
+    sheets_used: list[str] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -448,6 +449,16 @@ def id_check_ok(idcard: str) -> bool | None:
     return _ID_CHECK[total % 11] == v[17]
 
 
+def id_damage(value: str) -> str | None:
+    """Message key for an ID that Excel damaged, or None."""
+    v = to_ascii(value).upper()
+    if re.match(r"^\d+(\.\d+)?E\+?\d+$", v):
+        return "id_sci"
+    if looks_damaged_id(value):
+        return "id_zeros" if v.endswith("000") else "id_float"
+    return None
+
+
 def looks_damaged_id(value: str) -> bool:
     """An ID that Excel turned into a number: scientific notation, digits lost to
     15 significant figures (…000), or a value that is exactly a binary double
@@ -464,51 +475,23 @@ def looks_damaged_id(value: str) -> bool:
 # --------------------------------------------------------------------------- loading
 
 
-def sheet_has_data(grid: SheetGrid) -> bool:
-    return find_header(grid.rows) is not None
+SHEET_COLUMN = "工作表"
 
 
-def pick_sheet(book: Book, sheet: str | None) -> SheetGrid:
-    if sheet:
-        for g in book.sheets:
-            if g.name == sheet:
-                return g
-        if sheet.isdigit() and 1 <= int(sheet) <= len(book.sheets):
-            return book.sheets[int(sheet) - 1]
-        raise FenbanError(
-            "sheet_missing", path=str(book.path), sheet=sheet, sheets="、".join(g.name for g in book.sheets)
-        )
-    for g in book.sheets:
-        if sheet_has_data(g):
-            return g
-    first = book.sheets[0] if book.sheets else SheetGrid(name="", rows=[])
-    raise FenbanError("no_header", path=str(book.path), sheet=first.name)
+@dataclass
+class _SheetRows:
+    """The data rows of one sheet, cut out under its header."""
+
+    sheet: str
+    header_row: int  # 1-based
+    names: list[str]
+    rows: list[list[str]]
+    row_numbers: list[int]
+    dropped: list[int]
+    problems: list[Problem]
 
 
-def load_roster(
-    path: str | Path,
-    sheet: str | None = None,
-    columns: dict[str, object] | None = None,
-    header_row: int | None = None,
-    gender_codes: dict[str, str] | None = None,
-) -> Roster:
-    """Read and validate a roster file.
-
-    Raises :class:`FenbanError` when the file cannot be read at all; row-level
-    problems are listed in ``Roster.problems`` (errors make it unusable).
-    """
-    book = read_book(path)
-    grid = pick_sheet(book, sheet)
-    return roster_from_grid(book.path, grid, columns=columns, header_row=header_row, gender_codes=gender_codes)
-
-
-def roster_from_grid(
-    path: Path,
-    grid: SheetGrid,
-    columns: dict[str, object] | None = None,
-    header_row: int | None = None,
-    gender_codes: dict[str, str] | None = None,
-) -> Roster:
+def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
     rows = grid.rows
     if header_row is not None:
         h = header_row - 1
@@ -524,6 +507,109 @@ def roster_from_grid(
     while width > 0 and all((len(r) <= width - 1 or clean(r[width - 1]) == "") for r in rows[h:]):
         width -= 1
     names, first_data = header_block(rows, h, width)
+    name_idx = next((c for c, n in enumerate(names) if _match_role(n) == "name"), 0)
+    out = _SheetRows(grid.name, h + 1, names, [], [], [], [])
+    for r in range(first_data, len(rows)):
+        raw = rows[r]
+        cells = [clean(raw[c]) if c < len(raw) else "" for c in range(width)]
+        excel_row = r + 1
+        if not any(cells):
+            out.dropped.append(excel_row)
+            continue
+        if _is_totals_row(cells[: max(3, name_idx + 1)]):
+            out.dropped.append(excel_row)
+            out.problems.append(Problem("info", "row_total", grid.name, excel_row, None,
+                                        {"text": " ".join(c for c in cells if c)[:40]}))
+            continue
+        out.rows.append(cells)
+        out.row_numbers.append(excel_row)
+    if not out.rows:
+        raise FenbanError("header_only", path=str(path), sheet=grid.name)
+    if out.dropped:
+        out.problems.append(Problem("info", "dropped_summary", grid.name, None, None, {"count": len(out.dropped)}))
+    return out
+
+
+def _data_sheets(book: Book) -> tuple[list[SheetGrid], list[Problem]]:
+    """Sheets that hold a roster, and a note for every sheet passed over."""
+    data, notes = [], []
+    for g in book.sheets:
+        if not any(any(clean(c) for c in row) for row in g.rows):
+            notes.append(Problem("info", "sheet_empty", g.name))
+        elif find_header(g.rows) is None:
+            notes.append(Problem("info", "sheet_skipped", g.name))
+        else:
+            data.append(g)
+    return data, notes
+
+
+def load_roster(
+    path: str | Path,
+    sheet: str | None = None,
+    columns: dict[str, object] | None = None,
+    header_row: int | None = None,
+    gender_codes: dict[str, str] | None = None,
+) -> Roster:
+    """Read and validate a roster file.
+
+    ``sheet``: a sheet name (or 1-based number) reads that sheet; ``None`` or
+    ``"all"`` reads every sheet that holds a roster: sheets with the same
+    columns are combined, the sheet name kept in a 工作表 column; notes and
+    empty sheets are skipped and said so.  Sheets with different columns are
+    refused by name unless one is chosen.
+
+    Raises :class:`FenbanError` when the file cannot be read at all; row-level
+    problems are listed in ``Roster.problems`` (errors make it unusable).
+    """
+    book = read_book(path)
+    p = book.path
+    if sheet and sheet != "all":
+        grids = [_pick_named(book, sheet)]
+        notes: list[Problem] = []
+    else:
+        grids, notes = _data_sheets(book)
+        if not grids:
+            first = book.sheets[0].name if book.sheets else ""
+            raise FenbanError("no_header", path=str(p), sheet=first)
+    parts = []
+    for g in grids:
+        try:
+            parts.append(_extract(p, g, header_row))
+        except FenbanError as exc:
+            if len(grids) == 1 or exc.key != "header_only":
+                raise
+            notes.append(Problem("info", "sheet_skipped", g.name))
+    if not parts:
+        raise FenbanError("header_only", path=str(p), sheet=grids[0].name)
+    first = parts[0]
+    for part in parts[1:]:
+        if part.names != first.names:
+            raise FenbanError("sheets_differ", path=str(p), a=first.sheet, b=part.sheet)
+    if len(parts) == 1:
+        return _build(p, first.sheet, first.header_row, first.names, parts, columns, gender_codes, notes)
+    names = list(first.names)
+    if SHEET_COLUMN not in names:
+        names = [SHEET_COLUMN] + names
+        for part in parts:
+            part.rows = [[part.sheet] + r for r in part.rows]
+    notes.append(Problem("info", "sheets_combined", None, None, None,
+                         {"count": len(parts), "sheets": "、".join(x.sheet for x in parts), "column": SHEET_COLUMN}))
+    label = "+".join(x.sheet for x in parts)
+    return _build(p, label, first.header_row, names, parts, columns, gender_codes, notes)
+
+
+def _pick_named(book: Book, sheet: str) -> SheetGrid:
+    for g in book.sheets:
+        if g.name == sheet:
+            return g
+    if sheet.isdigit() and 1 <= int(sheet) <= len(book.sheets):
+        return book.sheets[int(sheet) - 1]
+    raise FenbanError("sheet_missing", path=str(book.path), sheet=sheet, sheets="、".join(g.name for g in book.sheets))
+
+
+def _build(path: Path, label: str, header_row: int, names: list[str], parts: list[_SheetRows],
+           columns: dict[str, object] | None, gender_codes: dict[str, str] | None,
+           notes: list[Problem]) -> Roster:
     cmap = auto_map(names, columns)
     for role in ROLE_ALIASES:
         col = getattr(cmap, role)
@@ -533,44 +619,30 @@ def roster_from_grid(
         if col not in names:
             raise FenbanError("column_missing", column=col)
     if cmap.name is None:
-        raise FenbanError("no_header", path=str(path), sheet=grid.name)
-
-    problems: list[Problem] = []
-    name_idx = names.index(cmap.name)
+        raise FenbanError("no_header", path=str(path), sheet=label)
+    problems: list[Problem] = list(notes)
     kept: list[list[str]] = []
     kept_rows: list[int] = []
+    sheets: list[str] = []
     dropped: list[int] = []
-    for r in range(first_data, len(rows)):
-        raw = rows[r]
-        cells = [clean(raw[c]) if c < len(raw) else "" for c in range(width)]
-        excel_row = r + 1
-        if not any(cells):
-            dropped.append(excel_row)
-            continue
-        nm = cells[name_idx]
-        if _is_totals_row(cells[: max(3, name_idx + 1)]):
-            dropped.append(excel_row)
-            problems.append(
-                Problem("info", "row_total", grid.name, excel_row, None, {"text": " ".join(c for c in cells if c)[:40]})
-            )
-            continue
-        if not nm:
-            problems.append(Problem("error", "row_no_name", grid.name, excel_row, _colname(cmap.name, names)))
-        kept.append(cells)
-        kept_rows.append(excel_row)
-    if not kept:
-        raise FenbanError("header_only", path=str(path), sheet=grid.name)
-    if dropped:
-        problems.append(Problem("info", "dropped_summary", grid.name, None, None, {"count": len(dropped)}))
-
+    name_idx = names.index(cmap.name)
+    for part in parts:
+        problems.extend(part.problems)
+        dropped.extend(part.dropped)
+        for cells, r in zip(part.rows, part.row_numbers):
+            if not cells[name_idx]:
+                problems.append(Problem("error", "row_no_name", part.sheet, r, _colname(cmap.name, names)))
+            kept.append(cells)
+            kept_rows.append(r)
+            sheets.append(part.sheet)
     data = {n: [row[c] for row in kept] for c, n in enumerate(names)}
-    table = pl.DataFrame({**data, "_row": kept_rows, "_sheet": [grid.name] * len(kept)},
+    table = pl.DataFrame({**data, "_row": kept_rows, "_sheet": sheets},
                          schema={**{n: pl.String for n in names}, "_row": pl.Int64, "_sheet": pl.String})
-    values, vprobs = _parse_values(table, names, cmap, grid, h, gender_codes)
+    values, vprobs = _parse_values(table, names, cmap, gender_codes)
     problems.extend(vprobs)
     return Roster(
-        path=Path(path), sheet=grid.name, header_row=h + 1, columns=names, table=table, values=values,
-        cmap=cmap, problems=problems, dropped_rows=dropped,
+        path=Path(path), sheet=label, header_row=header_row, columns=names, table=table, values=values,
+        cmap=cmap, problems=problems, dropped_rows=dropped, sheets_used=[x.sheet for x in parts],
     )
 
 
@@ -601,41 +673,48 @@ def _parse_values(
     table: pl.DataFrame,
     names: list[str],
     cmap: ColumnMap,
-    grid: SheetGrid,
-    h: int,
     gender_codes: dict[str, str] | None,
 ) -> tuple[pl.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     rows = table["_row"].to_list()
-    sheet = grid.name
+    sheet_of = table["_sheet"].to_list()
     out: dict[str, list] = {}
 
     def col(c: str) -> list[str]:
         return table[c].to_list()
 
+    several = len(set(sheet_of)) > 1
+
+    def ref(i: int) -> object:
+        """Row i as another message names it: its row number (and sheet)."""
+        return f"{sheet_of[i]} {rows[i]}" if several else rows[i]
+
+    def add(level: str, key: str, i: int, column: str | None, **params: object) -> None:
+        problems.append(Problem(level, key, sheet_of[i], rows[i], _colname(column, names) if column else None, params))
+
     # scores and total
     for c in cmap.numeric_columns():
         vals: list[float | None] = []
-        for r, raw in zip(rows, col(c)):
+        for i, raw in enumerate(col(c)):
             v, ok = parse_score(raw)
             if not ok:
-                problems.append(Problem("error", "score_bad", sheet, r, _colname(c, names), {"value": raw}))
+                add("error", "score_bad", i, c, value=raw)
             elif v is not None and (v < 0 or v > 1000):
-                problems.append(Problem("warning", "score_range", sheet, r, _colname(c, names), {"value": raw}))
+                add("warning", "score_range", i, c, value=raw)
             vals.append(v)
         out[c] = vals
 
     # gender
     if cmap.gender:
         g: list[str | None] = []
-        for r, raw in zip(rows, col(cmap.gender)):
+        for i, raw in enumerate(col(cmap.gender)):
             if not raw:
-                problems.append(Problem("error", "gender_missing", sheet, r, _colname(cmap.gender, names)))
+                add("error", "gender_missing", i, cmap.gender)
                 g.append(None)
                 continue
             v = parse_gender(raw, gender_codes)
             if v is None:
-                problems.append(Problem("error", "gender_unknown", sheet, r, _colname(cmap.gender, names), {"value": raw}))
+                add("error", "gender_unknown", i, cmap.gender, value=raw)
             g.append(v)
         out["_gender"] = g
 
@@ -644,10 +723,10 @@ def _parse_values(
         b: list[dt.date | None] = []
         bcol = col(cmap.birth) if cmap.birth else [""] * len(rows)
         icol = col(cmap.idcard) if cmap.idcard else [""] * len(rows)
-        for r, raw, idv in zip(rows, bcol, icol):
+        for i, (raw, idv) in enumerate(zip(bcol, icol)):
             d = parse_date(raw) if raw else None
             if raw and d is None:
-                problems.append(Problem("warning", "birth_bad", sheet, r, _colname(cmap.birth, names), {"value": raw}))
+                add("warning", "birth_bad", i, cmap.birth, value=raw)
             if d is None and idv:
                 d = birth_from_id(idv)
             b.append(d)
@@ -656,7 +735,7 @@ def _parse_values(
     # preset class
     if cmap.pin:
         p: list[int | None] = []
-        for r, raw in zip(rows, col(cmap.pin)):
+        for i, raw in enumerate(col(cmap.pin)):
             if not raw:
                 p.append(None)
                 continue
@@ -668,7 +747,10 @@ def _parse_values(
             except ValueError:
                 num = int(m.group()) if m and len(re.findall(r"\d+", v)) == 1 else None
             if num is None:
-                problems.append(Problem("error", "pin_not_number", sheet, r, _colname(cmap.pin, names), {"value": raw}))
+                add("error", "pin_not_number", i, cmap.pin, value=raw)
+            elif num < 1:
+                add("error", "pin_not_number", i, cmap.pin, value=raw)
+                num = None
             p.append(num)
         out["_pin"] = p
 
@@ -683,29 +765,29 @@ def _parse_values(
         if not c:
             continue
         seen: dict[str, int] = {}
-        for i, (r, raw) in enumerate(zip(rows, col(c))):
+        for i, raw in enumerate(col(c)):
             if not raw:
                 continue
-            if looks_damaged_id(raw):
-                problems.append(Problem("warning", "id_damaged", sheet, r, _colname(c, names), {"value": raw}))
+            damage = id_damage(raw)
+            if damage:
+                add("warning", damage, i, c, value=raw)
                 continue
             if role == "idcard" and id_check_ok(raw) is False:
-                problems.append(Problem("warning", "id_checksum", sheet, r, _colname(c, names), {"value": raw}))
+                add("warning", "id_checksum", i, c, value=raw)
             key = to_ascii(raw).upper()
             if key in seen:
-                problems.append(Problem("warning", "id_duplicate", sheet, r, _colname(c, names),
-                                        {"value": raw, "other": seen[key]}))
+                add("warning", "id_duplicate", i, c, value=raw, other=ref(seen[key]))
             else:
-                seen[key] = r
+                seen[key] = i
 
     # fully identical rows
     seen_rows: dict[tuple, int] = {}
-    data_cols = [c for c in names if c != cmap.seq]
+    data_cols = [c for c in names if c not in (cmap.seq, SHEET_COLUMN)]
     for i, rec in enumerate(table.select(data_cols).iter_rows()):
         if rec in seen_rows:
-            problems.append(Problem("warning", "duplicate_row", sheet, rows[i], None, {"other": seen_rows[rec]}))
+            add("warning", "duplicate_row", i, None, other=ref(seen_rows[rec]))
         else:
-            seen_rows[rec] = rows[i]
+            seen_rows[rec] = i
 
     # same names (spaces ignored)
     keys = [name_key(n) for n in col(cmap.name)]
@@ -716,8 +798,7 @@ def _parse_values(
             groups.setdefault(k, []).append(i)
     for k, idx in groups.items():
         if len(idx) > 1:
-            problems.append(Problem("info", "same_name", sheet, rows[idx[0]], None,
-                                    {"name": k, "count": len(idx), "rows": RowList([rows[i] for i in idx])}))
+            add("info", "same_name", idx[0], None, name=k, count=len(idx), rows=RowList([ref(i) for i in idx]))
 
     schema: dict[str, pl.DataType] = {}
     for k in out:

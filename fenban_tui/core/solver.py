@@ -59,48 +59,58 @@ class SolveResult:
 # --------------------------------------------------------------------------- quick checks
 
 
-def quick_checks(model: PlacementModel) -> list[tuple[str, dict]]:
-    """Plain-word reasons why the hard rules cannot hold (empty when none found)."""
+def structural_checks(hard, n: int, rows: list[int]) -> list[tuple[str, dict]]:
+    """Conflicts among the hard rules themselves, whatever the class count:
+    a 绑定 group pinned to two classes, a pair both 绑定 and 互斥, two 互斥
+    members pinned to one class."""
     reasons: list[tuple[str, dict]] = []
-    k = model.k
-    _, cap = model.size_bounds()
-    rows = model.row_numbers
-
-    def rl(members: list[int]):
-        from .roster import RowList
-
-        return RowList([rows[i] for i in members])
-
-    units = _units(model)
+    units = _units_of(n, hard)
     unit_of = {i: u for u, members in enumerate(units) for i in members}
-    for code, members in model.hard.together:
+    for code, members in hard.together:
         unit = units[unit_of[members[0]]]
-        if len(unit) > cap:
-            reasons.append(("inf_bind_too_big", {"code": code, "size": len(unit), "cap": cap, "rows": rl(unit)}))
-        pins = {model.hard.pins[i] for i in unit if i in model.hard.pins}
+        pins = {hard.pins[i] for i in unit if i in hard.pins}
         if len(pins) > 1:
-            reasons.append(("inf_bind_pins", {"code": code, "rows": rl([i for i in unit if i in model.hard.pins])}))
-    bind_code = {}
-    for code, members in model.hard.together:
-        for m in members:
-            bind_code[m] = code
-    for code, members in model.hard.apart:
-        if len(members) > k:
-            reasons.append(("inf_apart_too_many", {"code": code, "size": len(members), "k": k, "rows": rl(members)}))
+            reasons.append(("inf_bind_pins", {"code": code, "rows": _rows(rows, [i for i in unit if i in hard.pins])}))
+    bind_code = {m: code for code, members in hard.together for m in members}
+    for code, members in hard.apart:
         seen: dict[int, int] = {}
+        pinned: dict[int, int] = {}
         for m in members:
             u = unit_of[m]
             if u in seen:
-                reasons.append(("inf_bind_apart", {"rows": rl([seen[u], m]), "bind": bind_code.get(m, ""), "apart": code}))
+                reasons.append(("inf_bind_apart", {"rows": _rows(rows, [seen[u], m]), "bind": bind_code.get(m, ""),
+                                                   "apart": code}))
             else:
                 seen[u] = m
-        pinned: dict[int, int] = {}
-        for m in members:
-            if m in model.hard.pins:
-                c = model.hard.pins[m]
+            if m in hard.pins:
+                c = hard.pins[m]
                 if c in pinned:
-                    reasons.append(("inf_pins_apart", {"code": code, "rows": rl([pinned[c], m])}))
+                    reasons.append(("inf_pins_apart", {"code": code, "rows": _rows(rows, [pinned[c], m])}))
                 pinned[c] = m
+    return reasons
+
+
+def _rows(rows: list[int], members: list[int]):
+    from .roster import RowList
+
+    return RowList([rows[i] for i in members])
+
+
+def quick_checks(model: PlacementModel) -> list[tuple[str, dict]]:
+    """Plain-word reasons why the hard rules cannot hold (empty when none found)."""
+    k = model.k
+    _, cap = model.size_bounds()
+    rows = model.row_numbers
+    reasons = structural_checks(model.hard, model.n, rows)
+    for unit in _units(model):
+        if len(unit) > cap:
+            code = next((c for c, ms in model.hard.together if ms[0] in unit), "")
+            reasons.append(("inf_bind_too_big", {"code": code, "size": len(unit), "cap": cap,
+                                                 "rows": _rows(rows, unit)}))
+    for code, members in model.hard.apart:
+        if len(members) > k:
+            reasons.append(("inf_apart_too_many", {"code": code, "size": len(members), "k": k,
+                                                   "rows": _rows(rows, members)}))
     load = [0] * k
     for i, c in model.hard.pins.items():
         load[c] += 1
@@ -160,8 +170,9 @@ def _solve_cancellable(solver, model, cancel: threading.Event | None):
         watcher.join()
 
 
-def _units(model: PlacementModel) -> list[list[int]]:
-    parent = list(range(model.n))
+def _units_of(n: int, hard) -> list[list[int]]:
+    """Students tied together by 绑定 groups (transitively), in a fixed order."""
+    parent = list(range(n))
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -169,15 +180,19 @@ def _units(model: PlacementModel) -> list[list[int]]:
             x = parent[x]
         return x
 
-    for _, members in model.hard.together:
+    for _, members in hard.together:
         for m in members[1:]:
             a, b = find(m), find(members[0])
             if a != b:
                 parent[max(a, b)] = min(a, b)
     groups: dict[int, list[int]] = {}
-    for i in range(model.n):
+    for i in range(n):
         groups.setdefault(find(i), []).append(i)
     return [groups[r] for r in sorted(groups)]
+
+
+def _units(model: PlacementModel) -> list[list[int]]:
+    return _units_of(model.n, model.hard)
 
 
 def initial_assignment(

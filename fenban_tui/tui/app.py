@@ -8,7 +8,6 @@ operator moves back and forth.  The core is reached only through plain calls in
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -35,6 +34,29 @@ ANSI_BASE = BUILTIN_THEMES["ansi-dark"]
 ANSI_THEME = replace(ANSI_BASE, name="fenban-ansi",
                      variables={**ANSI_BASE.variables, "border-blurred": "ansi_bright_black"})
 DEFAULT_OUT = "分班结果"
+
+
+def roster_key(roster) -> tuple[str, str] | None:
+    """Which roster is loaded: its file and the sheet(s) read.  Reloading the same
+    file keeps the operator's choices; another roster starts from the defaults."""
+    if roster is None:
+        return None
+    try:
+        path = str(Path(roster.path).expanduser().resolve())
+    except (OSError, RuntimeError):
+        path = str(roster.path)
+    return path, str(getattr(roster, "sheet", "") or "")
+
+
+def fresh_rules(rules: Rules) -> Rules:
+    """The default rules for a newly loaded roster.
+
+    Everything that depends on the roster's columns (the class count, what to
+    balance, the hard rules, import settings) goes back to ``Rules()``; only the
+    operator's free-text choices that mean the same for any roster (seed, class
+    name pattern) and the search effort are kept.
+    """
+    return replace(Rules(), seed=rules.seed, label_pattern=rules.label_pattern, effort=rules.effort)
 
 
 class FenbanApp(App):
@@ -65,12 +87,13 @@ class FenbanApp(App):
         keys = self._bindings.key_to_bindings
         keys["ctrl+q"] = keys.pop("ctrl+q")
         self.step = 0
-        self.default_seed = str(dt.date.today().year)
+        # the CLI's default seed: the wizard and `fenban ROSTER` give the same classes
+        self.default_seed = Rules().seed
         # wizard state
         self.roster = None
         self.roster_version = 0
-        self.rules = Rules(seed=self.default_seed)
-        self.rules_roster: Path | None = None  # the roster the rules were last set for
+        self.rules = Rules()
+        self.rules_roster: tuple[str, str] | None = None  # roster_key() the rules belong to
         self.placement = None
         self.placement_key: tuple | None = None
         self.solve_cancel: threading.Event | None = None
@@ -86,10 +109,16 @@ class FenbanApp(App):
         self.roster_version += 1
         self.placement = None
         self.placement_key = None
+        key = roster_key(roster)
+        if key is not None and key != self.rules_roster:
+            # another roster: its checklists start from the defaults, never from
+            # what the previous roster had (or lacked)
+            self.rules = fresh_rules(self.rules)
+            self.rules_roster = key
 
     def set_rules(self, rules: Rules) -> None:
         self.rules = rules
-        self.rules_roster = self.roster.path if self.roster is not None else None
+        self.rules_roster = roster_key(self.roster)
 
     def current_key(self) -> tuple:
         """What a placement depends on: the roster loaded and the rules."""

@@ -35,6 +35,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "import_summary": ("工作表“{sheet}”，表头在第 {header} 行，学生 {n} 人；错误 {errors} 个，提示 {warnings} 个",
                        "sheet \u201c{sheet}\u201d, header on row {header}, {n} students; "
                        "{errors} errors, {warnings} warnings"),
+    "import_summary_sheets": ("合并了 {k} 个工作表（{sheet}），表头在第 {header} 行，学生 {n} 人；错误 {errors} 个，提示 {warnings} 个",
+                              "{k} sheets combined ({sheet}), header on row {header}, {n} students; "
+                              "{errors} errors, {warnings} warnings"),
     "import_ok": ("名单可用，按 ctrl+n 进入下一步（规则）", "Roster usable; press ctrl+n for the next step (rules)"),
     "import_bad": ("名单有错误，不能分班：请在表格中修改后按 ctrl+r 重新读取",
                    "The roster has errors: fix them in the spreadsheet and press ctrl+r to reload"),
@@ -103,8 +106,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "export_finish": ("完成。ctrl+q 退出，或 ctrl+p 返回修改", "Done. ctrl+q quits, ctrl+p goes back"),
     "export_failed": ("写出失败：{reason}", "Writing failed: {reason}"),
     "export_exists": ("{path} 中已有分班结果。覆盖吗？", "{path} already holds results. Overwrite them?"),
-    "export_kept": ("未写出（保留已有结果）", "Nothing written (existing results kept)"),
-    "export_rules_file": ("分班规则.toml", "fenban_rules.toml"),
+    "export_kept": ("未写出：{path} 中原有的文件保持不变，ctrl+s 可另选文件夹写出",
+                    "Nothing written: the files already in {path} were left as they were; "
+                    "ctrl+s writes to another folder"),
+    "export_os_error": ("无法写入 {path}：{reason}", "Cannot write {path}: {reason}"),
     # help
     "help_title": ("按键说明", "Keys"),
     "help_body": (

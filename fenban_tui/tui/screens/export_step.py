@@ -1,4 +1,5 @@
-"""Step 4 导出: choose a folder, write assignment.csv and 分班结果.xlsx, list the files."""
+"""Step 4 导出: choose a folder, write assignment.csv, 分班结果.xlsx and 分班规则.toml,
+list the files."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from ...i18n import FenbanError
 from .base import StepScreen
 from .dialogs import ConfirmScreen
 from .import_step import clean_path
+
+# the rules used, beside the results: the same name in every language (and the CLI's)
+RULES_FILE = "分班规则.toml"
 
 
 class ExportScreen(StepScreen):
@@ -78,7 +82,9 @@ class ExportScreen(StepScreen):
         if yes:
             self._write(out)
         else:
-            self._status(self.t("export_kept"), "")
+            # the list below would name files this answer did not write: clear it
+            self.query_one("#written", Static).update("")
+            self._status(self.t("export_kept", path=str(out)), "")
 
     def _write(self, out: Path) -> None:
         app = self.fenban
@@ -91,27 +97,28 @@ class ExportScreen(StepScreen):
                         thread=True, exclusive=True, group="export", exit_on_error=False)
 
     def _export(self, gen, placement, key, out: Path):
-        """Runs in a worker thread.  Returns (gen, kind, value); never raises."""
+        """Runs in a worker thread.  Returns (gen, kind, value); never raises.
+        An error is returned as one line in the operator's language."""
         try:
             written = list(export_placement(placement, out))
-            rules_file = out / self.t("export_rules_file")
+            rules_file = out / RULES_FILE
             placement.rules.save(rules_file)
             written.append(rules_file)
             return gen, "ok", (key, written)
         except FenbanError as exc:
             return gen, "error", exc.text(self.lang)
         except OSError as exc:
-            reason = f"{exc.strerror or exc} {exc.filename or ''}".strip()
-            return gen, "error", reason
-        except Exception as exc:
+            return gen, "error", self.t("export_os_error", path=str(exc.filename or out),
+                                        reason=exc.strerror or str(exc) or type(exc).__name__)
+        except Exception as exc:  # shown as 写出失败：<reason>, never a traceback
             return gen, "error", str(exc) or type(exc).__name__
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group != "export" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
-        if event.state == WorkerState.ERROR:
-            gen, kind, value = self._gen, "error", str(worker.error)
+        if event.state == WorkerState.ERROR:  # should not happen: _export catches everything
+            gen, kind, value = self._gen, "error", str(worker.error) or type(worker.error).__name__
         else:
             gen, kind, value = worker.result
         if gen != self._gen:

@@ -20,6 +20,17 @@ MAX_PROBLEMS = 1000
 LEVEL_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 
 
+def sheets_text(roster, lang: str, most: int = 3) -> tuple[str, int]:
+    """The sheet(s) the roster was read from, and how many: one name, or a short
+    list when several same-shaped sheets were combined."""
+    used = [str(s) for s in (getattr(roster, "sheets_used", None) or []) if str(s)]
+    if len(used) <= 1:
+        return str(used[0] if used else roster.sheet), 1
+    sep = ", " if lang == "en" else "、"
+    shown = sep.join(used[:most]) + (" …" if len(used) > most else "")
+    return shown, len(used)
+
+
 def clean_path(raw: str) -> str:
     """A typed or pasted path: trimmed, surrounding quotes removed (file managers add them)."""
     s = raw.strip()
@@ -109,7 +120,9 @@ class ImportScreen(StepScreen):
 
     def _show(self, roster) -> None:
         self.fenban.set_roster(roster)
-        summary = self.t("import_summary", sheet=roster.sheet, header=roster.header_row, n=roster.n,
+        sheet, count = sheets_text(roster, self.lang)
+        summary = self.t("import_summary" if count == 1 else "import_summary_sheets", sheet=sheet, k=count,
+                         header=roster.header_row, n=roster.n,
                          errors=len(roster.errors), warnings=len(roster.warnings))
         verdict = self.t("import_ok") if roster.usable else self.t("import_bad")
         self._status(f"{summary}\n{verdict}", "ok" if roster.usable else "error")

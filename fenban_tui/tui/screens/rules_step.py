@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
 from ...core.api import Rules
+from ...i18n import FenbanError
 from ..widgets import CheckList
 from .base import StepScreen
 
@@ -64,12 +65,19 @@ class RulesScreen(StepScreen):
     # ------------------------------------------------------------------ form
 
     def _populate(self) -> None:
+        """Fill the form for the roster now loaded.
+
+        ``app.rules`` is already the right starting point: the operator's choices
+        while the same roster stays loaded, the defaults after another roster was
+        loaded (``FenbanApp.set_roster``).  Every item the roster has is listed,
+        so nothing is switched off without the operator seeing it.
+        """
         app = self.fenban
         roster, rules = app.roster, app.rules
         n = roster.n
         cm = roster.cmap
         k50, k45 = suggested_classes(n, 50), suggested_classes(n, 45)
-        k = rules.classes if (rules.classes and app.rules_roster == roster.path and rules.classes <= n) else k50
+        k = rules.classes if (rules.classes and 1 <= rules.classes <= n) else k50
         self.query_one("#classes", Input).value = str(k)
         self.query_one("#classes-hint", Static).update(Text(self.t("rules_classes_hint", n=n, k50=k50, k45=k45)))
         self.query_one("#seed", Input).value = str(rules.seed)
@@ -103,14 +111,69 @@ class RulesScreen(StepScreen):
             hitems.append((self.t("opt_pins", col=cm.pin), "pins", rules.use_pins))
         hard.set_items(hitems)
         self._update_labels_hint()
+        self._set_status(None)
+
+    def with_checks(self, rules: Rules) -> Rules:
+        """``rules`` with what the two checklists say.
+
+        An item the roster does not have is not on the list; its rule keeps the
+        default of ``Rules()`` (on), never "off": "not in this roster" must not
+        become "do not balance" for the next roster loaded.
+        """
+        default = Rules()
+        balance = self.query_one("#balance", CheckList)
+        hard = self.query_one("#hard", CheckList)
+        chosen, listed = set(balance.selected), set(balance.values)
+        hchosen, hlisted = set(hard.selected), set(hard.values)
+
+        def flag(item: str, on: set[str], shown: set[str], fallback: bool) -> bool:
+            return item in on if item in shown else fallback
+
+        roster = self.fenban.roster
+        score_cols = list(roster.cmap.scores) if roster is not None else []
+        scores = [c for c in score_cols if f"score:{c}" in chosen]
+        return replace(
+            rules,
+            balance_gender=flag("gender", chosen, listed, default.balance_gender),
+            balance_school=flag("school", chosen, listed, default.balance_school),
+            balance_boarding=flag("boarding", chosen, listed, default.balance_boarding),
+            balance_total=flag("total", chosen, listed, default.balance_total),
+            scores=None if len(scores) == len(score_cols) else scores,
+            balance_birth=("birth" in chosen) if "birth" in listed else default.balance_birth,
+            same_name_apart=flag("same_name", hchosen, hlisted, default.same_name_apart),
+            use_together=flag("together", hchosen, hlisted, default.use_together),
+            use_apart=flag("apart", hchosen, hlisted, default.use_apart),
+            use_pins=flag("pins", hchosen, hlisted, default.use_pins),
+        )
+
+    def on_check_list_changed(self, event: CheckList.Changed) -> None:
+        # keep a toggle while this roster stays loaded, even if the operator goes
+        # back to the import step without finishing this one
+        event.stop()
+        app = self.fenban
+        if app.roster is not None:
+            app.set_rules(self.with_checks(app.rules))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id in ("classes", "labels"):
             self._update_labels_hint()
+        # an error shown for an earlier value must not outlive the value
+        if "error" in self.query_one("#rules-status", Static).classes and self.fenban.roster is not None:
+            rules = self.read_rules()
+            self._set_status(rules if isinstance(rules, str) else None)
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         await self.fenban.action_next_step()
+
+    def _set_status(self, error: str | None) -> None:
+        status = self.query_one("#rules-status", Static)
+        if error:
+            status.set_classes("status error")
+            status.update(Text(error))
+        else:
+            status.set_classes("status")
+            status.update(Text(self.t("rules_enter")))
 
     def _update_labels_hint(self) -> None:
         hint = self.query_one("#labels-hint", Static)
@@ -120,7 +183,13 @@ class RulesScreen(StepScreen):
             k = 0
         pattern = self.query_one("#labels", Input).value
         if 1 <= k <= 999 and pattern.strip():
-            hint.update(Text(self.t("rules_labels_preview", labels=labels_preview(pattern.strip(), k, self.lang))))
+            try:
+                preview = self.t("rules_labels_preview", labels=labels_preview(pattern.strip(), k, self.lang))
+            except FenbanError as exc:  # a pattern the core refuses
+                preview = exc.text(self.lang)
+            except Exception:  # pragma: no cover - never crash on a keystroke
+                preview = ""
+            hint.update(Text(preview))
         else:
             hint.update("")
 
@@ -137,42 +206,30 @@ class RulesScreen(StepScreen):
         pattern = self.query_one("#labels", Input).value.strip()
         if not pattern:
             return self.t("rules_labels_bad")
-        labels = Rules(label_pattern=pattern).labels(k)
+        try:
+            labels = Rules(label_pattern=pattern).labels(k)
+        except FenbanError as exc:
+            return exc.text(self.lang)
+        except Exception as exc:
+            return self.t("error_generic", reason=str(exc) or type(exc).__name__)
         if len(set(labels)) != k:
             return self.t("rules_labels_dup")
         seed = self.query_one("#seed", Input).value.strip() or app.default_seed
-        chosen = set(self.query_one("#balance", CheckList).selected)
-        hard = set(self.query_one("#hard", CheckList).selected)
-        cm = app.roster.cmap
-        scores = [c for c in cm.scores if f"score:{c}" in chosen]
         return replace(
-            app.rules,
+            self.with_checks(app.rules),
             classes=k,
             class_size=None,
             seed=seed,
             label_pattern=pattern,
-            balance_gender="gender" in chosen,
-            balance_school="school" in chosen,
-            balance_boarding="boarding" in chosen,
-            balance_total="total" in chosen,
-            scores=None if len(scores) == len(cm.scores) else scores,
-            balance_birth=("birth" in chosen) if "_birth" in app.roster.values.columns else None,
-            same_name_apart="same_name" in hard,
-            use_together="together" in hard if cm.together else app.rules.use_together,
-            use_apart="apart" in hard if cm.apart else app.rules.use_apart,
-            use_pins="pins" in hard if cm.pin else app.rules.use_pins,
         )
 
     def check_next(self) -> str | None:
         if self.fenban.roster is None:
             return self.t("import_need")
         rules = self.read_rules()
-        status = self.query_one("#rules-status", Static)
         if isinstance(rules, str):
-            status.set_classes("status error")
-            status.update(Text(rules))
+            self._set_status(rules)
             return rules
-        status.set_classes("status")
-        status.update(Text(self.t("rules_enter")))
+        self._set_status(None)
         self.fenban.set_rules(rules)
         return None

@@ -21,6 +21,11 @@ from ..text import TEXT
 from .base import StepScreen
 
 
+def join_items(items: list[str], lang: str, sep_zh: str = "；") -> str:
+    """Items on one line with the language's punctuation ("; " in English)."""
+    return ("; " if lang == "en" else sep_zh).join(items)
+
+
 class SolveScreen(StepScreen):
     STEP = 2
     BINDINGS = [
@@ -194,7 +199,7 @@ class SolveScreen(StepScreen):
         text = self.t("solve_done", k=len(placement.labels), n=placement.roster.n, secs=secs)
         kind = "ok"
         if violations:
-            text += "\n" + self.t("solve_violations", items="、".join(violations[:8]))
+            text += "\n" + self.t("solve_violations", items=join_items(violations[:8], self.lang, "、"))
             kind = "error"
         self._status(text, kind)
         table = self.query_one("#summary", DataTable)
@@ -206,7 +211,7 @@ class SolveScreen(StepScreen):
             table.focus()
         gap_text = Text()
         gap_text.append(self.t("solve_gaps") + (": " if self.lang == "en" else "："), style="bold")
-        gap_text.append("; ".join(gaps) if self.lang == "en" else "；".join(gaps))
+        gap_text.append(join_items(gaps, self.lang))
         self.query_one("#gaps", Static).update(gap_text)
         self.query_one("#gaps-box", VerticalScroll).can_focus = True
 

@@ -43,6 +43,11 @@ class CheckList(OptionList):
         return text
 
     @property
+    def values(self) -> list[str]:
+        """Every item's value, ticked or not."""
+        return [v for v, _ in self._items]
+
+    @property
     def selected(self) -> list[str]:
         return [v for v, _ in self._items if v in self._on]
 
