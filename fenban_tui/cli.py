@@ -8,13 +8,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
+from .core.solver import Cancelled
 from .i18n import FenbanError, set_lang, tr
 
 SUBCOMMANDS = ("solve", "check")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad arguments in the operator's language, exit 1."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        cmd = self.prog.replace("fenban", "").strip()
+        raise FenbanError("cli_bad_args", reason=message, cmd=cmd)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -22,7 +32,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def build_solve_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="fenban solve", description="分班：读取名单，均衡分班，写出结果 / solve and export")
+    p = _Parser(prog="fenban solve", description="分班：读取名单，均衡分班，写出结果 / solve and export")
     p.add_argument("roster", help="名单文件 roster file (xlsx/xls/csv)")
     p.add_argument("--classes", "-k", type=int, help="班级数 number of classes")
     p.add_argument("--class-size", type=int, help="每班人数上限 class size cap (class count computed)")
@@ -44,11 +54,18 @@ def build_solve_parser() -> argparse.ArgumentParser:
 def _column_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--column", action="append", default=[], metavar="ROLE=HEADER",
                    help="指定列的用途 map a column to a role, e.g. name=学生姓名, school=小学, scores=语文,数学")
+    p.add_argument("--gender-code", action="append", default=[], metavar="CODE=男|女",
+                   help="其他性别代码 map another gender code, e.g. B=男")
 
 
-def _apply_columns(rules, specs: list[str]) -> None:
+def _apply_columns(rules, specs: list[str], genders: list[str] = ()) -> None:
     from .core.roster import ROLE_ALIASES
 
+    for spec in genders:
+        code, sep, meaning = spec.partition("=")
+        if not sep or meaning.strip() not in ("男", "女", "M", "F"):
+            raise FenbanError("cli_bad_args", reason=f"--gender-code {spec}", cmd="")
+        rules.gender_codes[code.strip()] = meaning.strip()
     for spec in specs:
         role, sep, header = spec.partition("=")
         role = role.strip()
@@ -58,7 +75,7 @@ def _apply_columns(rules, specs: list[str]) -> None:
 
 
 def build_check_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="fenban check", description="检查名单 / check a roster")
+    p = _Parser(prog="fenban check", description="检查名单 / check a roster")
     p.add_argument("roster")
     p.add_argument("--sheet")
     p.add_argument("--rules")
@@ -69,7 +86,7 @@ def build_check_parser() -> argparse.ArgumentParser:
 
 
 def build_app_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="fenban",
         description="FenBan 分班 — 电脑随机、均衡编班。子命令 subcommands: solve, check",
     )
@@ -95,7 +112,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .core.api import check_roster
 
     rules = _load_rules(args.rules)
-    _apply_columns(rules, args.column)
+    _apply_columns(rules, args.column, args.gender_code)
     try:
         roster = check_roster(args.roster, sheet=args.sheet, rules=rules)
     except FenbanError as exc:
@@ -141,7 +158,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if args.labels:
         rules.label_pattern = args.labels
     rules.categories = list(dict.fromkeys(rules.categories + args.balance))
-    _apply_columns(rules, args.column)
+    _apply_columns(rules, args.column, args.gender_code)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise FenbanError("out_not_dir", path=str(out))
@@ -154,8 +171,14 @@ def cmd_solve(args: argparse.Namespace) -> int:
         if len(roster.errors) > 30:
             print(f"… +{len(roster.errors) - 30}", file=sys.stderr)
         return _err(tr("cli_not_usable"))
-    placement = solve_roster(roster, rules)
+    if not args.quiet:
+        print(tr("cli_seed", seed=rules.seed, k=rules.class_count(roster.n), n=roster.n), flush=True)
+    placement = solve_roster(roster, rules, cancel=_interrupt_event())
     written = export_placement(placement, out)
+    # the rules used, so anyone can re-run the same draw
+    rules_file = out / RULES_FILE
+    rules.save(rules_file)
+    written.append(rules_file)
     if args.save_rules:
         rules.save(args.save_rules)
     if not args.quiet:
@@ -163,6 +186,27 @@ def cmd_solve(args: argparse.Namespace) -> int:
         for p in written:
             print(tr("cli_written", path=p))
     return 0
+
+
+RULES_FILE = "分班规则.toml"
+
+
+def _interrupt_event():
+    """A cancel event that Ctrl+C sets, so a running solve stops cleanly."""
+    import signal
+    import threading
+
+    event = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        return event
+
+    def handler(signum, frame):  # noqa: ARG001
+        if event.is_set():
+            raise KeyboardInterrupt
+        event.set()
+
+    signal.signal(signal.SIGINT, handler)
+    return event
 
 
 def _demo_roster() -> Path:
@@ -212,8 +256,15 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(args)
     except FenbanError as exc:
         return _err(exc.text())
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Cancelled):
         return _err(tr("cancelled"))
+    except BrokenPipeError:
+        # the reader went away (e.g. `| head`): nothing more to say
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        except OSError:
+            pass
+        return 1
     except OSError as exc:
         return _err(tr("cli_error", reason=f"{exc.strerror or exc} {exc.filename or ''}".strip()))
 

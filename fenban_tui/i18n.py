@@ -55,8 +55,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "row_total": ("合计/平均行，已跳过：{text}", "totals/average row, skipped: {text}"),
     "row_no_name": ("有数据但没有姓名", "has data but no name"),
     "gender_unknown": (
-        "性别“{value}”无法识别（可用：男/女、M/F、1/2），请在列映射中指定",
-        "gender \u201c{value}\u201d not recognised (use 男/女, M/F, 1/2); map it explicitly",
+        "性别“{value}”无法识别（可用：男/女、M/F、1/2）；若是别的代码，用 --gender-code {value}=男 或 =女 指定",
+        "gender \u201c{value}\u201d not recognised (use 男/女, M/F, 1/2); for another code say "
+        "--gender-code {value}=男 or =女",
     ),
     "gender_missing": ("缺少性别", "gender is missing"),
     "score_bad": (
@@ -102,6 +103,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "班级数 {k} 不合理：{n} 名学生至少 1 班、至多 {n} 班",
         "{k} classes is not possible for {n} students",
     ),
+    "rules_size_range": ("每班人数上限 {cap} 不合理，应为正整数", "A class size cap of {cap} is not possible"),
     "rules_file_bad": ("规则文件 {path} 有误：{reason}", "Rules file {path} is invalid: {reason}"),
     "rules_unknown_key": ("规则文件 {path} 中有未知项“{key}”", "Rules file {path} has an unknown key \u201c{key}\u201d"),
     "infeasible": ("规则无法同时满足：{reason}", "The rules cannot all hold: {reason}"),
@@ -161,6 +163,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 的工作表“{a}”和“{b}”列不一样，无法合并；请用 --sheet 指定一个",
         "{path}: sheets \u201c{a}\u201d and \u201c{b}\u201d have different columns; choose one with --sheet",
     ),
+    "rules_labels_bad": (
+        "班名格式“{pattern}”得不到互不相同的班名（用 {n} 表示班号）",
+        "The label pattern \u201c{pattern}\u201d does not give distinct class names (use {n} for the number)",
+    ),
+    "rules_value_bad": ("规则文件 {path} 中“{key}”的值 {value} 不合适", "Rules file {path}: {value} is not valid for \u201c{key}\u201d"),
+    "cli_bad_args": ("命令参数有误：{reason}（fenban {cmd} --help 查看用法）", "Bad arguments: {reason} (see fenban {cmd} --help)"),
+    "rules_both": (
+        "--classes {k} 与 --class-size {cap} 矛盾：{n} 人分 {k} 班，每班要 {need} 人",
+        "--classes {k} contradicts --class-size {cap}: {n} students in {k} classes need {need} per class",
+    ),
+    "cli_seed": ("{n} 名学生分 {k} 班，随机种子：{seed}", "{n} students into {k} classes, seed: {seed}"),
     "cli_error": ("出错了：{reason}", "Error: {reason}"),
     "demo_missing": ("找不到示例名单", "The sample roster was not found"),
 }

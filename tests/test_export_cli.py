@@ -156,3 +156,66 @@ def test_core_never_imports_textual():
     code = ("import sys, fenban_tui.core.api, fenban_tui.cli; "
             "assert not any(m == 'textual' or m.startswith('textual.') for m in sys.modules), 'textual loaded'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _tiny(tmp_path, n=12, extra=""):
+    path = tmp_path / "tiny.csv"
+    lines = ["姓名,性别"] + [f"学生{i:02d},{'男' if i % 2 else '女'}" for i in range(n)]
+    path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "extra_args,expect",
+    [
+        (["--classes", "abc"], "命令参数有误"),
+        (["--classes", "0"], "班级数 0 不合理"),
+        (["--class-size", "-5"], "每班人数上限 -5 不合理"),
+        (["--classes", "2", "--class-size", "5"], "矛盾"),
+        (["--classes", "3", "--balance", "住宿"], "住宿"),
+    ],
+)
+def test_cli_bad_options_named(tmp_path, capsys, extra_args, expect):
+    code = main(["solve", str(_tiny(tmp_path)), "--out", str(tmp_path / "o"), *extra_args])
+    assert code == 1
+    assert expect in capsys.readouterr().err
+
+
+def test_cli_labels_made_safe_for_excel(tmp_path):
+    out = tmp_path / "o"
+    pattern = "'二〇二六级初一年级新生班级名称特别特别长的名字第{n}班"
+    assert main(["solve", str(_tiny(tmp_path, 30)), "--classes", "3", "--labels", pattern, "--out", str(out), "-q"]) == 0
+    wb = openpyxl.load_workbook(out / "分班结果.xlsx")
+    assert len(set(wb.sheetnames)) == 4 and all(len(n) <= 31 and not n.startswith("'") for n in wb.sheetnames)
+    _, rows = read_assignment(out / "assignment.csv")
+    assert {r["班级"] for r in rows} == {pattern.replace("{n}", str(i)) for i in (1, 2, 3)}
+
+
+def test_rules_written_with_results_reproduce_the_draw(tmp_path):
+    roster = _tiny(tmp_path, 24)
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert main(["solve", str(roster), "--classes", "3", "--seed", "公开抽签 17", "--out", str(a), "-q"]) == 0
+    rules = Rules.load(a / "分班规则.toml")
+    assert rules.seed == "公开抽签 17" and rules.classes == 3
+    assert main(["solve", str(roster), "--rules", str(a / "分班规则.toml"), "--out", str(b), "-q"]) == 0
+    assert (a / "assignment.csv").read_bytes() == (b / "assignment.csv").read_bytes()
+
+
+@pytest.mark.parametrize("line", ['effort = "x"', "label_pattern = 5", "columns = 5", "classes = 4.7",
+                                  'gender_codes = {"男" = "X"}'])
+def test_rules_file_values_checked(tmp_path, line):
+    from fenban_tui.i18n import FenbanError
+
+    path = tmp_path / "r.toml"
+    path.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(FenbanError) as exc:
+        Rules.load(path)
+    assert exc.value.key == "rules_value_bad"
+
+
+def test_gender_code_option(tmp_path, capsys):
+    path = tmp_path / "g.csv"
+    path.write_text("姓名,性别\n张三,B\n李四,G\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 1
+    assert "--gender-code B=男" in capsys.readouterr().out
+    assert main(["check", str(path), "--gender-code", "B=男", "--gender-code", "G=女"]) == 0

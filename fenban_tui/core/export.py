@@ -123,9 +123,10 @@ def write_workbook(path: Path, roster: Roster, model: PlacementModel, classes: n
         by_class: dict[int, list[int]] = {}
         for i in order:
             by_class.setdefault(int(classes[i]), []).append(i)
+        taken = {"汇总"}
         for c, label in enumerate(labels):
             members = by_class.get(c, [])
-            sh = wb.add_worksheet(_sheet_name(label))
+            sh = wb.add_worksheet(_sheet_name(label, taken))
             sh.write_row(0, 0, header, bold)
             for r, i in enumerate(members, start=1):
                 for col, v in enumerate(rows[i]):
@@ -146,10 +147,19 @@ def write_workbook(path: Path, roster: Roster, model: PlacementModel, classes: n
     return path
 
 
-def _sheet_name(label: str) -> str:
+def _sheet_name(label: str, taken: set[str]) -> str:
+    """An Excel-safe, unique sheet name for a class label (≤ 31 characters, no
+    []:*?/\\, no apostrophe at either end)."""
     bad = '[]:*?/\\'
-    name = "".join("_" if ch in bad else ch for ch in label)
-    return name[:31] or "班"
+    name = "".join("_" if ch in bad else ch for ch in label).strip("'").strip() or "班"
+    name = name[:31]
+    n = 2
+    while name.lower() in taken or name == "汇总":
+        suffix = f"~{n}"
+        name = name[: 31 - len(suffix)] + suffix
+        n += 1
+    taken.add(name.lower())
+    return name
 
 
 def export_all(out_dir: Path, roster: Roster, model: PlacementModel, classes: np.ndarray) -> list[Path]:

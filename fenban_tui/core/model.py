@@ -119,7 +119,11 @@ def build_model(roster: Roster, rules: Rules) -> PlacementModel:
     cm = roster.cmap
     vals = roster.values
     numeric: list[NumericFeature] = []
-    score_cols = cm.scores if rules.scores is None else [s for s in rules.scores if s in cm.scores]
+    if rules.scores is not None:
+        for s in rules.scores:
+            if s not in cm.scores:
+                raise FenbanError("category_missing", column=s)
+    score_cols = cm.scores if rules.scores is None else list(rules.scores)
     for c in score_cols:
         arr = np.array([np.nan if v is None else v for v in vals[c].to_list()], dtype=np.float64)
         if np.all(np.isnan(arr)):

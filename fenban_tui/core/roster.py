@@ -386,11 +386,13 @@ def parse_score(raw: str) -> tuple[float | None, bool]:
 
 
 def parse_gender(raw: str, extra: dict[str, str] | None = None) -> str | None:
+    """男/女, M/F, 1/2 (national code), male/female; ``extra`` maps other codes
+    (to 男/女 or M/F) as the operator says."""
     v = to_ascii(raw).lower()
-    if extra and v in extra:
-        return extra[v]
-    if extra and raw in extra:
-        return extra[raw]
+    if extra:
+        for code, meaning in extra.items():
+            if to_ascii(str(code)).lower() == v:
+                return {"男": "M", "女": "F"}.get(meaning, meaning)
     return GENDER_MAP.get(v)
 
 

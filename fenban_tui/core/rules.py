@@ -43,18 +43,27 @@ class Rules:
     effort: int = 1
 
     def class_count(self, n_students: int) -> int:
-        if self.classes:
+        """Classes to form: ``classes`` if given, else enough to keep every class
+        within ``class_size``; both given must agree."""
+        if self.class_size is not None and int(self.class_size) < 1:
+            raise FenbanError("rules_size_range", cap=self.class_size)
+        if self.classes is not None:
             k = int(self.classes)
-        elif self.class_size:
-            k = math.ceil(n_students / int(self.class_size))
-        else:
-            raise FenbanError("rules_classes_missing")
-        if not 1 <= k <= max(1, n_students):
-            raise FenbanError("rules_classes_range", k=k, n=n_students)
-        return k
+            if not 1 <= k <= max(1, n_students):
+                raise FenbanError("rules_classes_range", k=k, n=n_students)
+            if self.class_size is not None and math.ceil(n_students / k) > int(self.class_size):
+                raise FenbanError("rules_both", k=k, cap=self.class_size, n=n_students,
+                                  need=math.ceil(n_students / k))
+            return k
+        if self.class_size is not None:
+            return max(1, math.ceil(n_students / int(self.class_size)))
+        raise FenbanError("rules_classes_missing")
 
     def labels(self, k: int) -> list[str]:
-        return [class_label(self.label_pattern, i + 1) for i in range(k)]
+        labels = [class_label(self.label_pattern, i + 1) for i in range(k)]
+        if len(set(labels)) != k or any(not lab.strip() for lab in labels):
+            raise FenbanError("rules_labels_bad", pattern=self.label_pattern)
+        return labels
 
     def seed_int(self) -> int:
         """The seed text hashed to a 31-bit integer (any text works as a seed)."""
@@ -90,15 +99,11 @@ class Rules:
         for key in data:
             if key not in known:
                 raise FenbanError("rules_unknown_key", path=source, key=key)
+        for f in fields(cls):
+            if f.name in data and not _type_ok(f.name, data[f.name]):
+                raise FenbanError("rules_value_bad", path=source, key=f.name, value=repr(data[f.name]))
         r = cls(**data)
-        try:
-            if r.classes is not None:
-                r.classes = int(r.classes)
-            if r.class_size is not None:
-                r.class_size = int(r.class_size)
-            r.seed = str(r.seed)
-        except (TypeError, ValueError) as exc:
-            raise FenbanError("rules_file_bad", path=source, reason=str(exc)) from None
+        r.seed = str(r.seed)
         return r
 
     @classmethod
@@ -114,6 +119,35 @@ class Rules:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+_INT_KEYS = {"classes", "class_size", "header_row", "effort"}
+_BOOL_KEYS = {"balance_total", "balance_gender", "balance_school", "balance_boarding", "total_deciles",
+              "same_name_apart", "use_together", "use_apart", "use_pins"}
+
+
+def _type_ok(key: str, value: object) -> bool:
+    """Is ``value`` a sensible value for rules key ``key`` (from a TOML file)?"""
+    if key in _INT_KEYS:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return ok and (value >= 1 if key != "header_row" else value >= 1)
+    if key in _BOOL_KEYS:
+        return isinstance(value, bool)
+    if key == "balance_birth":
+        return isinstance(value, bool)
+    if key in ("label_pattern", "sheet"):
+        return isinstance(value, str)
+    if key == "seed":
+        return isinstance(value, (str, int)) and not isinstance(value, bool)
+    if key in ("scores", "categories"):
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if key == "columns":
+        return isinstance(value, dict) and all(
+            isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v)) for v in value.values()
+        )
+    if key == "gender_codes":
+        return isinstance(value, dict) and all(v in ("M", "F", "男", "女") for v in value.values())
+    return True
 
 
 def class_label(pattern: str, n: int) -> str:

@@ -549,15 +549,18 @@ class Balancer:
 
 
 ANNEAL_STEPS_PER_STUDENT = 20000
+ANNEAL_MAX_STEPS = 60_000_000  # about 20 s here: large rosters get fewer proposals per student
 ANNEAL_T = (1000.0, 0.1)  # temperature from, to (objective units: 1 = one tolerance squared)
 ANNEAL_MEAN_WEIGHT_FROM = 1e-3
 MAX_SWEEPS = 40
+DESCENT_CANDIDATES = 1500  # partners examined per student in the descent, on large rosters
 
 
 def _descend(bal: Balancer, movable: np.ndarray, rng: np.random.Generator, tick) -> int:
     """Best-improvement exchange: for each student (seeded order) the best swap
     over all others, until a full sweep finds none.  Returns evaluations made."""
     evals = 0
+    big = len(movable) > DESCENT_CANDIDATES
     for sweep in range(MAX_SWEEPS):
         improved = 0
         order = movable[rng.permutation(len(movable))]
@@ -565,15 +568,17 @@ def _descend(bal: Balancer, movable: np.ndarray, rng: np.random.Generator, tick)
             if step % 64 == 0:
                 tick(min(0.95, (sweep + step / len(order)) / 8))
             i = int(i)
-            ok = bal.allowed(i, movable)
+            # large rosters: each student looks at a seeded sample of partners
+            pool = movable[rng.choice(len(movable), DESCENT_CANDIDATES, replace=False)] if big else movable
+            ok = bal.allowed(i, pool)
             cidx = np.flatnonzero(ok)
             if len(cidx) == 0:
                 continue
-            d = bal.swap_deltas(i, movable[cidx])
+            d = bal.swap_deltas(i, pool[cidx])
             best_idx = int(np.argmin(d))
             evals += 1
             if d[best_idx] < -1e-9:
-                bal.apply_swap(i, int(movable[cidx[best_idx]]))
+                bal.apply_swap(i, int(pool[cidx[best_idx]]))
                 improved += 1
         if improved == 0:
             break
@@ -664,7 +669,7 @@ def solve(
         history.append(bal.objective())
         # Annealing (compiled): the class-mean weight starts loose and tightens,
         # the temperature falls; then a vectorised descent at full weight.
-        steps = ANNEAL_STEPS_PER_STUDENT * len(movable)
+        steps = min(ANNEAL_STEPS_PER_STUDENT * len(movable), ANNEAL_MAX_STEPS)
         if steps and len(movable) > 2:
             iterations += steps
             bal.set_state(_anneal(bal, movable, model.seed + r, steps, progress_at(step_no, total_steps), cancel))
