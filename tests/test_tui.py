@@ -247,3 +247,211 @@ async def test_solver_error_is_a_message_not_a_traceback():
         # back to the rules still works
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(app.screen, RulesScreen), 10)
+
+
+# ---------------------------------------------------------------------- helpers for
+# the tests below: small rosters written here, so they run on a clean clone
+
+def write_roster(path: Path, n: int, drop: tuple[str, ...] = (), seed: int = 5) -> Path:
+    from fenban_tui.core import samplegen
+
+    rows = samplegen.junior_rows(n, seed=seed, absent=0, pins=0, twins=2, apart_pairs=1)
+    keep = [i for i, h in enumerate(samplegen.JUNIOR_HEADER) if h not in drop]
+    header = [samplegen.JUNIOR_HEADER[i] for i in keep]
+    samplegen.write_csv(path, header, [[r[i] for i in keep] for r in rows], None, encoding="utf-8-sig")
+    return path
+
+
+async def load(pilot, app: FenbanApp, path: Path) -> None:
+    """On the import step: type ``path``, press Enter, wait for the roster."""
+    before = app.roster_version
+    app.screen.query_one("#path", Input).value = str(path)
+    app.screen.query_one("#path", Input).focus()
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: app.roster is not None and app.roster_version > before, 30)
+
+
+async def to_step(pilot, app: FenbanApp, screen_type, key: str = "ctrl+n") -> None:
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(app.screen, screen_type), 10)
+    await pilot.pause()  # let the step's entered() hook run
+
+
+async def solved(pilot, app: FenbanApp) -> None:
+    """On the solve step: wait for the solver to finish."""
+    await wait_until(pilot, lambda: "busy" not in app.screen.query_one("#solve-status").classes
+                     and not app.screen.running, 60)
+
+
+def read_toml(path: Path) -> dict:
+    import tomllib
+
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+async def test_balance_choices_do_not_leak_to_another_roster(tmp_path):
+    """The tester's repro: a roster without 毕业学校/住宿, then one with them."""
+    from fenban_tui.core.api import Rules
+
+    plain = write_roster(tmp_path / "plain.csv", 40, drop=("毕业学校", "住宿"))
+    full = write_roster(tmp_path / "full.csv", 60, seed=6)
+    out = tmp_path / "out"
+    app = FenbanApp(roster_path=str(plain), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        await to_step(pilot, app, RulesScreen)
+        balance = app.screen.query_one("#balance", CheckList)
+        hard = app.screen.query_one("#hard", CheckList)
+        assert "school" not in balance.values and "boarding" not in balance.values
+        # the wizard starts from the CLI's default seed
+        assert app.screen.query_one("#seed", Input).value == Rules().seed
+        # the operator switches off 总分 and 绑定 for this roster
+        balance.set_checked("total", False)
+        hard.set_checked("together", False)
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: isinstance(app.screen, SolveScreen), 10)
+        # items this roster lacks are not "off" in its rules
+        assert app.rules.balance_school is True and app.rules.balance_boarding is True
+        assert app.rules.balance_total is False and app.rules.use_together is False
+        await solved(pilot, app)
+
+        # back to the import step, another roster
+        await to_step(pilot, app, RulesScreen, "ctrl+p")
+        await to_step(pilot, app, ImportScreen, "ctrl+p")
+        await load(pilot, app, full)
+        await to_step(pilot, app, RulesScreen)
+        balance = app.screen.query_one("#balance", CheckList)
+        hard = app.screen.query_one("#hard", CheckList)
+        # every item the new roster has is listed and on, the earlier toggles forgotten
+        assert {"gender", "school", "boarding", "total"} <= set(balance.selected)
+        assert set(balance.selected) == set(balance.values) - {"birth"}
+        assert set(hard.selected) == set(hard.values) >= {"same_name", "together", "apart"}
+        rendered = "\n".join(str(balance.get_option_at_index(i).prompt) for i in range(balance.option_count))
+        assert "[x] 毕业学校" in rendered and "[x] 住宿" in rendered
+        assert app.screen.query_one("#classes", Input).value == "2"  # ceil(60 / 50), not the old count
+
+        # a toggle on this roster is kept while it stays loaded, even when reloaded
+        balance.set_checked("boarding", False)
+        await to_step(pilot, app, ImportScreen, "ctrl+p")
+        await to_step(pilot, app, RulesScreen)
+        assert "boarding" not in app.screen.query_one("#balance", CheckList).selected
+        await to_step(pilot, app, ImportScreen, "ctrl+p")
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        await to_step(pilot, app, RulesScreen)
+        assert "boarding" not in app.screen.query_one("#balance", CheckList).selected
+        app.screen.query_one("#balance", CheckList).set_checked("boarding", True)
+
+        # solve and export: the rules file balances 学校 and 住宿
+        await to_step(pilot, app, SolveScreen)
+        await solved(pilot, app)
+        assert app.placement is not None, status_text(app, "#solve-status")
+        await to_step(pilot, app, ExportScreen)
+        app.screen.query_one("#out", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.written, 60)
+    rules = read_toml(out / "分班规则.toml")
+    assert rules["balance_school"] is True and rules["balance_boarding"] is True
+    assert rules["balance_total"] is True and rules["use_together"] is True
+    assert rules["seed"] == Rules().seed
+
+
+async def test_stale_class_count_error_goes_when_fixed(tmp_path):
+    roster = write_roster(tmp_path / "r.csv", 40)
+    app = FenbanApp(roster_path=str(roster), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        await to_step(pilot, app, RulesScreen)
+        classes = app.screen.query_one("#classes", Input)
+        classes.value = "0"
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert "班级数必须是 1 到 40 之间的整数" in status_text(app, "#rules-status")
+        classes.value = "99"  # still wrong: the message stays
+        await pilot.pause()
+        assert "班级数必须是" in status_text(app, "#rules-status")
+        classes.value = "2"
+        await pilot.pause()
+        assert "班级数必须是" not in status_text(app, "#rules-status")
+        assert "error" not in app.screen.query_one("#rules-status").classes
+        assert "Enter" in status_text(app, "#rules-status")
+
+        # a class name pattern the core refuses: a message on every keystroke, no crash
+        labels = app.screen.query_one("#labels", Input)
+        labels.value = "班{n!s:.0}"  # every name empty
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, RulesScreen)
+        assert "error" in app.screen.query_one("#rules-status").classes
+        labels.value = "七({n})班"
+        await pilot.pause()
+        assert "error" not in app.screen.query_one("#rules-status").classes
+        assert "七(1)班" in str(app.screen.query_one("#labels-hint", Static).render())
+
+
+async def test_english_gaps_export_errors_and_kept_files(tmp_path):
+    roster = write_roster(tmp_path / "r.csv", 60)
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    out = tmp_path / "out"
+    app = FenbanApp(roster_path=str(roster), lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        await to_step(pilot, app, RulesScreen)
+        await to_step(pilot, app, SolveScreen)
+        await solved(pilot, app)
+        assert app.placement is not None, status_text(app, "#solve-status")
+        gaps = str(app.screen.query_one("#gaps", Static).render())
+        assert gaps.startswith("Worst gaps: ") and "; " in gaps and "；" not in gaps
+
+        await to_step(pilot, app, ExportScreen)
+        # a folder that cannot be made: one line in English, no traceback
+        app.screen.query_one("#out", Input).value = str(blocker / "sub")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "failed" in status_text(app, "#export-status"), 30)
+        text = status_text(app, "#export-status")
+        assert text.startswith("Writing failed: Cannot write") and "Traceback" not in text
+
+        app.screen.query_one("#out", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.written, 60)
+        assert "assignment.csv" in str(app.screen.query_one("#written", Static).render())
+        # Keep (n): nothing written, and no list of files suggesting otherwise
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        assert "Nothing written" in status_text(app, "#export-status")
+        assert "assignment.csv" not in str(app.screen.query_one("#written", Static).render())
+    # the rules file has one name in every language
+    assert (out / "分班规则.toml").exists()
+    assert not (out / "fenban_rules.toml").exists()
+
+
+def test_sheets_text_names_combined_sheets():
+    from types import SimpleNamespace
+
+    from fenban_tui.tui.screens.import_step import sheets_text
+
+    one = SimpleNamespace(sheet="新生名单", sheets_used=["新生名单"])
+    assert sheets_text(one, "zh") == ("新生名单", 1)
+    old = SimpleNamespace(sheet="Sheet1")  # a roster without sheets_used
+    assert sheets_text(old, "en") == ("Sheet1", 1)
+    two = SimpleNamespace(sheet="原1班+原2班", sheets_used=["原1班", "原2班"])
+    assert sheets_text(two, "zh") == ("原1班、原2班", 2)
+    assert sheets_text(two, "en") == ("原1班, 原2班", 2)
+    many = SimpleNamespace(sheet="+".join(f"{i}班" for i in range(6)), sheets_used=[f"{i}班" for i in range(6)])
+    assert sheets_text(many, "zh") == ("0班、1班、2班 …", 6)
+
+
+def test_rules_for_a_new_roster_start_from_the_defaults():
+    from fenban_tui.core.api import Rules
+    from fenban_tui.tui.app import fresh_rules
+
+    used = Rules(classes=6, seed="abc", label_pattern="七({n})班", balance_school=False,
+                 balance_boarding=False, use_pins=False, scores=["语文"], effort=3)
+    fresh = fresh_rules(used)
+    assert fresh == Rules(seed="abc", label_pattern="七({n})班", effort=3)

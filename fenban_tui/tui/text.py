@@ -106,9 +106,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "export_finish": ("完成。ctrl+q 退出，或 ctrl+p 返回修改", "Done. ctrl+q quits, ctrl+p goes back"),
     "export_failed": ("写出失败：{reason}", "Writing failed: {reason}"),
     "export_exists": ("{path} 中已有分班结果。覆盖吗？", "{path} already holds results. Overwrite them?"),
-    "export_kept": ("未写出：{path} 中原有的文件保持不变，ctrl+s 可另选文件夹写出",
-                    "Nothing written: the files already in {path} were left as they were; "
-                    "ctrl+s writes to another folder"),
+    "export_kept": ("未写出：{path} 中原有的文件保持不变（可改填另一个文件夹，再按 ctrl+s）",
+                    "Nothing written: the files already in {path} were left as they were "
+                    "(type another folder and press ctrl+s)"),
     "export_os_error": ("无法写入 {path}：{reason}", "Cannot write {path}: {reason}"),
     # help
     "help_title": ("按键说明", "Keys"),
