@@ -164,8 +164,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: sheets \u201c{a}\u201d and \u201c{b}\u201d have different columns; choose one with --sheet",
     ),
     "rules_labels_bad": (
-        "班名格式“{pattern}”得不到互不相同的班名（用 {n} 表示班号）",
-        "The label pattern \u201c{pattern}\u201d does not give distinct class names (use {n} for the number)",
+        "班名格式“{pattern}”得不到互不相同的班名（用 {{n}} 表示班号）",
+        "The label pattern \u201c{pattern}\u201d does not give distinct class names (use {{n}} for the number)",
     ),
     "rules_value_bad": ("规则文件 {path} 中“{key}”的值 {value} 不合适", "Rules file {path}: {value} is not valid for \u201c{key}\u201d"),
     "cli_bad_args": ("命令参数有误：{reason}（fenban {cmd} --help 查看用法）", "Bad arguments: {reason} (see fenban {cmd} --help)"),

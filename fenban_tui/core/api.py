@@ -136,7 +136,8 @@ def format_summary(placement: Placement, lang: str = "zh") -> str:
 
     lines = [fmt(header)] + [fmt(r) for r in rows]
     lines.append("")
-    lines.append(("Worst gaps: " if lang == "en" else "最大差距：") + "；".join(gap_lines(placement, lang)))
+    lines.append(("Worst gaps: " if lang == "en" else "最大差距：")
+                 + ("; " if lang == "en" else "；").join(gap_lines(placement, lang)))
     return "\n".join(lines)
 
 
@@ -149,11 +150,11 @@ def check_roster(path: str | Path, sheet: str | None = None, rules: Rules | None
     rules = rules or Rules()
     roster = load_roster(path, sheet=sheet or rules.sheet, columns=rules.columns or None,
                          header_row=rules.header_row, gender_codes=rules.gender_codes or None)
+    refs = roster.row_refs()
     rows = roster.row_numbers()
     sheets = roster.table["_sheet"].to_list()
-    index = {r: i for i, r in enumerate(rows)}
-    for key, params in structural_checks(hard_rules_of(roster, rules), roster.n, rows):
-        first = params["rows"].rows[0]
-        i = index.get(first, 0)
-        roster.problems.append(Problem("error", key, sheets[i], first, None, params))
+    index = {r: i for i, r in enumerate(refs)}
+    for key, params in structural_checks(hard_rules_of(roster, rules), roster.n, refs):
+        i = index.get(params["rows"].rows[0], 0)
+        roster.problems.append(Problem("error", key, sheets[i], rows[i], None, params))
     return roster

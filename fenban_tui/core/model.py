@@ -53,7 +53,7 @@ class PlacementModel:
     hard: HardRules
     seed: int
     effort: int = 1
-    row_numbers: list[int] = field(default_factory=list)
+    row_numbers: list[object] = field(default_factory=list)  # as messages name rows
     names: list[str] = field(default_factory=list)
 
     def size_bounds(self) -> tuple[int, int]:
@@ -167,10 +167,10 @@ def build_model(roster: Roster, rules: Rules) -> PlacementModel:
     hard = hard_rules_of(roster, rules)
     for i, c in hard.pins.items():
         if not 0 <= c < k:
-            raise FenbanError("pin_bad", value=c + 1, k=k, row=roster.row_numbers()[i])
+            raise FenbanError("pin_bad", value=c + 1, k=k, row=roster.row_refs()[i])
 
     return PlacementModel(
         n=n, k=k, labels=rules.labels(k), numeric=numeric, categories=cats, hard=hard,
-        seed=rules.seed_int(), effort=max(1, int(rules.effort)), row_numbers=roster.row_numbers(),
+        seed=rules.seed_int(), effort=max(1, int(rules.effort)), row_numbers=roster.row_refs(),
         names=roster.names(),
     )

@@ -215,6 +215,14 @@ class Roster:
     def row_numbers(self) -> list[int]:
         return self.table["_row"].to_list()
 
+    def row_refs(self) -> list[object]:
+        """How messages name each student's row: the row number, with the sheet
+        when several sheets were combined."""
+        rows = self.row_numbers()
+        if len(self.sheets_used) > 1:
+            return [f"{s} {r}" for s, r in zip(self.table["_sheet"].to_list(), rows)]
+        return rows
+
     def label(self, i: int) -> str:
         """Human label of student ``i``: name and spreadsheet row."""
         return f"{self.table[self.cmap.name][i]}（{self.table['_row'][i]}）"

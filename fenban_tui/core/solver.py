@@ -195,16 +195,124 @@ def _units(model: PlacementModel) -> list[list[int]]:
     return _units_of(model.n, model.hard)
 
 
+def _greedy_constrained(model, units, unit_of, constrained, absent, rng):
+    """Seeded greedy placement of the rule-bound students: pinned groups first,
+    then the largest, each into the least-filled class that breaks no rule.
+    Returns (unit -> class, classes taking an extra student) or None when the
+    greedy gets stuck (CP-SAT then decides)."""
+    n, k = model.n, model.k
+    q, r = divmod(n, k)
+    load = np.zeros(k, dtype=np.int64)
+    absent_load = np.zeros(k, dtype=np.int64)
+    per_absent = -(-int(absent.sum()) // k) if absent.any() else 0
+    apart_groups: dict[int, list[int]] = {}
+    for g, (_, members) in enumerate(model.hard.apart):
+        for u in {int(unit_of[i]) for i in members}:
+            apart_groups.setdefault(u, []).append(g)
+    group_classes: list[set[int]] = [set() for _ in model.hard.apart]
+    tie = rng.permutation(len(constrained))
+    pinned = {u: next((model.hard.pins[i] for i in units[u] if i in model.hard.pins), None) for u in constrained}
+    order = sorted(range(len(constrained)),
+                   key=lambda a: (pinned[constrained[a]] is None, -len(units[constrained[a]]),
+                                  -len(apart_groups.get(constrained[a], [])), tie[a]))
+    unit_class: dict[int, int] = {}
+    for a in order:
+        u = constrained[a]
+        size = len(units[u])
+        n_abs = int(absent[units[u]].sum())
+        over = int(np.sum(load > q))
+        blocked = set()
+        for g in apart_groups.get(u, []):
+            blocked |= group_classes[g]
+        options = []
+        for c in range(k):
+            if c in blocked or load[c] + size > q + 1:
+                continue
+            if load[c] + size > q and load[c] <= q and over >= r:
+                continue
+            if n_abs and absent_load[c] + n_abs > per_absent:
+                continue
+            options.append(c)
+        if pinned[u] is not None:
+            options = [c for c in options if c == pinned[u]]
+        if not options:
+            return None
+        best = min(options, key=lambda c: (load[c], (c - int(tie[a])) % k))
+        unit_class[u] = best
+        load[best] += size
+        absent_load[best] += n_abs
+        for g in apart_groups.get(u, []):
+            group_classes[g].add(best)
+    bigs = [c for c in range(k) if load[c] > q]
+    rest = [c for c in rng.permutation(k).tolist() if c not in bigs]
+    bigs = sorted(bigs + rest[: r - len(bigs)])
+    return unit_class, bigs
+
+
+def _cpsat_constrained(model, units, unit_of, constrained, absent, rng, cancel):
+    """CP-SAT placement of the rule-bound students (one worker, seeded: deterministic)."""
+    from ortools.sat.python import cp_model
+
+    n, k = model.n, model.k
+    q, r = divmod(n, k)
+    m = cp_model.CpModel()
+    x = {(u, c): m.NewBoolVar(f"x{u}_{c}") for u in constrained for c in range(k)}
+    big = [m.NewBoolVar(f"big{c}") for c in range(k)]
+    m.Add(sum(big) == r)
+    for u in constrained:
+        m.AddExactlyOne(x[u, c] for c in range(k))
+        pins = {model.hard.pins[i] for i in units[u] if i in model.hard.pins}
+        for c in pins:
+            m.Add(x[u, c] == 1)
+    for c in range(k):
+        m.Add(sum(len(units[u]) * x[u, c] for u in constrained) <= q + big[c])
+    for _, members in model.hard.apart:
+        us = sorted({int(unit_of[i]) for i in members})
+        for c in range(k):
+            m.Add(sum(x[u, c] for u in us) <= 1)
+    # 缺考 students are spread over the classes (at most ceil(a/k) per class)
+    abs_units = sorted({int(unit_of[i]) for i in np.flatnonzero(absent)})
+    if abs_units:
+        per = -(-int(absent.sum()) // k)
+        for c in range(k):
+            m.Add(sum(int(absent[units[u]].sum()) * x[u, c] for u in abs_units) <= per)
+    # a seeded random objective picks one of the many feasible placements;
+    # a small load term spreads constrained students over the classes
+    weights = rng.integers(0, 1000, size=(len(constrained), k))
+    load = [m.NewIntVar(0, q + 1, f"load{c}") for c in range(k)]
+    for c in range(k):
+        m.Add(load[c] == sum(len(units[u]) * x[u, c] for u in constrained))
+    mx = m.NewIntVar(0, q + 1, "maxload")
+    m.AddMaxEquality(mx, load)
+    m.Minimize(100000 * mx + sum(int(weights[a, c]) * x[u, c] for a, u in enumerate(constrained) for c in range(k)))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = int(model.seed % (2**31 - 1))
+    solver.parameters.max_deterministic_time = 2.0
+    status = _solve_cancellable(solver, m, cancel)
+    if status == cp_model.UNKNOWN and not (cancel is not None and cancel.is_set()):
+        # no placement within the budget (large rosters): take the first one found
+        solver.parameters.max_deterministic_time = 120.0
+        solver.parameters.stop_after_first_solution = True
+        status = _solve_cancellable(solver, m, cancel)
+    if cancel is not None and cancel.is_set():
+        raise Cancelled()
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        _raise_infeasible(quick_checks(model))
+    unit_class = {u: c for u in constrained for c in range(k) if solver.BooleanValue(x[u, c])}
+    bigs = [c for c in range(k) if solver.BooleanValue(big[c])]
+    return unit_class, bigs
+
+
 def initial_assignment(
     model: PlacementModel, rng: np.random.Generator, cancel: threading.Event | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """A seeded random start that satisfies every hard rule.
 
-    Returns (class per student, frozen mask).  Frozen students (绑定 groups and
-    pinned students) stay where CP-SAT put them; the exchange search moves the rest.
+    Returns (class per student, frozen mask).  Frozen students (绑定 groups,
+    pinned and 缺考 students) stay where they are first put; the search moves
+    the rest.
     """
-    from ortools.sat.python import cp_model
-
     n, k = model.n, model.k
     q, r = divmod(n, k)
     units = _units(model)
@@ -225,50 +333,12 @@ def initial_assignment(
         reasons = quick_checks(model)
         if reasons:
             _raise_infeasible(reasons)
-        m = cp_model.CpModel()
-        x = {(u, c): m.NewBoolVar(f"x{u}_{c}") for u in constrained for c in range(k)}
-        big = [m.NewBoolVar(f"big{c}") for c in range(k)]
-        m.Add(sum(big) == r)
-        for u in constrained:
-            m.AddExactlyOne(x[u, c] for c in range(k))
-            pins = {model.hard.pins[i] for i in units[u] if i in model.hard.pins}
-            for c in pins:
-                m.Add(x[u, c] == 1)
-        for c in range(k):
-            m.Add(sum(len(units[u]) * x[u, c] for u in constrained) <= q + big[c])
-        for _, members in model.hard.apart:
-            us = sorted({int(unit_of[i]) for i in members})
-            for c in range(k):
-                m.Add(sum(x[u, c] for u in us) <= 1)
-        # 缺考 students are spread over the classes (at most ceil(a/k) per class)
-        abs_units = sorted({int(unit_of[i]) for i in np.flatnonzero(absent)})
-        if abs_units:
-            per = -(-int(absent.sum()) // k)
-            for c in range(k):
-                m.Add(sum(int(absent[units[u]].sum()) * x[u, c] for u in abs_units) <= per)
-        # a seeded random objective picks one of the many feasible placements;
-        # a small load term spreads constrained students over the classes
-        weights = rng.integers(0, 1000, size=(len(constrained), k))
-        load = [m.NewIntVar(0, q + 1, f"load{c}") for c in range(k)]
-        for c in range(k):
-            m.Add(load[c] == sum(len(units[u]) * x[u, c] for u in constrained))
-        mx = m.NewIntVar(0, q + 1, "maxload")
-        m.AddMaxEquality(mx, load)
-        m.Minimize(100000 * mx + sum(int(weights[a, c]) * x[u, c] for a, u in enumerate(constrained) for c in range(k)))
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = int(model.seed % (2**31 - 1))
-        solver.parameters.max_deterministic_time = 10.0
-        status = _solve_cancellable(solver, m, cancel)
-        if cancel is not None and cancel.is_set():
-            raise Cancelled()
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            _raise_infeasible(quick_checks(model))
-        for u in constrained:
-            for c in range(k):
-                if solver.BooleanValue(x[u, c]):
-                    classes[units[u]] = c
-        bigs = [c for c in range(k) if solver.BooleanValue(big[c])]
+        placed = _greedy_constrained(model, units, unit_of, constrained, absent, rng)
+        if placed is None:
+            placed = _cpsat_constrained(model, units, unit_of, constrained, absent, rng, cancel)
+        unit_class, bigs = placed
+        for u, c in unit_class.items():
+            classes[units[u]] = c
     else:
         bigs = sorted(rng.choice(k, size=r, replace=False).tolist()) if r else []
     target = np.full(k, q, dtype=np.int64)
@@ -553,7 +623,7 @@ ANNEAL_MAX_STEPS = 60_000_000  # about 20 s here: large rosters get fewer propos
 ANNEAL_T = (1000.0, 0.1)  # temperature from, to (objective units: 1 = one tolerance squared)
 ANNEAL_MEAN_WEIGHT_FROM = 1e-3
 MAX_SWEEPS = 40
-DESCENT_CANDIDATES = 1500  # partners examined per student in the descent, on large rosters
+DESCENT_CANDIDATES = 500  # partners examined per student in the descent, on large rosters
 
 
 def _descend(bal: Balancer, movable: np.ndarray, rng: np.random.Generator, tick) -> int:
@@ -561,7 +631,7 @@ def _descend(bal: Balancer, movable: np.ndarray, rng: np.random.Generator, tick)
     over all others, until a full sweep finds none.  Returns evaluations made."""
     evals = 0
     big = len(movable) > DESCENT_CANDIDATES
-    for sweep in range(MAX_SWEEPS):
+    for sweep in range(MAX_SWEEPS if not big else 4):
         improved = 0
         order = movable[rng.permutation(len(movable))]
         for step, i in enumerate(order):
