@@ -174,6 +174,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--classes {k} contradicts --class-size {cap}: {n} students in {k} classes need {need} per class",
     ),
     "cli_seed": ("{n} 名学生分 {k} 班，随机种子：{seed}", "{n} students into {k} classes, seed: {seed}"),
+    "formula_unsaved": (
+        "这个单元格是公式，但文件里没有保存计算结果（会被当成空白）；请在 Excel/WPS 中打开、保存后再导入",
+        "this cell is a formula saved without its result (it would read as blank); open and save the file "
+        "in Excel/WPS, then import again",
+    ),
+    "twin_unbound": (
+        "备注写着“{note}”，但没有绑定码：双胞胎要同班请填“绑定”列（同码同班），要分开请填“互斥”列",
+        "the note says \u201c{note}\u201d but there is no 绑定 code: fill 绑定 (same code, same class) "
+        "or 互斥 (same code, different classes)",
+    ),
     "cli_error": ("出错了：{reason}", "Error: {reason}"),
     "demo_missing": ("找不到示例名单", "The sample roster was not found"),
 }

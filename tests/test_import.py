@@ -245,3 +245,31 @@ def test_case_09_grouped_header_multisheet_numeric_ids():
 def test_case_12_legacy_xls():
     r = load_roster(shared_file("cases", "12_legacy_title.xls"))
     assert r.usable and r.n == 7 and r.header_row == 2
+
+
+def test_formulas_without_saved_results_refused(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "formula.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("名单")
+    ws.write_row(0, 0, ["姓名", "性别", "语文", "数学", "总分", "备注"])
+    for r in range(1, 4):
+        ws.write_row(r, 0, [f"学生{r}", "男", 80 + r, 70 + r])
+        ws.write_formula(r, 4, f"=C{r + 1}+D{r + 1}", None, "")  # no stored result
+        ws.write_formula(r, 5, '=""', None, "")  # a note column: not our business
+    ws.write_formula(1, 4, "=C2+D2", None, 151)  # this one was saved with its result
+    wb.close()
+    roster = load_roster(path)
+    errs = [(p.key, p.row, p.column) for p in roster.errors]
+    assert errs == [("formula_unsaved", 3, "总分(E)"), ("formula_unsaved", 4, "总分(E)")]
+    assert roster.values["总分"].to_list()[0] == 151.0
+
+
+def test_twins_without_bind_code_are_pointed_out(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("姓名,性别,备注,绑定\n张一,男,双胞胎,\n张二,女,双胞胎,\n李一,男,双胞胎,T1\n李二,男,双胞胎,T1\n",
+                    encoding="utf-8")
+    roster = load_roster(path)
+    assert [(p.key, p.row) for p in roster.problems if p.key == "twin_unbound"] == [("twin_unbound", 2),
+                                                                                    ("twin_unbound", 3)]

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..i18n import FenbanError
@@ -28,6 +29,9 @@ class SheetGrid:
 
     name: str
     rows: list[list[str | None]]
+    # formula cells saved without a computed value (0-based row, col): they
+    # read as blank, so the roster check refuses them by name
+    unsaved_formulas: set[tuple[int, int]] = field(default_factory=set)
 
 
 @dataclass
@@ -86,7 +90,53 @@ def _read_zip_workbook(p: Path, data: bytes) -> Book:
         kind = "xlsx"
     else:
         raise FenbanError("file_not_roster", path=str(p))
-    return _read_with_fastexcel(p, data, kind)
+    book = _read_with_fastexcel(p, data, kind)
+    if kind == "xlsx":
+        _mark_unsaved_formulas(data, book)
+    return book
+
+
+_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+
+
+def _mark_unsaved_formulas(data: bytes, book: Book) -> None:
+    """Find formula cells without a stored result (files written by scripts, or
+    saved without recalculation); fastexcel reads them as empty."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = zf.namelist()
+            wb = zf.read("xl/workbook.xml")
+            rels = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
+            targets = dict(re.findall(rb'Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
+            targets.update({k: v for v, k in re.findall(rb'Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
+            sheets = re.findall(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"', wb)
+            by_name = {g.name: g for g in book.sheets}
+            for raw_name, rid in sheets:
+                name = _xml_unescape(raw_name.decode("utf-8"))
+                target = targets.get(rid, b"").decode("utf-8").lstrip("/")
+                path = target if target.startswith("xl/") else "xl/" + target
+                if name not in by_name or path not in names:
+                    continue
+                xml = zf.read(path)
+                if b"<f" not in xml:
+                    continue
+                for col, row, inner in _CELL.findall(xml):
+                    if inner and b"<f" in inner and not re.search(rb"<v>[^<]+</v>", inner):
+                        by_name[name].unsaved_formulas.add((int(row) - 1, _col_index(col.decode())))
+    except (KeyError, zipfile.BadZipFile, ValueError, OSError):
+        return
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+def _xml_unescape(text: str) -> str:
+    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+            .replace("&apos;", "'").replace("&amp;", "&"))
 
 
 def _read_ole_workbook(p: Path, data: bytes) -> Book:

@@ -499,6 +499,7 @@ class _SheetRows:
     row_numbers: list[int]
     dropped: list[int]
     problems: list[Problem]
+    unsaved: list[tuple[int, int]] = field(default_factory=list)  # (row, col) formulas without results
 
 
 def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
@@ -531,6 +532,7 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
             out.problems.append(Problem("info", "row_total", grid.name, excel_row, None,
                                         {"text": " ".join(c for c in cells if c)[:40]}))
             continue
+        out.unsaved.extend((excel_row, c) for (row, c) in grid.unsaved_formulas if row == r and c < width)
         out.rows.append(cells)
         out.row_numbers.append(excel_row)
     if not out.rows:
@@ -636,6 +638,14 @@ def _build(path: Path, label: str, header_row: int, names: list[str], parts: lis
     sheets: list[str] = []
     dropped: list[int] = []
     name_idx = names.index(cmap.name)
+    # formulas saved without results read as blank: refuse them where it matters
+    offset = 1 if len(parts) > 1 and names[0] == SHEET_COLUMN and parts[0].names[0] != SHEET_COLUMN else 0
+    key_cols = {getattr(cmap, r) for r in ROLE_ALIASES if r not in ("note", "phone", "seq")} | set(cmap.scores)
+    for part in parts:
+        for r, c in sorted(part.unsaved):
+            col = names[c + offset]
+            if col in key_cols:
+                problems.append(Problem("error", "formula_unsaved", part.sheet, r, _colname(col, names)))
     for part in parts:
         problems.extend(part.problems)
         dropped.extend(part.dropped)
@@ -763,6 +773,12 @@ def _parse_values(
                 num = None
             p.append(num)
         out["_pin"] = p
+
+    if cmap.note:
+        bind = col(cmap.together) if cmap.together else [""] * len(rows)
+        for i, (note, code) in enumerate(zip(col(cmap.note), bind)):
+            if note and ("双胞胎" in note or "孪生" in note or "多胞胎" in note) and not code:
+                add("warning", "twin_unbound", i, cmap.note, note=note)
 
     for role in ("together", "apart", "school", "boarding", "group"):
         c = getattr(cmap, role)
