@@ -56,11 +56,20 @@ def _column_option(p: argparse.ArgumentParser) -> None:
                    help="指定列的用途 map a column to a role, e.g. name=学生姓名, school=小学, scores=语文,数学")
     p.add_argument("--gender-code", action="append", default=[], metavar="CODE=男|女",
                    help="其他性别代码 map another gender code, e.g. B=男")
+    p.add_argument("--no-header", action="store_true",
+                   help="文件没有表头，列用 --column 按字母指定 the file has no header row; map columns by letter")
+    p.add_argument("--header-row", type=int, metavar="N", help="表头在第 N 行 the header is on row N")
 
 
-def _apply_columns(rules, specs: list[str], genders: list[str] = ()) -> None:
+def _apply_columns(rules, specs: list[str], genders: list[str] = (), args=None) -> None:
     from .core.roster import ROLE_ALIASES
 
+    if args is not None and args.no_header:
+        rules.header_row = 0
+    elif args is not None and args.header_row is not None:
+        if args.header_row < 1:
+            raise FenbanError("cli_bad_args", reason=f"--header-row {args.header_row}", cmd="")
+        rules.header_row = args.header_row
     for spec in genders:
         code, sep, meaning = spec.partition("=")
         if not sep or meaning.strip() not in ("男", "女", "M", "F"):
@@ -112,7 +121,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .core.api import check_roster
 
     rules = _load_rules(args.rules)
-    _apply_columns(rules, args.column, args.gender_code)
+    _apply_columns(rules, args.column, args.gender_code, args)
     try:
         roster = check_roster(args.roster, sheet=args.sheet, rules=rules)
     except FenbanError as exc:
@@ -158,7 +167,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if args.labels:
         rules.label_pattern = args.labels
     rules.categories = list(dict.fromkeys(rules.categories + args.balance))
-    _apply_columns(rules, args.column, args.gender_code)
+    _apply_columns(rules, args.column, args.gender_code, args)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise FenbanError("out_not_dir", path=str(out))

@@ -39,8 +39,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} has no sheet named \u201c{sheet}\u201d (it has: {sheets})",
     ),
     "no_header": (
-        "{path} 工作表“{sheet}”：找不到含“姓名”的表头行",
-        "{path} sheet \u201c{sheet}\u201d: no header row with a name column (姓名) was found",
+        "{path} 工作表“{sheet}”：找不到含“姓名”的表头行（没有表头请加 --no-header 并用 --column 指定各列）",
+        "{path} sheet \u201c{sheet}\u201d: no header row with a name column (姓名) was found "
+        "(no header at all? add --no-header and map columns with --column)",
     ),
     "header_only": (
         "{path} 工作表“{sheet}”：只有表头，没有学生",
@@ -183,6 +184,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "备注写着“{note}”，但没有绑定码：双胞胎要同班请填“绑定”列（同码同班），要分开请填“互斥”列",
         "the note says \u201c{note}\u201d but there is no 绑定 code: fill 绑定 (same code, same class) "
         "or 互斥 (same code, different classes)",
+    ),
+    "no_header_map": (
+        "{path} 没有表头：请用 --column 指定各列，例如 --column name=A --column gender=B",
+        "{path} has no header: map the columns, e.g. --column name=A --column gender=B",
+    ),
+    "row_junk": ("这一行只有一个单元格有内容（“{text}”），不像学生记录", "only one cell is filled (\u201c{text}\u201d): this does not look like a student"),
+    "file_html": (
+        "{path} 是网页（HTML）格式，不是真正的表格文件；请用 Excel/WPS 打开后另存为 xlsx 再导入",
+        "{path} is a web page (HTML), not a real spreadsheet; open it in Excel/WPS and save as xlsx",
+    ),
+    "text_named_workbook": (
+        "文件名是 {suffix}，内容却是文本表格，已按文本读取",
+        "the file is named {suffix} but holds plain text; it was read as text",
     ),
     "cli_error": ("出错了：{reason}", "Error: {reason}"),
     "demo_missing": ("找不到示例名单", "The sample roster was not found"),

@@ -121,6 +121,7 @@ def test_bad_values_named_by_row_and_column(tmp_path):
         (b"\x00\x01\x02\x03binary", "file_not_roster"),
         ("姓名,性别\r\n".encode("utf-8"), "header_only"),
         ("a,b,c\r\n1,2,3\r\n".encode("utf-8"), "no_header"),
+        (b"<html><body><table><tr><td>\xe5\xa7\x93\xe5\x90\x8d</td></tr></table></body></html>", "file_html"),
     ],
 )
 def test_bad_files_give_clear_errors(tmp_path, content, key):
@@ -242,6 +243,12 @@ def test_case_09_grouped_header_multisheet_numeric_ids():
     assert one.n == 4 and "工作表" not in one.columns
 
 
+def test_case_08_text_named_xlsx():
+    r = load_roster(shared_file("cases", "08_tsv_named.xlsx"))
+    assert r.n == 2 and r.table["姓名"].to_list() == ["林小禾", "周一帆"]
+    assert any(p.key == "text_named_workbook" for p in r.problems)
+
+
 def test_case_12_legacy_xls():
     r = load_roster(shared_file("cases", "12_legacy_title.xls"))
     assert r.usable and r.n == 7 and r.header_row == 2
@@ -273,3 +280,51 @@ def test_twins_without_bind_code_are_pointed_out(tmp_path):
     roster = load_roster(path)
     assert [(p.key, p.row) for p in roster.problems if p.key == "twin_unbound"] == [("twin_unbound", 2),
                                                                                     ("twin_unbound", 3)]
+
+
+def test_case_06_no_header_mapped_by_letter():
+    path = shared_file("cases", "06_noheader_trailing.csv")
+    with pytest.raises(FenbanError) as exc:
+        load_roster(path, header_row=0)
+    assert exc.value.key == "no_header_map"
+    r = load_roster(path, header_row=0, columns={"name": "A", "gender": "B", "school": "D"})
+    assert r.table["列A"].to_list()[:3] == ["林小禾", "林小禾", "周一帆"]
+    assert r.values["_gender"].to_list()[:3] == ["M", "M", "F"]  # "男  " trimmed
+    keys = {(p.key, p.row) for p in r.problems}
+    assert ("duplicate_row", 2) in keys and ("row_junk", 4) in keys
+    assert not r.usable
+
+
+def test_ods_and_utf16_text(tmp_path):
+    import zipfile
+
+    rows = [["2024新生"], ["姓名", "性别", "语文"], ["张三", "男", "90"], ["李四", "女", "缺考"]]
+
+    def cell(v):
+        return f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+
+    body = "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               f'<office:body><office:spreadsheet><table:table table:name="名单">{body}</table:table>'
+               '</office:spreadsheet></office:body></office:document-content>')
+    ods = tmp_path / "roster.xlsx"  # the name lies: the bytes decide
+    with zipfile.ZipFile(ods, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml",
+                   '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                   'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                   '<manifest:file-entry manifest:full-path="/" '
+                   'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                   '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                   '</manifest:manifest>')
+    r = load_roster(ods)
+    assert r.n == 2 and r.values["语文"].to_list() == [90.0, None] and r.header_row == 2
+    text = "姓名\t性别\t语文\r\n张三\t男\t90\r\n李四\t女\t缺考\r\n"
+    u16 = tmp_path / "unicode.txt"
+    u16.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    r = load_roster(u16)
+    assert r.table["姓名"].to_list() == ["张三", "李四"] and r.values["语文"].to_list() == [90.0, None]

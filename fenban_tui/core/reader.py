@@ -228,6 +228,9 @@ def _read_text(p: Path, data: bytes) -> Book:
         text = text[1:]
     if not text.strip():
         raise FenbanError("file_empty", path=str(p))
+    head = text.lstrip()[:2048].lower()
+    if head.startswith("<") and ("<table" in head or "<html" in head or "<?xml" in head):
+        raise FenbanError("file_html", path=str(p))
     delim = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     try:

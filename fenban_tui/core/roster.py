@@ -504,6 +504,15 @@ class _SheetRows:
 
 def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
     rows = grid.rows
+    synthetic = False
+    if header_row == 0:  # no header: columns are named by letter, mapped by the operator
+        width = max((len(r) for r in rows), default=0)
+        while width > 0 and all((len(r) <= width - 1 or clean(r[width - 1]) == "") for r in rows):
+            width -= 1
+        rows = [[f"列{col_letter(c)}" for c in range(width)]] + rows
+        synthetic = True
+        grid = SheetGrid(name=grid.name, rows=rows, unsaved_formulas={(r + 1, c) for r, c in grid.unsaved_formulas})
+        header_row = 1
     if header_row is not None:
         h = header_row - 1
         if not 0 <= h < len(rows):
@@ -517,13 +526,13 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
     # trailing empty columns (trailing commas) carry no data
     while width > 0 and all((len(r) <= width - 1 or clean(r[width - 1]) == "") for r in rows[h:]):
         width -= 1
-    names, first_data = header_block(rows, h, width)
+    names, first_data = header_block(rows, h, width) if not synthetic else (rows[0], 1)
     name_idx = next((c for c, n in enumerate(names) if _match_role(n) == "name"), 0)
-    out = _SheetRows(grid.name, h + 1, names, [], [], [], [])
+    out = _SheetRows(grid.name, 0 if synthetic else h + 1, names, [], [], [], [])
     for r in range(first_data, len(rows)):
         raw = rows[r]
         cells = [clean(raw[c]) if c < len(raw) else "" for c in range(width)]
-        excel_row = r + 1
+        excel_row = r if synthetic else r + 1
         if not any(cells):
             out.dropped.append(excel_row)
             continue
@@ -533,6 +542,10 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
                                         {"text": " ".join(c for c in cells if c)[:40]}))
             continue
         out.unsaved.extend((excel_row, c) for (row, c) in grid.unsaved_formulas if row == r and c < width)
+        filled = sum(1 for c in cells if c)
+        if width >= 3 and filled == 1:
+            out.problems.append(Problem("error", "row_junk", grid.name, excel_row, None,
+                                        {"text": next(c for c in cells if c)[:30]}))
         out.rows.append(cells)
         out.row_numbers.append(excel_row)
     if not out.rows:
@@ -542,13 +555,13 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
     return out
 
 
-def _data_sheets(book: Book) -> tuple[list[SheetGrid], list[Problem]]:
+def _data_sheets(book: Book, need_header: bool = True) -> tuple[list[SheetGrid], list[Problem]]:
     """Sheets that hold a roster, and a note for every sheet passed over."""
     data, notes = [], []
     for g in book.sheets:
         if not any(any(clean(c) for c in row) for row in g.rows):
             notes.append(Problem("info", "sheet_empty", g.name))
-        elif find_header(g.rows) is None:
+        elif need_header and find_header(g.rows) is None:
             notes.append(Problem("info", "sheet_skipped", g.name))
         else:
             data.append(g)
@@ -575,11 +588,14 @@ def load_roster(
     """
     book = read_book(path)
     p = book.path
+    notes: list[Problem] = []
+    if book.kind == "csv" and p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".et"):
+        notes.append(Problem("info", "text_named_workbook", None, None, None, {"suffix": p.suffix}))
     if sheet and sheet != "all":
         grids = [_pick_named(book, sheet)]
-        notes: list[Problem] = []
     else:
-        grids, notes = _data_sheets(book)
+        grids, skipped = _data_sheets(book, need_header=header_row is None)
+        notes += skipped
         if not grids:
             first = book.sheets[0].name if book.sheets else ""
             raise FenbanError("no_header", path=str(p), sheet=first)
@@ -619,10 +635,31 @@ def _pick_named(book: Book, sheet: str) -> SheetGrid:
     raise FenbanError("sheet_missing", path=str(book.path), sheet=sheet, sheets="、".join(g.name for g in book.sheets))
 
 
+def _resolve_columns(columns: dict[str, object] | None, names: list[str]) -> dict[str, object] | None:
+    """Let the operator name a column by its header, its letter (B) or its
+    position (2)."""
+    if not columns:
+        return columns
+
+    def one(v: object) -> object:
+        if not isinstance(v, str) or v in names:
+            return v
+        t = to_ascii(v).upper()
+        if re.fullmatch(r"[A-Z]{1,2}", t):
+            idx = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(t))) - 1
+        elif t.isdigit():
+            idx = int(t) - 1
+        else:
+            return v
+        return names[idx] if 0 <= idx < len(names) else v
+
+    return {role: ([one(x) for x in v] if isinstance(v, list) else one(v)) for role, v in columns.items()}
+
+
 def _build(path: Path, label: str, header_row: int, names: list[str], parts: list[_SheetRows],
            columns: dict[str, object] | None, gender_codes: dict[str, str] | None,
            notes: list[Problem]) -> Roster:
-    cmap = auto_map(names, columns)
+    cmap = auto_map(names, _resolve_columns(columns, names))
     for role in ROLE_ALIASES:
         col = getattr(cmap, role)
         if col is not None and col not in names:
@@ -631,6 +668,8 @@ def _build(path: Path, label: str, header_row: int, names: list[str], parts: lis
         if col not in names:
             raise FenbanError("column_missing", column=col)
     if cmap.name is None:
+        if header_row == 0:
+            raise FenbanError("no_header_map", path=str(path))
         raise FenbanError("no_header", path=str(path), sheet=label)
     problems: list[Problem] = list(notes)
     kept: list[list[str]] = []

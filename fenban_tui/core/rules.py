@@ -36,7 +36,7 @@ class Rules:
     use_pins: bool = True
     # import settings kept with the rules so a draw can be re-run
     sheet: str | None = None
-    header_row: int | None = None
+    header_row: int | None = None  # 0: the file has no header row (map columns by letter)
     columns: dict[str, object] = field(default_factory=dict)
     gender_codes: dict[str, str] = field(default_factory=dict)
     # search effort (iterations, not seconds: results never depend on timing)
@@ -130,7 +130,7 @@ def _type_ok(key: str, value: object) -> bool:
     """Is ``value`` a sensible value for rules key ``key`` (from a TOML file)?"""
     if key in _INT_KEYS:
         ok = isinstance(value, int) and not isinstance(value, bool)
-        return ok and (value >= 1 if key != "header_row" else value >= 1)
+        return ok and (value >= 1 if key != "header_row" else value >= 0)
     if key in _BOOL_KEYS:
         return isinstance(value, bool)
     if key == "balance_birth":
