@@ -14,6 +14,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,8 +81,8 @@ def _read_zip_workbook(p: Path, data: bytes) -> Book:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
             bad = zf.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise FenbanError("file_corrupt", path=str(p), reason=str(exc) or "zip") from None
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError) as exc:
+        raise FenbanError("file_corrupt", path=str(p), reason=_short(str(exc)) or "zip") from None
     if bad is not None:
         raise FenbanError("file_corrupt", path=str(p), reason=bad)
     if "content.xml" in names and "mimetype" in names:
@@ -123,7 +124,7 @@ def _mark_unsaved_formulas(data: bytes, book: Book) -> None:
                 for col, row, inner in _CELL.findall(xml):
                     if inner and b"<f" in inner and not re.search(rb"<v>[^<]+</v>", inner):
                         by_name[name].unsaved_formulas.add((int(row) - 1, _col_index(col.decode())))
-    except (KeyError, zipfile.BadZipFile, ValueError, OSError):
+    except (KeyError, zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, RuntimeError):
         return
 
 
