@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -450,6 +451,7 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
 
+@functools.lru_cache(maxsize=65536)
 def id_check_ok(idcard: str) -> bool | None:
     """True/False for an 18-character ID number; None when it is not one."""
     v = to_ascii(idcard).upper()
@@ -462,9 +464,9 @@ def id_check_ok(idcard: str) -> bool | None:
 def id_damage(value: str) -> str | None:
     """Message key for an ID that Excel damaged, or None."""
     v = to_ascii(value).upper()
-    if re.match(r"^\d+(\.\d+)?E\+?\d+$", v):
+    if "E" in v and re.match(r"^\d+(\.\d+)?E\+?\d+$", v):
         return "id_sci"
-    if looks_damaged_id(value):
+    if len(v) >= 16 and looks_damaged_id(value):
         return "id_zeros" if v.endswith("000") else "id_float"
     return None
 
@@ -705,8 +707,13 @@ def _build(path: Path, label: str, header_row: int, names: list[str], parts: lis
     )
 
 
+_TOTALS_HINT = re.compile("合计|总计|平均|小计|汇总|total|average|sum", re.I)
+
+
 def _is_totals_row(lead: list[str]) -> bool:
     """A 合计/平均 row: one of the leading cells is such a word (合计, 平均分：, 总计…)."""
+    if not _TOTALS_HINT.search("".join(lead)):
+        return False
     for cell in lead:
         k = norm_key(cell)
         if k and any(k == m or (k.startswith(m) and len(k) <= len(m) + 2) for m in TOTAL_MARKERS):
