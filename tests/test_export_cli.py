@@ -219,3 +219,42 @@ def test_gender_code_option(tmp_path, capsys):
     assert main(["check", str(path)]) == 1
     assert "--gender-code B=男" in capsys.readouterr().out
     assert main(["check", str(path), "--gender-code", "B=男", "--gender-code", "G=女"]) == 0
+
+
+SHARED_CASES = [
+    ("01_gbk_title_blank_total.csv", 7, 0),
+    ("02_utf8_bom.csv", 7, 0),
+    ("03_utf8_nobom.csv", 7, 0),
+    ("04_excel_mangled_ids.csv", 4, 0),
+    ("06_noheader_trailing.csv", 0, 1),
+    ("08_tsv_named.xlsx", 2, 0),
+    ("09_merged_title_multisheet.xlsx", 7, 0),
+    ("12_legacy_title.xls", 7, 0),
+    ("14_infeasible_constraints.csv", 26, 1),
+    ("15_cjk_autofit.xlsx", 1, 0),
+]
+
+
+@pytest.mark.parametrize("name,students,code", SHARED_CASES)
+def test_check_json_on_shared_cases(name, students, code):
+    from .conftest import shared_file
+
+    path = shared_file("cases", name)
+    proc = subprocess.run([sys.executable, "-m", "fenban_tui", "check", str(path), "--json"],
+                          capture_output=True, text=True)
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == code
+    out = json.loads(proc.stdout)
+    assert set(out) == {"students", "errors", "warnings"}
+    assert out["students"] == students
+    for p in out["errors"] + out["warnings"]:
+        assert set(p) == {"sheet", "row", "column", "message"} and p["message"]
+    if code:
+        assert out["errors"]
+
+
+def test_encrypted_workbook_refused(tmp_path):
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le")
+                     + b"\x00" * 1024 + b"EncryptedPackage")
+    assert main(["check", str(path), "--lang", "en"]) == 1

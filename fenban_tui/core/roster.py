@@ -570,6 +570,29 @@ def _data_sheets(book: Book, need_header: bool = True) -> tuple[list[SheetGrid],
     return data, notes
 
 
+@dataclass
+class SheetInfo:
+    name: str
+    has_roster: bool  # a header with a name column was found
+    rows: int  # non-empty rows
+    header: list[str]  # the detected header (empty when none)
+
+
+def list_sheets(path: str | Path) -> list[SheetInfo]:
+    """The sheets of a file, for a sheet picker (a text file has one)."""
+    book = read_book(path)
+    out = []
+    for g in book.sheets:
+        filled = sum(1 for row in g.rows if any(clean(c) for c in row))
+        h = find_header(g.rows)
+        header = []
+        if h is not None:
+            width = max((len(r) for r in g.rows[h:]), default=0)
+            header = header_block(g.rows, h, width)[0]
+        out.append(SheetInfo(g.name, h is not None, filled, header))
+    return out
+
+
 def load_roster(
     path: str | Path,
     sheet: str | None = None,
