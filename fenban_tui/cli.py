@@ -40,6 +40,8 @@ def build_solve_parser() -> argparse.ArgumentParser:
     p.add_argument("--rules", help="规则文件 rules TOML file")
     p.add_argument("--sheet", help="工作表名 sheet name")
     p.add_argument("--labels", help="班名格式 class label pattern, e.g. '七({n})班'")
+    p.add_argument("--group-by", metavar="COLUMN",
+                   help="按此列分组各自分班（如 录取学校）divide each group on its own, e.g. 录取学校")
     p.add_argument("--balance", action="append", default=[], metavar="COLUMN",
                    help="另需均衡的类别列（可多次）extra category column to spread evenly (repeatable)")
     _column_option(p)
@@ -166,6 +168,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
         rules.sheet = args.sheet
     if args.labels:
         rules.label_pattern = args.labels
+    if args.group_by:
+        rules.group_by = args.group_by
     rules.categories = list(dict.fromkeys(rules.categories + args.balance))
     _apply_columns(rules, args.column, args.gender_code, args)
     out = Path(args.out)
@@ -180,7 +184,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         if len(roster.errors) > 30:
             print(f"… +{len(roster.errors) - 30}", file=sys.stderr)
         return _err(tr("cli_not_usable"))
-    if not args.quiet:
+    if not args.quiet and not rules.group_by:
         print(tr("cli_seed", seed=rules.seed, k=rules.class_count(roster.n), n=roster.n), flush=True)
     placement = solve_roster(roster, rules, cancel=_interrupt_event())
     written = export_placement(placement, out)

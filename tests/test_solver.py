@@ -151,3 +151,35 @@ def test_birth_dates_balanced_without_scores(tmp_path):
     means = [sum(v) / len(v) for v in births.values()]
     assert max(means) - min(means) <= 3.0
     assert placement.violations() == []
+
+
+def test_group_by_divides_each_school_on_its_own(tmp_path):
+    import csv
+
+    from fenban_tui.core import samplegen
+
+    path = tmp_path / "district.csv"
+    header = ["录取学校"] + samplegen.JUNIOR_HEADER
+    rows = []
+    for school, seed, n in (("第一中学", 1, 90), ("第二中学", 2, 60)):
+        for r in samplegen.junior_rows(n, seed=seed, absent=1, pins=1, twins=1, apart_pairs=1):
+            rows.append([school] + ["" if v is None else v for v in r])
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    out_a, out_b = tmp_path / "a", tmp_path / "b"
+    for out in (out_a, out_b):
+        assert main(["solve", str(path), "--group-by", "录取学校", "--class-size", "30", "--seed", "9",
+                     "--out", str(out), "-q"]) == 0
+    assert (out_a / "assignment.csv").read_bytes() == (out_b / "assignment.csv").read_bytes()
+    _, result = read_assignment(out_a / "assignment.csv")
+    classes = defaultdict(set)
+    for r in result:
+        assert r["班级"].startswith(r["录取学校"] + "·"), r["班级"]
+        classes[r["录取学校"]].add(r["班级"])
+    assert classes["第一中学"] == {f"第一中学·{i}班" for i in (1, 2, 3)}
+    assert classes["第二中学"] == {f"第二中学·{i}班" for i in (1, 2)}
+    for r in result:  # pins are class numbers within the school
+        if r["预设班级"]:
+            assert r["班级"] == f"{r['录取学校']}·{int(float(r['预设班级']))}班"

@@ -455,3 +455,288 @@ def test_rules_for_a_new_roster_start_from_the_defaults():
                  balance_boarding=False, use_pins=False, scores=["语文"], effort=3)
     fresh = fresh_rules(used)
     assert fresh == Rules(seed="abc", label_pattern="七({n})班", effort=3)
+
+
+# ---------------------------------------------------------------------- files offices send:
+# several sheets, no header row, codes for gender
+
+def write_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    for name, rows in sheets.items():
+        ws = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                ws.write(r, c, v)
+    book.close()
+    return path
+
+
+def class_sheet(first: int, n: int) -> list[list[object]]:
+    rows: list[list[object]] = [["学号", "姓名", "性别", "毕业学校", "语文", "数学"]]
+    for i in range(n):
+        rows.append([f"S{first + i:03d}", f"学生{first + i}", "男女"[i % 2], f"第{i % 3 + 1}小学",
+                     60 + (i * 7) % 40, 55 + (i * 11) % 45])
+    return rows
+
+
+def two_sheet_book(tmp_path: Path) -> Path:
+    return write_workbook(tmp_path / "两个班.xlsx", {
+        "原1班": class_sheet(1, 7),
+        "原2班": class_sheet(100, 5),
+        "说明": [["本表由教务处整理，请勿改动表头。"]],
+    })
+
+
+def headerless_csv(tmp_path: Path, n: int = 9) -> Path:
+    path = tmp_path / "无表头.csv"
+    lines = [f"学生{i},{'BG'[i % 2]},{13 + i % 2},第{i % 2 + 1}中学,{70 + i}," for i in range(n)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def import_status(app: FenbanApp) -> str:
+    return status_text(app, "#import-status")
+
+
+def footer_keys(app: FenbanApp) -> dict[str, str]:
+    """The keys the Footer shows now, with their descriptions."""
+    return {key: b.binding.description for key, b in app.screen.active_bindings.items() if b.binding.show}
+
+
+async def choose_sheet(pilot, app: FenbanApp, index: int) -> None:
+    """In the sheet question: move to choice ``index`` and press Enter."""
+    from fenban_tui.tui.screens.dialogs import SheetScreen
+
+    await wait_until(pilot, lambda: isinstance(app.screen, SheetScreen), 10)
+    choices = app.screen.query_one("#sheet-choices", OptionList)
+    for _ in range(choices.highlighted or 0):
+        await pilot.press("up")
+    for _ in range(index):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, ImportScreen), 10)
+
+
+async def test_several_sheets_the_wizard_asks(tmp_path):
+    from fenban_tui.tui.screens.dialogs import SheetScreen
+
+    book = two_sheet_book(tmp_path)
+    app = FenbanApp(roster_path=str(book), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        # read: the same-shaped sheets are combined, and the wizard asks, "combine" first
+        await wait_until(pilot, lambda: isinstance(app.screen, SheetScreen), 30)
+        question = app.screen
+        assert "2 个工作表" in str(question.query_one("#sheet-question", Static).render())
+        choices = question.query_one("#sheet-choices", OptionList)
+        prompts = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
+        assert prompts[0] == "(*) 合并全部 2 个工作表（推荐）"
+        assert prompts[1:] == ["( ) 只读“原1班”（7 人）", "( ) 只读“原2班”（5 人）"]  # not 说明
+        assert choices.highlighted == 0
+        # the question is answered by keys, listed in its footer; ctrl+n waits for the answer
+        assert footer_keys(app)["escape"] == "保持当前"
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, SheetScreen)
+        await choose_sheet(pilot, app, 0)
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        assert app.roster.n == 12 and "工作表" in app.roster.columns
+        assert app.rules.sheet is None
+        assert "合并了 2 个工作表" in import_status(app)
+        assert "姓名=姓名" in str(app.screen.query_one("#roles", Static).render())
+        assert_on_screen(app, "#path", "#import-status", "#roles", "#preview", "#problems")
+
+        # ctrl+t asks again: one sheet is read alone
+        assert footer_keys(app)["ctrl+t"] == "工作表" and footer_keys(app)["ctrl+o"] == "选项"
+        await pilot.press("ctrl+t")
+        before = app.roster_version
+        await choose_sheet(pilot, app, 2)
+        await wait_until(pilot, lambda: app.roster is not None and app.roster_version > before, 30)
+        assert app.rules.sheet == "原2班"
+        assert app.roster.n == 5 and "工作表" not in app.roster.columns
+        assert "工作表“原2班”" in import_status(app)
+        # a reload keeps the choice, and so does the next step
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: app.roster is not None and app.rules.sheet == "原2班", 30)
+        assert app.roster.n == 5
+        await to_step(pilot, app, RulesScreen)
+        assert app.rules.sheet == "原2班"
+        assert app.screen.query_one("#classes", Input).value == "1"
+
+        # back: combine again
+        await to_step(pilot, app, ImportScreen, "ctrl+p")
+        await pilot.press("ctrl+t")
+        await choose_sheet(pilot, app, 0)
+        await wait_until(pilot, lambda: app.roster is not None and app.roster.n == 12, 30)
+        assert app.rules.sheet is None
+
+
+async def test_sheets_that_differ_offer_single_sheets(tmp_path):
+    other = [["姓名", "性别", "住宿"], ["甲", "男", "是"], ["乙", "女", "否"]]
+    book = write_workbook(tmp_path / "不同.xlsx", {"原1班": class_sheet(1, 4), "借读": other})
+    app = FenbanApp(roster_path=str(book), lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        from fenban_tui.tui.screens.dialogs import SheetScreen
+
+        await wait_until(pilot, lambda: isinstance(app.screen, SheetScreen), 30)
+        choices = app.screen.query_one("#sheet-choices", OptionList)
+        prompts = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
+        assert len(prompts) == 2 and not any("Combine" in p for p in prompts)
+        assert "different columns" in str(app.screen.query_one("#sheet-question", Static).render())
+        # Esc: nothing read, the message says how to choose
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.roster is None and "ctrl+t" in import_status(app)
+        await pilot.press("ctrl+t")
+        await choose_sheet(pilot, app, 1)
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        assert app.rules.sheet == "借读" and app.roster.n == 2
+
+
+async def test_headerless_csv_mapped_by_letter(tmp_path):
+    csv_path = headerless_csv(tmp_path)
+    app = FenbanApp(roster_path=str(csv_path), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        # first read: no header found; the hint names 表头行 and 列映射, the options open
+        await wait_until(pilot, lambda: "表头行" in import_status(app), 30)
+        assert "设为 0" in import_status(app) and "列映射" in import_status(app)
+        assert app.roster is None
+        assert screen.query_one("#opts").display
+        assert screen.focused is screen.query_one("#header-row", Input)
+        # the file's first rows are shown by column letter, to map them
+        preview = screen.query_one("#preview", DataTable)
+        assert [str(c.label) for c in preview.columns.values()][:4] == ["A", "B", "C", "D"]
+        assert preview.row_count == 9
+        assert_on_screen(app, "#path", "#opts", "#import-status", "#preview", "#problems")
+
+        # 表头行 0 alone: the name column must be mapped
+        await pilot.press("0", "enter")
+        await wait_until(pilot, lambda: "至少指定姓名列" in import_status(app), 30)
+        assert screen.focused is screen.query_one("#columns", Input)
+
+        # 列映射 name=A, gender=B (and the office's B/G gender codes)
+        screen.query_one("#genders", Input).value = "B=男，G=女"
+        await pilot.press(*"name=A, gender=B", "enter")
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        assert app.rules.header_row == 0
+        assert app.rules.columns == {"name": "A", "gender": "B"}
+        assert app.rules.gender_codes == {"B": "男", "G": "女"}
+        assert app.roster.n == 9 and app.roster.usable, import_status(app)
+        assert app.roster.cmap.name == "列A" and app.roster.cmap.gender == "列B"
+        assert "姓名=列A 性别=列B" in str(screen.query_one("#roles", Static).render())
+
+        # Chinese role names work too; scores take several letters
+        screen.query_one("#columns", Input).value = "姓名=A，性别=B，学校=D，成绩=E"
+        screen.query_one("#columns", Input).focus()
+        before = app.roster_version
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.roster is not None and app.roster_version > before, 30)
+        assert app.roster.cmap.school == "列D" and app.roster.cmap.scores == ["列E"]
+        assert "学校=列D" in str(screen.query_one("#roles", Static).render())
+
+        # the options go with the rules to the next step and back
+        await to_step(pilot, app, RulesScreen)
+        assert app.rules.header_row == 0 and app.rules.columns["name"] == "A"
+        await to_step(pilot, app, ImportScreen, "ctrl+p")
+        assert app.screen.query_one("#columns", Input).value.startswith("姓名=A")
+
+        # another file: the options go back to automatic
+        other = write_roster(tmp_path / "r.csv", 20)
+        await load(pilot, app, other)
+        assert app.rules.header_row is None and app.rules.columns == {} and app.rules.gender_codes == {}
+        assert app.screen.query_one("#header-row", Input).value == ""
+        assert app.roster.n == 20 and app.roster.usable
+
+
+async def test_bad_option_text_is_a_message(tmp_path):
+    csv_path = headerless_csv(tmp_path)
+    app = FenbanApp(roster_path=str(csv_path), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await wait_until(pilot, lambda: "表头行" in import_status(app), 30)
+        screen.query_one("#header-row", Input).value = "0"
+        cases = [
+            ("#columns", "name=A, 班主任=C", "不是用途"),
+            ("#columns", "name A", "写法不对"),
+            ("#columns", "name=A, name=B", "写了两次"),
+            ("#genders", "B=boy", "性别代码"),
+            ("#header-row", "第二行", "表头行“第二行”不对"),
+        ]
+        for selector, text, words in cases:
+            for sel, value in (("#columns", "name=A"), ("#genders", ""), ("#header-row", "0")):
+                screen.query_one(sel, Input).value = value
+            screen.query_one(selector, Input).value = text
+            screen.query_one(selector, Input).focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert words in import_status(app), (text, import_status(app))
+            assert "error" in screen.query_one("#import-status").classes
+            assert screen.focused is screen.query_one(selector, Input)
+        # nothing was taken from the bad text
+        assert app.rules.columns == {} and app.rules.header_row is None
+        # a letter past the last column: the core's message, no crash
+        screen.query_one("#header-row", Input).value = "0"
+        screen.query_one("#columns", Input).value = "name=A, gender=Q"
+        screen.query_one("#columns", Input).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Q" in import_status(app) and "正在读取" not in import_status(app), 30)
+        assert app.roster is None
+
+
+async def test_options_key_and_english(tmp_path):
+    app = FenbanApp(roster_path=str(headerless_csv(tmp_path)), lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await wait_until(pilot, lambda: "Header row" in import_status(app), 30)
+        assert "Set Header row to 0" in import_status(app)
+        # ctrl+o hides and shows the options; focus goes back to the path
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert not screen.query_one("#opts").display
+        assert screen.focused is screen.query_one("#path", Input)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert screen.query_one("#opts").display
+        assert screen.focused is screen.query_one("#header-row", Input)
+        await pilot.press("0", "tab", *"name=A, gender=B, scores=E", "enter")
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        # gender codes B/G are not known: the problem list says so, and the roles line is English
+        assert "Recognised: name=列A gender=列B scores=列E" in str(screen.query_one("#roles", Static).render())
+        assert not app.roster.usable
+        assert "Unknown gender codes (G/B)" in import_status(app) or "Unknown gender codes (B/G)" in import_status(app)
+        assert "no header row" in import_status(app)
+        await pilot.press("tab", *"B=M, G=F", "enter")
+        await wait_until(pilot, lambda: app.roster is not None and app.roster.usable, 30)
+        # the keys are in the footer and in F1 help; a one-sheet file has no sheet key
+        assert footer_keys(app)["ctrl+o"] == "Options" and "ctrl+t" not in footer_keys(app)
+        await pilot.press("f1")
+        await pilot.pause()
+        help_text = str(app.screen.query_one("#help-text", Static).render())
+        assert "ctrl+o" in help_text and "ctrl+t" in help_text
+        await pilot.press("escape")
+
+
+def test_option_parsing():
+    import pytest
+
+    from fenban_tui.tui.importopts import (OptionError, format_columns, parse_columns, parse_gender_codes,
+                                           parse_header_row)
+
+    assert parse_columns("name=A, gender=B, scores=E,F") == {"name": "A", "gender": "B", "scores": ["E", "F"]}
+    assert parse_columns("姓名＝A，性别=B 成绩=语文,数学") == {"name": "A", "gender": "B", "scores": ["语文", "数学"]}
+    assert parse_columns("name=Student Name; 毕业学校=4") == {"name": "Student Name", "school": "4"}
+    assert parse_columns("") == {}
+    cols = {"name": "A", "scores": ["E", "F"]}
+    assert parse_columns(format_columns(cols)) == cols
+    for bad in ("A", "班主任=C", "name=", "name=A, 姓名=B"):
+        with pytest.raises(OptionError):
+            parse_columns(bad)
+    assert parse_gender_codes("B=男, G=女") == {"B": "男", "G": "女"}
+    assert parse_gender_codes("1=m 2=f") == {"1": "M", "2": "F"}
+    with pytest.raises(OptionError):
+        parse_gender_codes("B=boy")
+    assert parse_header_row("") is None and parse_header_row("０") == 0 and parse_header_row(" 3 ") == 3
+    with pytest.raises(OptionError):
+        parse_header_row("-1")

@@ -11,10 +11,14 @@ No UI code lives here (a test enforces that nothing under ``core`` imports textu
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+
 import numpy as np
+import polars as pl
+
+from ..i18n import FenbanError
 
 from .export import export_all
 from .model import PlacementModel, build_model
@@ -48,7 +52,22 @@ class Placement:
         return class_stats(self.model, self.classes)
 
     def gaps(self) -> list[Gap]:
-        return gaps(self.model, self.classes)
+        if not self.rules.group_by:
+            return gaps(self.model, self.classes)
+        # grouped runs: the worst figure within any one group (schools differ
+        # from each other; classes are only compared within their school)
+        worst: dict[tuple[str, str], Gap] = {}
+        for name, rows in _group_rows(self.roster, self.rules.group_by):
+            local = self.classes[rows]
+            uniq = sorted(set(local.tolist()))
+            remap = np.array([uniq.index(c) for c in local.tolist()], dtype=np.int64)
+            sub_rules = replace(self.rules, group_by=None, classes=len(uniq), class_size=None, use_pins=False)
+            model = build_model(sub_roster(self.roster, rows), sub_rules)
+            for g in gaps(model, remap):
+                key = (g.feature, g.kind)
+                if key not in worst or g.value > worst[key].value:
+                    worst[key] = Gap(g.feature, g.kind, g.value, g.detail)
+        return list(worst.values())
 
     def violations(self) -> list[str]:
         return hard_rule_violations(self.model, self.classes)
@@ -63,8 +82,92 @@ def solve_roster(
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
 ) -> Placement:
+    if rules.group_by:
+        return _solve_grouped(roster, rules, progress, cancel)
     model = build_model(roster, rules)
     result = solve(model, progress=progress, cancel=cancel)
+    return Placement(roster, rules, model, result)
+
+
+# --------------------------------------------------------------------------- grouped runs
+
+
+def sub_roster(roster: Roster, rows: list[int]) -> Roster:
+    """The students at ``rows`` as a roster of their own (for grouped runs)."""
+    idx = pl.Series(rows, dtype=pl.UInt32)
+    return replace(roster, table=roster.table[idx], values=roster.values[idx], problems=[], dropped_rows=[])
+
+
+def _group_rows(roster: Roster, column: str) -> list[tuple[str, list[int]]]:
+    if column not in roster.columns:
+        raise FenbanError("category_missing", column=column)
+    groups: dict[str, list[int]] = {}
+    for i, v in enumerate(roster.table[column].to_list()):
+        groups.setdefault(v or "(空)", []).append(i)
+    return list(groups.items())
+
+
+def _solve_group(args: tuple) -> tuple[str, list[int], list[str], object]:
+    """Worker: place one group's students (runs in its own process)."""
+    name, rows, roster, rules = args
+    sub = sub_roster(roster, rows)
+    model = build_model(sub, rules)
+    result = solve(model)
+    return name, rows, model.labels, result.classes
+
+
+def _solve_grouped(roster: Roster, rules: Rules, progress, cancel) -> Placement:
+    """Each group (e.g. each admitting school in a district file) is divided on
+    its own, in parallel processes; classes are labelled per group.  Each
+    group's seed is derived from the seed and the group's name, so the result
+    does not depend on which process finishes first."""
+    import concurrent.futures as cf
+    import hashlib
+    import os
+
+    groups = _group_rows(roster, rules.group_by)
+    jobs = []
+    for name, rows in groups:
+        seed = hashlib.sha256(f"{rules.seed}\x1f{name}".encode()).hexdigest()[:16]
+        sub_rules = replace(rules, group_by=None, seed=seed, label_pattern=f"{name}·{rules.label_pattern}")
+        sub_rules.class_count(len(rows))  # refuse bad class counts before starting processes
+        jobs.append((name, rows, roster, sub_rules))
+    results: dict[str, tuple] = {}
+    workers = max(1, min(len(jobs), os.cpu_count() or 1))
+    if progress:
+        progress(0.0, "start")
+    # "spawn", not fork: a forked child of a process whose polars thread pool
+    # is running can deadlock
+    import multiprocessing as mp
+
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
+        futures = [pool.submit(_solve_group, job) for job in jobs]
+        try:
+            for done, fut in enumerate(cf.as_completed(futures), start=1):
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                name, rows, labels, classes = fut.result()
+                results[name] = (rows, labels, classes)
+                if progress:
+                    progress(done / len(jobs), "balance")
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            for proc in getattr(pool, "_processes", {}).values():
+                proc.terminate()
+            raise
+    # one placement over everyone, classes numbered group by group
+    all_labels: list[str] = []
+    classes = np.empty(roster.n, dtype=np.int64)
+    for name, _ in groups:
+        rows, labels, cls = results[name]
+        classes[rows] = np.asarray(cls) + len(all_labels)
+        all_labels += labels
+    whole = replace(rules, group_by=None, classes=len(all_labels), class_size=None, use_pins=False,
+                    same_name_apart=False, use_apart=False, use_together=False)
+    model = build_model(roster, whole)
+    model.labels = all_labels
+    result = SolveResult(classes=classes, labels=all_labels, objective=float("nan"), iterations=0)
     return Placement(roster, rules, model, result)
 
 

@@ -29,6 +29,7 @@ class Rules:
     categories: list[str] = field(default_factory=list)  # extra category columns
     balance_birth: bool | None = None  # None: only when there are no scores
     total_deciles: bool = True  # spread each 总分 decile evenly
+    group_by: str | None = None  # divide each group (e.g. 录取学校) on its own
     # hard rules
     same_name_apart: bool = True
     use_together: bool = True
@@ -135,7 +136,7 @@ def _type_ok(key: str, value: object) -> bool:
         return isinstance(value, bool)
     if key == "balance_birth":
         return isinstance(value, bool)
-    if key in ("label_pattern", "sheet"):
+    if key in ("label_pattern", "sheet", "group_by"):
         return isinstance(value, str)
     if key == "seed":
         return isinstance(value, (str, int)) and not isinstance(value, bool)

@@ -36,27 +36,33 @@ ANSI_THEME = replace(ANSI_BASE, name="fenban-ansi",
 DEFAULT_OUT = "分班结果"
 
 
-def roster_key(roster) -> tuple[str, str] | None:
-    """Which roster is loaded: its file and the sheet(s) read.  Reloading the same
-    file keeps the operator's choices; another roster starts from the defaults."""
+def roster_key(roster) -> tuple[str, ...] | None:
+    """Which roster is loaded: its file, the sheet(s) read, the header row and what
+    each column was taken as.  Reloading the same file keeps the operator's choices;
+    another roster (another sheet, another column map) starts from the defaults."""
     if roster is None:
         return None
     try:
         path = str(Path(roster.path).expanduser().resolve())
     except (OSError, RuntimeError):
         path = str(roster.path)
-    return path, str(getattr(roster, "sheet", "") or "")
+    return (path, str(getattr(roster, "sheet", "") or ""), str(getattr(roster, "header_row", "")),
+            repr(getattr(roster, "cmap", None)))
 
 
 def fresh_rules(rules: Rules) -> Rules:
     """The default rules for a newly loaded roster.
 
     Everything that depends on the roster's columns (the class count, what to
-    balance, the hard rules, import settings) goes back to ``Rules()``; only the
-    operator's free-text choices that mean the same for any roster (seed, class
-    name pattern) and the search effort are kept.
+    balance, the hard rules) goes back to ``Rules()``; the operator's free-text
+    choices that mean the same for any roster (seed, class name pattern), the
+    search effort and the import settings the roster was just read with (sheet,
+    header row, column map, gender codes: the import step resets those itself for
+    another file) are kept.
     """
-    return replace(Rules(), seed=rules.seed, label_pattern=rules.label_pattern, effort=rules.effort)
+    return replace(Rules(), seed=rules.seed, label_pattern=rules.label_pattern, effort=rules.effort,
+                   sheet=rules.sheet, header_row=rules.header_row, columns=dict(rules.columns),
+                   gender_codes=dict(rules.gender_codes))
 
 
 class FenbanApp(App):
@@ -93,7 +99,7 @@ class FenbanApp(App):
         self.roster = None
         self.roster_version = 0
         self.rules = Rules()
-        self.rules_roster: tuple[str, str] | None = None  # roster_key() the rules belong to
+        self.rules_roster: tuple[str, ...] | None = None  # roster_key() the rules belong to
         self.placement = None
         self.placement_key: tuple | None = None
         self.solve_cancel: threading.Event | None = None

@@ -24,6 +24,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "key_write": ("写出", "Write"),
     "key_yes": ("覆盖", "Overwrite"),
     "key_no": ("不覆盖", "Keep"),
+    "key_sheets": ("工作表", "Sheets"),
+    "key_options": ("选项", "Options"),
+    "key_keep": ("保持当前", "Keep"),
     "first_step": ("已经是第一步", "This is the first step"),
     "last_step": ("已经是最后一步", "This is the last step"),
     # import
@@ -32,12 +35,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "import_placeholder": ("例如 ~/桌面/新生名单.xlsx", "e.g. ~/Desktop/roster.xlsx"),
     "import_empty": ("请输入名单文件的路径", "Type the path of the roster file"),
     "import_loading": ("正在读取 {path} …", "Reading {path} …"),
-    "import_summary": ("工作表“{sheet}”，表头在第 {header} 行，学生 {n} 人；错误 {errors} 个，提示 {warnings} 个",
-                       "sheet \u201c{sheet}\u201d, header on row {header}, {n} students; "
+    "import_summary": ("工作表“{sheet}”，{head}，学生 {n} 人；错误 {errors} 个，提示 {warnings} 个",
+                       "sheet \u201c{sheet}\u201d, {head}, {n} students; "
                        "{errors} errors, {warnings} warnings"),
-    "import_summary_sheets": ("合并了 {k} 个工作表（{sheet}），表头在第 {header} 行，学生 {n} 人；错误 {errors} 个，提示 {warnings} 个",
-                              "{k} sheets combined ({sheet}), header on row {header}, {n} students; "
+    "import_summary_sheets": ("合并了 {k} 个工作表（{sheet}），{head}，学生 {n} 人；错误 {errors} 个，提示 {warnings} 个",
+                              "{k} sheets combined ({sheet}), {head}, {n} students; "
                               "{errors} errors, {warnings} warnings"),
+    "import_head": ("表头在第 {header} 行", "header on row {header}"),
+    "import_no_head": ("无表头（按列映射）", "no header row (columns mapped)"),
     "import_ok": ("名单可用，按 ctrl+n 进入下一步（规则）", "Roster usable; press ctrl+n for the next step (rules)"),
     "import_bad": ("名单有错误，不能分班：请在表格中修改后按 ctrl+r 重新读取",
                    "The roster has errors: fix them in the spreadsheet and press ctrl+r to reload"),
@@ -47,6 +52,47 @@ TEXT: dict[str, tuple[str, str]] = {
     "import_no_problems": ("没有发现问题", "No problems found"),
     "import_more": ("… 另有 {n} 条", "… {n} more"),
     "col_row": ("行", "Row"),
+    # import: several sheets
+    "sheet_ask": ("这个文件有 {n} 个工作表含名单，读取哪些？", "This file has {n} sheets with a roster. Read which?"),
+    "sheet_ask_differ": ("{reason}\n这些工作表的列不一样，不能合并。读取哪一个？",
+                         "{reason}\nThese sheets have different columns and cannot be combined. Read which one?"),
+    "sheet_all": ("合并全部 {n} 个工作表（推荐）", "Combine all {n} sheets (recommended)"),
+    "sheet_one": ("只读“{name}”（{n} 人）", "Only \u201c{name}\u201d ({n} students)"),
+    "sheet_one_rows": ("只读“{name}”（{n} 行）", "Only \u201c{name}\u201d ({n} rows)"),
+    "sheet_keys": ("↑↓ 选择，Enter 确认，Esc 保持当前", "↑↓ choose, Enter confirms, Esc keeps the current choice"),
+    "sheet_pick": ("请按 ctrl+t 选择一个工作表", "Press ctrl+t to choose one sheet"),
+    "sheet_only_one": ("这个文件只有一个含名单的工作表", "This file has only one sheet with a roster"),
+    # import: options (header row, column map, gender codes)
+    "opt_header": ("表头行", "Header row"),
+    "opt_header_ph": ("自动", "auto"),
+    "opt_columns": ("列映射", "Columns"),
+    "opt_columns_ph": ("如 name=A, gender=B, scores=E,F（或 姓名=A）", "e.g. name=A, gender=B, scores=E,F"),
+    "opt_genders": ("性别代码", "Gender codes"),
+    "opt_genders_ph": ("如 B=男, G=女", "e.g. B=男, G=女"),
+    "opt_hint": ("表头行：空=自动 0=无表头 N=第N行；Enter 重读", "header: blank=auto 0=none N=row N; Enter"),
+    "opt_header_bad": ("表头行“{value}”不对：应为空（自动）、0（无表头）或行号 N",
+                       "Header row \u201c{value}\u201d: use blank (auto), 0 (no header) or a row number N"),
+    "opt_map_bad": ("列映射“{part}”写法不对：应为 用途=列（列字母、第几列或列名），逗号分隔，如 name=A, gender=B, scores=E,F",
+                    "Column map \u201c{part}\u201d: write ROLE=COLUMN (letter, position or header), "
+                    "comma-separated, e.g. name=A, gender=B, scores=E,F"),
+    "opt_map_role": ("列映射中的“{role}”不是用途；可用：{roles_zh}（或 {roles}）",
+                     "\u201c{role}\u201d in the column map is not a role; roles: {roles}"),
+    "opt_map_dup": ("列映射中“{role}”写了两次", "The column map names \u201c{role}\u201d twice"),
+    "opt_gender_bad": ("性别代码“{part}”写法不对：应为 代码=男 或 代码=女（也可 =M、=F），如 B=男, G=女",
+                       "Gender code \u201c{part}\u201d: write CODE=男 or CODE=女 (or =M, =F), e.g. B=男, G=女"),
+    "opt_reset": ("另一个文件：表头行、列映射、性别代码和工作表已恢复为自动",
+                  "Another file: header row, column map, gender codes and sheet are back to automatic"),
+    "import_no_header": ("工作表“{sheet}”中找不到含“姓名”的表头行。文件没有表头？在上方选项中把 表头行 设为 0，"
+                         "在 列映射 中按列字母指定各列（如 name=A, gender=B），按 Enter 重新读取",
+                         "Sheet \u201c{sheet}\u201d: no header row with a name column (姓名). No header at all? "
+                         "Set Header row to 0 above and map the columns by letter (e.g. name=A, gender=B), then Enter"),
+    "import_no_header_map": ("表头行为 0（无表头）：请在 列映射 中至少指定姓名列（如 name=A, gender=B），按 Enter 重新读取",
+                             "Header row 0 (no header): map at least the name column in Columns "
+                             "(e.g. name=A, gender=B), then Enter"),
+    "import_gender_hint": ("性别写法不认识（{codes}）：在选项的 性别代码 中写明，如 {example}，按 Enter",
+                           "Unknown gender codes ({codes}): say what they mean in Gender codes, e.g. {example}, Enter"),
+    "import_roles": ("识别：{roles}", "Recognised: {roles}"),
+    "import_raw": ("文件内容（前 {n} 行，按列字母）", "File contents (first {n} rows, by column letter)"),
     "level_error": ("错误", "error"),
     "level_warning": ("提示", "warning"),
     "level_info": ("信息", "info"),
@@ -120,6 +166,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "↑ ↓ ← →      在列表和表格中移动；PgUp/PgDn 翻页\n"
         "空格         勾选/取消均衡项和规则\n"
         "ctrl+r       导入：重新读取；分班：重新分班\n"
+        "ctrl+o       导入：选项（表头行、列映射、性别代码）\n"
+        "ctrl+t       导入：选择读取哪些工作表（有多个时）\n"
         "Esc          分班时取消；关闭本窗口\n"
         "ctrl+s       导出：写出结果文件\n"
         "F1           帮助\n"
@@ -131,6 +179,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "arrows       move in lists and tables; PgUp/PgDn pages\n"
         "Space        toggle a balance item or rule\n"
         "ctrl+r       import: reload; solve: run again\n"
+        "ctrl+o       import: options (header row, columns, gender codes)\n"
+        "ctrl+t       import: choose the sheet(s) to read\n"
         "Esc          cancel solving; close this window\n"
         "ctrl+s       export: write the result files\n"
         "F1           help\n"

@@ -1,4 +1,4 @@
-"""Modal dialogs: the F1 help screen and the overwrite question."""
+"""Modal dialogs: the F1 help screen, the overwrite question and the sheet question."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets.option_list import Option
 
 from ..text import t
 from .base import localize_bindings
@@ -70,3 +71,45 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class SheetScreen(ModalScreen["str | None"]):
+    """Which sheet(s) of a workbook to read: ↑↓ and Enter choose; Esc keeps the
+    current choice (answers None).  ``choices`` are (value, label); the current
+    one is marked (*) and highlighted."""
+
+    BINDINGS = [
+        Binding("escape", "keep", "key_keep"),
+        Binding("ctrl+q", "app.quit", "key_quit"),
+    ]
+
+    def __init__(self, question: str, choices: list[tuple[str, str]], current: str, lang: str) -> None:
+        super().__init__()
+        self.question = question
+        self.choices = choices
+        self.current = current
+        self.lang = lang
+        localize_bindings(self, lang)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="sheet-box") as box:
+            box.border_title = t("key_sheets", self.lang)
+            box.border_subtitle = t("sheet_keys", self.lang)
+            yield Static(Text(self.question), id="sheet-question")
+            options = [Option(Text(("(*) " if value == self.current else "( ) ") + label), id=str(i))
+                       for i, (value, label) in enumerate(self.choices)]
+            yield OptionList(*options, id="sheet-choices")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        choices = self.query_one("#sheet-choices", OptionList)
+        values = [value for value, _ in self.choices]
+        choices.highlighted = values.index(self.current) if self.current in values else 0
+        choices.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.choices[int(event.option.id or 0)][0])
+
+    def action_keep(self) -> None:
+        self.dismiss(None)

@@ -1,23 +1,46 @@
-"""Step 1 导入: type a roster path, read it, preview the first rows, list the problems."""
+"""Step 1 导入: type a roster path, read it, preview the first rows, list the problems.
+
+The files offices send are handled here too:
+
+* a workbook with several roster sheets: the wizard asks (a small modal) whether to
+  combine them all (the default) or read one; ctrl+t asks again;
+* options (ctrl+o shows or hides them): 表头行 (blank = auto, 0 = no header row,
+  N = row N), 列映射 (``name=A, gender=B, scores=E,F``) and 性别代码 (``B=男, G=女``);
+  Enter in any of them re-reads the roster.  A file without a header shows its first
+  rows by column letter, so the operator can map them.
+"""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.worker import Worker, WorkerState
 
-from ...core.api import check_roster
+from ...core.api import Rules, check_roster
+from ...core.roster import list_sheets
 from ...i18n import FenbanError
+from ..importopts import (OptionError, format_columns, format_gender_codes, parse_columns,
+                          parse_gender_codes, parse_header_row, roles_line)
 from .base import StepScreen
+from .dialogs import SheetScreen
 
 PREVIEW_ROWS = 30
+RAW_COLUMNS = 26  # a file without a header: its first columns, A to Z
 MAX_PROBLEMS = 1000
 LEVEL_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
+ALL_SHEETS = "*"  # the "combine every sheet" choice (a sheet name cannot hold *)
+# which option input a message about it points at
+OPTION_INPUT = {"opt_header_bad": "#header-row", "opt_map_bad": "#columns", "opt_map_role": "#columns",
+                "opt_map_dup": "#columns", "opt_gender_bad": "#genders"}
 
 
 def sheets_text(roster, lang: str, most: int = 3) -> tuple[str, int]:
@@ -39,18 +62,101 @@ def clean_path(raw: str) -> str:
     return s
 
 
+def col_letter(idx: int) -> str:
+    s = ""
+    idx += 1
+    while idx:
+        idx, r = divmod(idx - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+@dataclass
+class SheetChoices:
+    """The sheets of the loaded file the operator may choose among."""
+
+    path: str
+    combinable: bool  # same columns: "combine all" is offered (and is the default)
+    sheets: list[tuple[str, int]]  # (name, students when combinable, else non-empty rows)
+
+
+@dataclass
+class Loaded:
+    """What the reading thread hands back."""
+
+    gen: int
+    path: str
+    roster: object = None
+    error: str = ""
+    key: str = ""
+    params: dict = field(default_factory=dict)
+    sheets: list[tuple[str, int]] = field(default_factory=list)
+    raw: list[list[str]] | None = None
+
+
+def raw_rows(path: Path, sheet: str | None, rows: int = PREVIEW_ROWS) -> list[list[str]]:
+    """The first rows of a sheet as read, for a file whose header was not found."""
+    from ...core.reader import read_book
+
+    book = read_book(path)
+    grids = [g for g in book.sheets if g.name == sheet] or [g for g in book.sheets if g.rows] or book.sheets
+    if not grids:
+        return []
+    out = []
+    for row in grids[0].rows:
+        cells = ["" if c is None else str(c).strip() for c in row[:RAW_COLUMNS]]
+        if any(cells):
+            out.append(cells)
+        if len(out) >= rows:
+            break
+    return out
+
+
+def fill_table(table: DataTable, labels: list[str], rows: list[list[str]]) -> None:
+    """Columns sized here from their contents (display width: a Chinese character
+    counts two).  DataTable's own auto width is measured later, on idle, and a
+    table drawn in between (the options panel opening) keeps 1-cell columns."""
+    for c, label in enumerate(labels):
+        width = max([cell_len(label), *(cell_len(r[c]) for r in rows if c < len(r))])
+        table.add_column(label, width=max(1, width))
+    for r in rows:
+        table.add_row(*r)
+
+
+def same_file(a: str, b: str) -> bool:
+    return os.path.abspath(a) == os.path.abspath(b)
+
+
 class ImportScreen(StepScreen):
     STEP = 0
-    BINDINGS = [Binding("ctrl+r", "load", "key_load")]
+    BINDINGS = [
+        Binding("ctrl+r", "load", "key_load"),
+        Binding("ctrl+o", "options", "key_options"),
+        Binding("ctrl+t", "sheets", "key_sheets"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
         self._gen = 0
+        self._opts_for: str | None = None  # the file the import options were set for
+        self._choices: SheetChoices | None = None
+        self._asked: set[str] = set()  # files whose sheets the operator was asked about
 
     def compose_body(self) -> ComposeResult:
         yield Label(self.t("import_label"), id="path-label")
         yield Input(value=self.fenban.roster_path or "", placeholder=self.t("import_placeholder"), id="path")
+        with Vertical(id="opts"):
+            with Horizontal(classes="opt-row"):
+                yield Label(self.t("opt_header"), classes="opt-label")
+                yield Input(placeholder=self.t("opt_header_ph"), id="header-row", classes="opt-input")
+                yield Label(self.t("opt_columns"), classes="opt-label")
+                yield Input(placeholder=self.t("opt_columns_ph"), id="columns", classes="opt-input")
+            with Horizontal(classes="opt-row"):
+                yield Label(self.t("opt_genders"), classes="opt-label")
+                yield Input(placeholder=self.t("opt_genders_ph"), id="genders", classes="opt-input")
+                yield Label(self.t("opt_hint"), id="opt-hint")
         yield Static("", id="import-status", classes="status")
+        yield Static("", id="roles")
         preview = DataTable(id="preview", cursor_type="row", zebra_stripes=True)
         preview.border_title = self.t("import_preview", n=PREVIEW_ROWS)
         yield preview
@@ -59,16 +165,123 @@ class ImportScreen(StepScreen):
         yield problems
 
     def on_mount(self) -> None:
+        self._sync_options()
         self.query_one("#path", Input).focus()
         if self.fenban.roster_path:
             self.action_load()
 
+    # ------------------------------------------------------------------ options
+
+    def _sync_options(self) -> None:
+        """The option inputs show the import settings in ``app.rules``; the panel is
+        shown when any is set."""
+        rules = self.fenban.rules
+        header = "" if rules.header_row is None else str(rules.header_row)
+        self.query_one("#header-row", Input).value = header
+        self.query_one("#columns", Input).value = format_columns(rules.columns or {})
+        self.query_one("#genders", Input).value = format_gender_codes(rules.gender_codes or {})
+        if header or rules.columns or rules.gender_codes:
+            self._show_options(True)
+
+    def _show_options(self, show: bool, focus: str | None = None) -> None:
+        opts = self.query_one("#opts")
+        if not show and self.focused is not None and self.focused.parent is not None \
+                and self.focused.parent.parent is opts:
+            self.query_one("#path", Input).focus()
+        opts.display = show
+        if show and focus:
+            self.query_one(focus, Input).focus()
+
+    def action_options(self) -> None:
+        opts = self.query_one("#opts")
+        self._show_options(not opts.display, "#header-row")
+
+    def _read_options(self) -> tuple[int | None, dict, dict] | None:
+        """The three option inputs parsed, or None (and a message) when one is wrong."""
+        try:
+            header = parse_header_row(self.query_one("#header-row", Input).value)
+            columns = parse_columns(self.query_one("#columns", Input).value)
+            genders = parse_gender_codes(self.query_one("#genders", Input).value)
+        except OptionError as exc:
+            self._status(self.t(exc.key, **exc.params), "error")
+            self._show_options(True, OPTION_INPUT.get(exc.key))
+            return None
+        return header, columns, genders
+
+    def _reset_options(self) -> bool:
+        """Another file: the import settings go back to automatic.  True if any was set."""
+        rules = self.fenban.rules
+        if rules.sheet is None and rules.header_row is None and not rules.columns and not rules.gender_codes:
+            return False
+        self.fenban.rules = replace(rules, sheet=None, header_row=None, columns={}, gender_codes={})
+        self._sync_options()
+        return True
+
+    # ------------------------------------------------------------------ sheets
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "sheets":
+            return self._sheet_choices() is not None
+        return True
+
+    def _sheet_choices(self) -> SheetChoices | None:
+        choices = self._choices
+        raw = clean_path(self.query_one("#path", Input).value)
+        if choices is None or not raw or not same_file(choices.path, str(Path(raw).expanduser())):
+            return None
+        return choices
+
+    def action_sheets(self) -> None:
+        if self._sheet_choices() is None:
+            self.notify(self.t("sheet_only_one"))
+            return
+        self._ask_sheet()
+
+    def _ask_sheet(self, reason: str = "") -> None:
+        choices = self._choices
+        if choices is None or isinstance(self.app.screen, SheetScreen):
+            return
+        self._asked.add(choices.path)
+        n = len(choices.sheets)
+        if choices.combinable:
+            items = [(ALL_SHEETS, self.t("sheet_all", n=n))]
+            items += [(name, self.t("sheet_one", name=name, n=k)) for name, k in choices.sheets]
+            question = self.t("sheet_ask", n=n)
+        else:
+            items = [(name, self.t("sheet_one_rows", name=name, n=k)) for name, k in choices.sheets]
+            question = self.t("sheet_ask_differ", reason=reason) if reason else self.t("sheet_pick")
+        sheet = self.fenban.rules.sheet
+        current = ALL_SHEETS if sheet in (None, "all") else str(sheet)
+        self.app.push_screen(SheetScreen(question, items, current, self.lang), self._sheet_chosen)
+
+    def _sheet_chosen(self, value: str | None) -> None:
+        if value is None:  # Esc: keep what is loaded
+            return
+        sheet = None if value == ALL_SHEETS else value
+        if sheet == self.fenban.rules.sheet and self.fenban.roster is not None:
+            return
+        self.fenban.rules = replace(self.fenban.rules, sheet=sheet)
+        self.action_load()
+
     # ------------------------------------------------------------------ loading
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
         if event.input.id == "path":
-            event.stop()
             self.action_load()
+        else:
+            self.apply_options()
+
+    def apply_options(self) -> None:
+        """Enter in an option input: take the three options, then read the roster again."""
+        parsed = self._read_options()
+        if parsed is None:
+            return
+        header, columns, genders = parsed
+        self.fenban.rules = replace(self.fenban.rules, header_row=header, columns=columns, gender_codes=genders)
+        raw = clean_path(self.query_one("#path", Input).value)
+        self._opts_for = str(Path(raw).expanduser()) if raw else None
+        self.action_load()
 
     def action_load(self) -> None:
         raw = clean_path(self.query_one("#path", Input).value)
@@ -78,19 +291,40 @@ class ImportScreen(StepScreen):
             self._status(self.t("import_empty"), "error")
             return
         path = Path(raw).expanduser()
+        if self._opts_for is not None and not same_file(self._opts_for, str(path)):
+            if self._reset_options():
+                self.notify(self.t("opt_reset"))
+        self._opts_for = str(path)
+        if self._choices is not None and not same_file(self._choices.path, str(path)):
+            self._choices = None
+        self.refresh_bindings()
         self._gen += 1
         self._status(self.t("import_loading", path=str(path)), "busy")
-        self.run_worker(partial(self._read, self._gen, path), thread=True, exclusive=True,
-                        group="load", exit_on_error=False)
+        self.run_worker(partial(self._read, self._gen, path, replace(self.fenban.rules)), thread=True,
+                        exclusive=True, group="load", exit_on_error=False)
 
-    def _read(self, gen: int, path: Path) -> tuple[int, str, object]:
+    def _read(self, gen: int, path: Path, rules: Rules) -> Loaded:
         """Runs in a thread: the roster, or an error message in the operator's language."""
+        out = Loaded(gen, str(path))
         try:
-            return gen, "ok", check_roster(path)
+            roster = check_roster(path, rules=rules)
+            out.roster = roster
+            if len(roster.sheets_used) > 1:
+                counts = dict(roster.table["_sheet"].value_counts().iter_rows())
+                out.sheets = [(s, int(counts.get(s, 0))) for s in roster.sheets_used]
         except FenbanError as exc:
-            return gen, "error", exc.text(self.lang)
+            out.error, out.key, out.params = exc.text(self.lang), exc.key, dict(exc.params)
+            try:
+                if exc.key == "sheets_differ":
+                    auto = rules.header_row is None
+                    out.sheets = [(s.name, s.rows) for s in list_sheets(path) if (s.has_roster if auto else s.rows)]
+                elif exc.key in ("no_header", "no_header_map", "column_missing"):
+                    out.raw = raw_rows(path, exc.params.get("sheet") or rules.sheet)
+            except Exception:  # the message above says what is wrong; extras are a bonus
+                pass
         except Exception as exc:  # never a traceback on screen
-            return gen, "error", self.t("error_generic", reason=str(exc) or type(exc).__name__)
+            out.error = self.t("error_generic", reason=str(exc) or type(exc).__name__)
+        return out
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -99,13 +333,40 @@ class ImportScreen(StepScreen):
         if event.state == WorkerState.ERROR:
             self._status(self.t("error_generic", reason=str(worker.error)), "error")
             return
-        gen, kind, value = worker.result
-        if gen != self._gen:
+        result: Loaded = worker.result
+        if result.gen != self._gen:
             return
-        if kind == "error":
-            self._status(str(value), "error")
+        if result.roster is None:
+            self._failed(result)
             return
-        self._show(value)
+        self._show(result.roster)
+        if result.sheets:
+            self._choices = SheetChoices(result.path, True, result.sheets)
+            self.refresh_bindings()
+            if self.fenban.rules.sheet in (None, "all") and result.path not in self._asked:
+                self._ask_sheet()
+
+    def _failed(self, result: Loaded) -> None:
+        key = result.key
+        if key == "no_header":
+            self._status(self.t("import_no_header", sheet=result.params.get("sheet", "")), "error")
+            self._show_options(True, "#header-row")
+        elif key == "no_header_map":
+            self._status(self.t("import_no_header_map"), "error")
+            self._show_options(True, "#columns")
+        elif key == "column_missing":
+            self._status(result.error, "error")
+            self._show_options(True, "#columns")
+        elif key == "sheets_differ" and len(result.sheets) > 1:
+            self._status(f"{result.error}\n{self.t('sheet_pick')}", "error")
+            self._choices = SheetChoices(result.path, False, result.sheets)
+            self.refresh_bindings()
+            if result.path not in self._asked:
+                self._ask_sheet(result.error)
+        else:
+            self._status(result.error, "error")
+        if result.raw:
+            self._show_raw(result.raw)
 
     # ------------------------------------------------------------------ display
 
@@ -115,25 +376,43 @@ class ImportScreen(StepScreen):
         status.update(Text(text))
 
     def _clear(self) -> None:
-        self.query_one("#preview", DataTable).clear(columns=True)
+        table = self.query_one("#preview", DataTable)
+        table.clear(columns=True)
+        table.border_title = self.t("import_preview", n=PREVIEW_ROWS)
         self.query_one("#problems", OptionList).clear_options()
+        self.query_one("#roles", Static).update("")
+
+    def _show_raw(self, rows: list[list[str]]) -> None:
+        """A file whose header was not found: its first rows under column letters."""
+        table = self.query_one("#preview", DataTable)
+        table.border_title = self.t("import_raw", n=PREVIEW_ROWS)
+        width = max(len(r) for r in rows)
+        fill_table(table, [col_letter(c) for c in range(width)], [r + [""] * (width - len(r)) for r in rows])
 
     def _show(self, roster) -> None:
         self.fenban.set_roster(roster)
         sheet, count = sheets_text(roster, self.lang)
+        head = (self.t("import_head", header=roster.header_row) if roster.header_row
+                else self.t("import_no_head"))
         summary = self.t("import_summary" if count == 1 else "import_summary_sheets", sheet=sheet, k=count,
-                         header=roster.header_row, n=roster.n,
+                         head=head, n=roster.n,
                          errors=len(roster.errors), warnings=len(roster.warnings))
         verdict = self.t("import_ok") if roster.usable else self.t("import_bad")
+        unknown = list(dict.fromkeys(str(p.params.get("value", "")) for p in roster.problems
+                                     if p.key == "gender_unknown" and p.params.get("value")))
+        if unknown:  # B/G, 1/0…: the operator says what they mean
+            example = ", ".join(f"{code}={'男女'[i % 2]}" for i, code in enumerate(unknown[:2]))
+            verdict = self.t("import_gender_hint", codes="/".join(unknown[:4]), example=example)
+            self._show_options(True)
         self._status(f"{summary}\n{verdict}", "ok" if roster.usable else "error")
+        roles = Text(self.t("import_roles", roles=roles_line(roster.cmap, self.lang)),
+                     no_wrap=True, overflow="ellipsis")
+        self.query_one("#roles", Static).update(roles)
 
-        table = self.query_one("#preview", DataTable)
-        table.add_column(self.t("col_row"), key="_row")
-        for col in roster.columns:
-            table.add_column(col)
         head = roster.table.head(PREVIEW_ROWS)
-        for rec in head.select(["_row", *roster.columns]).iter_rows():
-            table.add_row(*("" if v is None else str(v) for v in rec))
+        fill_table(self.query_one("#preview", DataTable), [self.t("col_row"), *roster.columns],
+                   [["" if v is None else str(v) for v in rec]
+                    for rec in head.select(["_row", *roster.columns]).iter_rows()])
 
         problems = self.query_one("#problems", OptionList)
         if not roster.problems:
