@@ -189,6 +189,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 没有表头：请用 --column 指定各列，例如 --column name=A --column gender=B",
         "{path} has no header: map the columns, e.g. --column name=A --column gender=B",
     ),
+    "row_note": ("表格下方的说明行，已跳过：{text}", "a note below the table, skipped: {text}"),
     "row_junk": ("这一行只有一个单元格有内容（“{text}”），不像学生记录", "only one cell is filled (\u201c{text}\u201d): this does not look like a student"),
     "file_html": (
         "{path} 是网页（HTML）格式，不是真正的表格文件；请用 Excel/WPS 打开后另存为 xlsx 再导入",

@@ -98,6 +98,16 @@ def test_office_csv_quirks(tmp_path, encoding):
     assert total.row == 8
 
 
+def test_notes_below_table_skipped_junk_inside_refused(tmp_path):
+    rows = [["姓名", "性别", "语文"], ["张三", "男", "88"], ["", "", "90"], ["李四", "女", "70"],
+            ["", "", ""], ["注：缺考记为缺考", "", ""], ["制表人：王老师", "", ""]]
+    r = load_roster(_write_csv(tmp_path / "n.csv", rows, "utf-8"))
+    assert r.n == 3
+    keys = [(p.key, p.row) for p in r.problems if p.key in ("row_note", "row_junk")]
+    assert keys == [("row_note", 7), ("row_note", 6), ("row_junk", 3)]
+    assert not r.usable  # row 3 is inside the table
+
+
 def test_bad_values_named_by_row_and_column(tmp_path):
     rows = [["姓名", "性别", "语文"], ["张三", "男", "88"], ["李四", "X", "abc"], ["", "女", "70"]]
     roster = load_roster(_write_csv(tmp_path / "bad.csv", rows, "utf-8"))
@@ -291,8 +301,8 @@ def test_case_06_no_header_mapped_by_letter():
     assert r.table["列A"].to_list()[:3] == ["林小禾", "林小禾", "周一帆"]
     assert r.values["_gender"].to_list()[:3] == ["M", "M", "F"]  # "男  " trimmed
     keys = {(p.key, p.row) for p in r.problems}
-    assert ("duplicate_row", 2) in keys and ("row_junk", 4) in keys
-    assert not r.usable
+    assert ("duplicate_row", 2) in keys and ("row_note", 4) in keys  # the junk last line, reported
+    assert r.n == 3 and r.usable
 
 
 def test_ods_and_utf16_text(tmp_path):

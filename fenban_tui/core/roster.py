@@ -531,6 +531,7 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
     names, first_data = header_block(rows, h, width) if not synthetic else (rows[0], 1)
     name_idx = next((c for c, n in enumerate(names) if _match_role(n) == "name"), 0)
     out = _SheetRows(grid.name, 0 if synthetic else h + 1, names, [], [], [], [])
+    single: list[tuple[int, int, str]] = []  # (index in out.rows, row, text) of one-cell rows
     for r in range(first_data, len(rows)):
         raw = rows[r]
         cells = [clean(raw[c]) if c < len(raw) else "" for c in range(width)]
@@ -544,12 +545,22 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
                                         {"text": " ".join(c for c in cells if c)[:40]}))
             continue
         out.unsaved.extend((excel_row, c) for (row, c) in grid.unsaved_formulas if row == r and c < width)
-        filled = sum(1 for c in cells if c)
-        if width >= 3 and filled == 1:
-            out.problems.append(Problem("error", "row_junk", grid.name, excel_row, None,
-                                        {"text": next(c for c in cells if c)[:30]}))
+        if width >= 3 and sum(1 for c in cells if c) == 1:
+            single.append((len(out.rows), excel_row, next(c for c in cells if c)))
         out.rows.append(cells)
         out.row_numbers.append(excel_row)
+    # one-cell rows: below the table they are notes (注：…, 制表人…) and are
+    # skipped; inside the table they are refused as not being students
+    trailing = len(out.rows)
+    while single and single[-1][0] == trailing - 1:
+        pos, excel_row, text = single.pop()
+        trailing -= 1
+        out.dropped.append(excel_row)
+        out.problems.append(Problem("info", "row_note", grid.name, excel_row, None, {"text": text[:30]}))
+    del out.rows[trailing:], out.row_numbers[trailing:]
+    out.unsaved = [(r, c) for r, c in out.unsaved if r in set(out.row_numbers)]
+    for _, excel_row, text in single:
+        out.problems.append(Problem("error", "row_junk", grid.name, excel_row, None, {"text": text[:30]}))
     if not out.rows:
         raise FenbanError("header_only", path=str(path), sheet=grid.name)
     if out.dropped:
