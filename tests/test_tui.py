@@ -505,11 +505,18 @@ def footer_keys(app: FenbanApp) -> dict[str, str]:
     return {key: b.binding.description for key, b in app.screen.active_bindings.items() if b.binding.show}
 
 
-async def choose_sheet(pilot, app: FenbanApp, index: int) -> None:
-    """In the sheet question: move to choice ``index`` and press Enter."""
+async def sheet_question(pilot, app: FenbanApp) -> None:
+    """Wait for the sheet question to be shown (pushed, composed and focused)."""
     from fenban_tui.tui.screens.dialogs import SheetScreen
 
-    await wait_until(pilot, lambda: isinstance(app.screen, SheetScreen), 10)
+    await wait_until(pilot, lambda: isinstance(app.screen, SheetScreen)
+                     and app.screen.query("#sheet-choices") and app.screen.focused is not None, 30)
+    await pilot.pause()
+
+
+async def choose_sheet(pilot, app: FenbanApp, index: int) -> None:
+    """In the sheet question: move to choice ``index`` and press Enter."""
+    await sheet_question(pilot, app)
     choices = app.screen.query_one("#sheet-choices", OptionList)
     for _ in range(choices.highlighted or 0):
         await pilot.press("up")
@@ -526,7 +533,7 @@ async def test_several_sheets_the_wizard_asks(tmp_path):
     app = FenbanApp(roster_path=str(book), lang="zh")
     async with app.run_test(size=SIZE) as pilot:
         # read: the same-shaped sheets are combined, and the wizard asks, "combine" first
-        await wait_until(pilot, lambda: isinstance(app.screen, SheetScreen), 30)
+        await sheet_question(pilot, app)
         question = app.screen
         assert "2 个工作表" in str(question.query_one("#sheet-question", Static).render())
         choices = question.query_one("#sheet-choices", OptionList)
@@ -569,6 +576,18 @@ async def test_several_sheets_the_wizard_asks(tmp_path):
         await pilot.press("ctrl+t")
         await choose_sheet(pilot, app, 0)
         await wait_until(pilot, lambda: app.roster is not None and app.roster.n == 12, 30)
+
+        # a question due while F1 help is open waits until the help closes
+        import_screen = app.screen
+        await pilot.press("f1")
+        await pilot.pause()
+        import_screen._ask_sheet()
+        await pilot.pause()
+        assert not isinstance(app.screen, SheetScreen)
+        await pilot.press("escape")
+        await sheet_question(pilot, app)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.roster is not None and app.roster.n == 12, 30)
         assert app.rules.sheet is None
 
 
@@ -577,16 +596,14 @@ async def test_sheets_that_differ_offer_single_sheets(tmp_path):
     book = write_workbook(tmp_path / "不同.xlsx", {"原1班": class_sheet(1, 4), "借读": other})
     app = FenbanApp(roster_path=str(book), lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        from fenban_tui.tui.screens.dialogs import SheetScreen
-
-        await wait_until(pilot, lambda: isinstance(app.screen, SheetScreen), 30)
+        await sheet_question(pilot, app)
         choices = app.screen.query_one("#sheet-choices", OptionList)
         prompts = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
         assert len(prompts) == 2 and not any("Combine" in p for p in prompts)
         assert "different columns" in str(app.screen.query_one("#sheet-question", Static).render())
         # Esc: nothing read, the message says how to choose
         await pilot.press("escape")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, ImportScreen), 10)
         assert app.roster is None and "ctrl+t" in import_status(app)
         await pilot.press("ctrl+t")
         await choose_sheet(pilot, app, 1)

@@ -141,6 +141,7 @@ class ImportScreen(StepScreen):
         self._opts_for: str | None = None  # the file the import options were set for
         self._choices: SheetChoices | None = None
         self._asked: set[str] = set()  # files whose sheets the operator was asked about
+        self._pending_ask: str | None = None  # a question to ask when this step shows again
 
     def compose_body(self) -> ComposeResult:
         yield Label(self.t("import_label"), id="path-label")
@@ -241,6 +242,10 @@ class ImportScreen(StepScreen):
         choices = self._choices
         if choices is None or isinstance(self.app.screen, SheetScreen):
             return
+        if self.app.screen is not self:  # help open, or another step: ask on return
+            self._pending_ask = reason
+            return
+        self._pending_ask = None
         self._asked.add(choices.path)
         n = len(choices.sheets)
         if choices.combinable:
@@ -253,6 +258,11 @@ class ImportScreen(StepScreen):
         sheet = self.fenban.rules.sheet
         current = ALL_SHEETS if sheet in (None, "all") else str(sheet)
         self.app.push_screen(SheetScreen(question, items, current, self.lang), self._sheet_chosen)
+
+    def on_screen_resume(self) -> None:
+        if self._pending_ask is not None and self._sheet_choices() is not None:
+            self.call_after_refresh(self._ask_sheet, self._pending_ask)
+        self._pending_ask = None
 
     def _sheet_chosen(self, value: str | None) -> None:
         if value is None:  # Esc: keep what is loaded
