@@ -171,6 +171,14 @@ def _solve_grouped(roster: Roster, rules: Rules, progress, cancel) -> Placement:
     return Placement(roster, rules, model, result)
 
 
+def placement_of(roster: Roster, rules: Rules, classes) -> Placement:
+    """A placement from classes already decided (a resumed session, hand edits)."""
+    model = build_model(roster, rules)
+    result = SolveResult(classes=np.asarray(classes, dtype=np.int64).copy(), labels=model.labels,
+                         objective=float("nan"), iterations=0)
+    return Placement(roster, rules, model, result)
+
+
 def export_placement(placement: Placement, out_dir: str | Path) -> list[Path]:
     return export_all(Path(out_dir), placement.roster, placement.model, placement.classes)
 

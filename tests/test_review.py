@@ -1,0 +1,201 @@
+"""Review (复核) and sessions in the core: hand edits, hard-rule refusals, locks,
+re-solve, undo/redo, diff, and a session saved and loaded back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fenban_tui.core import samplegen
+from fenban_tui.core.api import Rules, check_roster, placement_of, solve_roster
+from fenban_tui.core.review import Review
+from fenban_tui.core.session import Session, SessionStore, data_dir, rules_dict, rules_of
+
+RULES = Rules(classes=4, effort=1, seed="review")
+
+
+def small_roster(path: Path, n: int = 120, seed: int = 3) -> Path:
+    """120 students: two 绑定 pairs, two 互斥 pairs, two pins, one same-name pair."""
+    rows = samplegen.junior_rows(n, seed=seed, absent=0, pins=2, twins=2, apart_pairs=2)
+    samplegen.write_csv(path, samplegen.JUNIOR_HEADER, rows, None, encoding="utf-8-sig")
+    return path
+
+
+@pytest.fixture(scope="module")
+def placed(tmp_path_factory):
+    path = small_roster(tmp_path_factory.mktemp("review") / "r120.csv")
+    roster = check_roster(path)
+    return solve_roster(roster, RULES)
+
+
+def by_name(review: Review, name: str) -> int:
+    return review.model.names.index(name)
+
+
+def free_students(review: Review, c: int) -> list[int]:
+    """Students of class ``c`` under no hard rule."""
+    hard = set(review.together_of) | set(review.apart_of) | set(review.model.hard.pins)
+    return [s for s in review.members(c) if s not in hard]
+
+
+def test_rules_in_the_sample_are_what_the_tests_expect(placed):
+    hard = placed.model.hard
+    assert len(hard.together) == 2 and len(hard.pins) == 2
+    assert any(code.startswith("同名:") for code, _ in hard.apart)
+    assert placed.violations() == []
+
+
+def test_swap_moves_two_named_students_and_undo_redo(placed):
+    rv = Review(placed.model, placed.classes)
+    a, b = free_students(rv, 0)[0], free_students(rv, 1)[0]
+    name_a, name_b = rv.model.names[a], rv.model.names[b]
+    out = rv.swap(a, b)
+    assert out.ok and out.reasons == []
+    assert rv.label(int(rv.classes[by_name(rv, name_a)])) == "2班"
+    assert rv.label(int(rv.classes[b])) == "1班"
+    assert rv.edited == {a, b}
+    stats = rv.stats()
+    assert [s.size for s in stats] == [30, 30, 30, 30]
+    assert [(m.student, m.before, m.after, m.manual) for m in rv.diff()] == [(a, 0, 1, True), (b, 1, 0, True)]
+    rv.undo()
+    assert int(rv.classes[a]) == 0 and int(rv.classes[b]) == 1 and rv.edited == set() and rv.diff() == []
+    rv.redo()
+    assert int(rv.classes[a]) == 1 and rv.edited == {a, b}
+
+
+def test_move_that_unbalances_sizes_is_refused_then_overridden(placed):
+    rv = Review(placed.model, placed.classes)
+    s = free_students(rv, 0)[0]
+    out = rv.move(s, 2)
+    assert not out.ok
+    assert [r.key for r in out.reasons] == ["review_size"]
+    assert "相差超过 1" in out.reasons[0].text("zh")
+    assert int(rv.classes[s]) == 0  # nothing changed
+    forced = rv.move(s, 2, override=True)
+    assert forced.ok and int(rv.classes[s]) == 2
+    assert [p.key for p in rv.problems()] == ["review_size_broken"]  # the warning stays …
+    back = free_students(rv, 2)[0]
+    assert rv.move(back, 0).ok  # … until a move back resolves it
+    assert rv.problems() == []
+
+
+def test_together_apart_pin_and_same_name_refusals(placed):
+    rv = Review(placed.model, placed.classes)
+    twin, partner = rv.model.hard.together[0][1]
+    home = int(rv.classes[twin])
+    other = (home + 1) % 4
+    out = rv.move(twin, other)
+    assert not out.ok and out.reasons[0].key == "review_together"
+    assert rv.model.names[partner] in out.reasons[0].text("zh") and sorted(out.group) == sorted([twin, partner])
+    # the whole group may go (sizes then differ by two: overridden here)
+    assert rv.move(twin, other, group=True, override=True).ok
+    assert int(rv.classes[partner]) == other
+    rv.undo()
+    assert int(rv.classes[twin]) == home == int(rv.classes[partner])
+
+    code, (x, y) = next((c, m) for c, m in rv.model.hard.apart if not c.startswith("同名:"))
+    victim = free_students(rv, int(rv.classes[y]))[0]
+    out = rv.swap(x, victim)
+    assert not out.ok and "review_apart" in [r.key for r in out.reasons]
+
+    code, (p, q) = next((c, m) for c, m in rv.model.hard.apart if c.startswith("同名:"))
+    victim = free_students(rv, int(rv.classes[q]))[0]
+    out = rv.swap(p, victim)
+    assert not out.ok and "review_same_name" in [r.key for r in out.reasons]
+
+    pinned, pin = next(iter(rv.model.hard.pins.items()))
+    victim = free_students(rv, (pin + 1) % 4)[0]
+    out = rv.swap(pinned, victim)
+    assert not out.ok and [r.key for r in out.reasons] == ["review_pin"]
+    assert rv.label(pin) in out.reasons[0].text("en")
+
+
+def test_locks_refuse_edits_and_cannot_be_overridden(placed):
+    rv = Review(placed.model, placed.classes)
+    a, b = free_students(rv, 0)[0], free_students(rv, 1)[0]
+    rv.toggle_lock(a)
+    out = rv.swap(a, b, override=True)
+    assert not out.ok and not out.overridable and out.reasons[0].key == "review_locked"
+    rv.toggle_lock(a)
+    rv.toggle_class_lock(1)
+    out = rv.swap(a, b, override=True)
+    assert not out.ok and out.reasons[0].key == "review_class_locked"
+    rv.undo()
+    assert rv.locked_classes == set() and rv.swap(a, b).ok
+
+
+def test_resolve_keeps_locks_and_edits_and_undo_restores(placed):
+    rv = Review(placed.model, placed.classes)
+    a, b = free_students(rv, 0)[0], free_students(rv, 1)[0]
+    assert rv.swap(a, b).ok
+    rv.toggle_class_lock(2)
+    locked_members = rv.members(2)
+    before = rv.classes.copy()
+    change = rv.resolve()
+    assert change.kind == "resolve"
+    assert int(rv.classes[a]) == 1 and int(rv.classes[b]) == 0  # the manual edits stay
+    assert rv.members(2) == locked_members  # the locked class is untouched
+    assert all(m.student not in locked_members for m in rv.diff())
+    assert {m.student for m in rv.diff()} == set(np.flatnonzero(before != rv.classes).tolist())
+    assert rv.problems() == []
+    rv.undo()
+    assert np.array_equal(rv.classes, before)
+    assert rv.diff() == [m for m in rv.diff(rv.original)]  # reference back to the solver's result
+
+
+def test_review_round_trips_through_a_dict(placed):
+    rv = Review(placed.model, placed.classes)
+    a, b = free_students(rv, 0)[0], free_students(rv, 3)[0]
+    rv.swap(a, b)
+    rv.toggle_lock(a)
+    rv.toggle_class_lock(1)
+    rv.undo()
+    back = Review.from_dict(placed.model, rv.to_dict())
+    assert np.array_equal(back.classes, rv.classes) and back.locked == {a} and back.locked_classes == set()
+    assert back.edited == {a, b}
+    back.redo()
+    assert back.locked_classes == {1}
+    back.undo(), back.undo(), back.undo()
+    assert np.array_equal(back.classes, placed.classes)
+
+
+def test_session_saved_and_loaded(placed, tmp_path, monkeypatch):
+    monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
+    assert data_dir() == tmp_path / "data"
+    roster = placed.roster
+    rv = Review(placed.model, placed.classes)
+    a, b = free_students(rv, 0)[0], free_students(rv, 1)[0]
+    rv.swap(a, b)
+    store = SessionStore()
+    store.save(Session(step="review", rules=rules_dict(placed.rules), result=placed.classes.tolist(),
+                       review=rv.to_dict(), out_dir="out"), roster)
+    assert not list(store.folder.glob(".~*"))  # no temp files left behind
+
+    fresh = SessionStore()
+    session = fresh.load()
+    assert session is not None and session.step == "review" and session.out_dir == "out"
+    assert not fresh.source_changed(session)
+    again = fresh.load_roster(session)
+    assert again.names() == roster.names() and again.values.equals(roster.values)
+    placement = placement_of(again, rules_of(session), session.result)
+    back = Review.from_dict(placement.model, session.review)
+    assert back.model.names[a] == roster.names()[a]
+    assert int(back.classes[a]) == 1 and int(back.classes[b]) == 0 and back.edited == {a, b}
+    back.undo()
+    assert np.array_equal(back.classes, placed.classes)
+
+    # the roster file changed since: noticed
+    Path(roster.path).write_text(Path(roster.path).read_text(encoding="utf-8-sig") + "\n", encoding="utf-8")
+    assert fresh.source_changed(session)
+
+
+def test_session_missing_or_damaged_is_none(tmp_path):
+    store = SessionStore(tmp_path)
+    assert store.load() is None
+    store.path.write_text("{not json", encoding="utf-8")
+    assert store.load() is None
+    store.path.write_text('{"version": 1, "step": "review", "snapshot": "gone.parquet"}', encoding="utf-8")
+    session = store.load()
+    assert session is not None and store.load_roster(session) is None
