@@ -17,6 +17,7 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     """Keep sessions and generated files out of the real home directory."""
     home = tmp_path_factory.mktemp("fenban_home")
     monkeypatch.setenv("FENBAN_HOME", str(home))
+    monkeypatch.delenv("FENBAN_DATA_DIR", raising=False)
     monkeypatch.delenv("FENBAN_LANG", raising=False)
     from fenban_tui.i18n import set_lang
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from fenban_tui.tui.app import FenbanApp
 from fenban_tui.tui.screens.export_step import ExportScreen
 from fenban_tui.tui.screens.import_step import ImportScreen
+from fenban_tui.tui.screens.review_step import ReviewScreen
 from fenban_tui.tui.screens.rules_step import RulesScreen
 from fenban_tui.tui.screens.solve_step import SolveScreen
 from fenban_tui.tui.widgets import CheckList, StepBar
@@ -168,7 +169,10 @@ async def test_full_walk_import_rules_solve_export(tmp_path):
         assert_on_screen(app, "#solve-status", "#progress", "#summary", "#gaps-box")
         assert solve_screen.query_one("#summary").region.height >= 13  # header + 10 classes + border
 
-        # 4 导出
+        # 4 复核, 5 导出
+        await to_step(pilot, app, ReviewScreen)
+        assert "复核" in step_text(app) and app.review is not None
+        assert_on_screen(app, "#review-status", "#review-classes")
         await pilot.press("ctrl+n")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), 10)
         assert "导出" in step_text(app)
@@ -346,6 +350,7 @@ async def test_balance_choices_do_not_leak_to_another_roster(tmp_path):
         await to_step(pilot, app, SolveScreen)
         await solved(pilot, app)
         assert app.placement is not None, status_text(app, "#solve-status")
+        await to_step(pilot, app, ReviewScreen)
         await to_step(pilot, app, ExportScreen)
         app.screen.query_one("#out", Input).value = str(out)
         await pilot.press("ctrl+s")
@@ -405,6 +410,7 @@ async def test_english_gaps_export_errors_and_kept_files(tmp_path):
         gaps = str(app.screen.query_one("#gaps", Static).render())
         assert gaps.startswith("Worst gaps: ") and "; " in gaps and "；" not in gaps
 
+        await to_step(pilot, app, ReviewScreen)
         await to_step(pilot, app, ExportScreen)
         # a folder that cannot be made: one line in English, no traceback
         app.screen.query_one("#out", Input).value = str(blocker / "sub")

@@ -274,11 +274,16 @@ class Review:
     def resolve(self, progress=None, cancel: threading.Event | None = None) -> Change:
         """Re-run the solver from the current classes, every lock and manual edit
         kept; records (and returns) the change, which undo reverses."""
+        return self.apply_resolve(self.resolve_classes(progress, cancel))
+
+    def resolve_classes(self, progress=None, cancel: threading.Event | None = None) -> np.ndarray:
+        """The re-solved classes, without applying them (safe in a worker thread
+        while nothing else edits this review)."""
         from .solver import solve
 
         result = solve(self.model, progress=progress, cancel=cancel, start=self.classes.copy(),
                        frozen=self.frozen())
-        return self.apply_resolve(np.asarray(result.classes, dtype=np.int64))
+        return np.asarray(result.classes, dtype=np.int64)
 
     def apply_resolve(self, new: np.ndarray) -> Change:
         moved = np.flatnonzero(new != self.classes)

@@ -91,9 +91,9 @@ class SessionStore:
                 self._snap_for = id(roster)
             session.snapshot = self._snap_name
             session.roster_sha256 = self._sha
-            session.roster_path = str(roster.path)
+            session.roster_path = str(Path(roster.path).expanduser().absolute())
             session.roster_meta = roster_meta(roster)
-        session.saved_at = dt.datetime.now().isoformat(timespec="seconds")
+        session.saved_at = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
         atomic_write_text(self.path, session.to_json())
         self._prune(session.snapshot)
 

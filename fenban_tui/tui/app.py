@@ -1,4 +1,4 @@
-"""FenbanApp: the four-step wizard 导入 → 规则 → 分班 → 导出.
+"""FenbanApp: the five-step wizard 导入 → 规则 → 分班 → 复核 → 导出.
 
 The app holds the wizard's state (roster, rules, placement, written files); each
 step is a screen in its own Textual *mode*, so a step keeps its widgets when the
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from textual.app import App
@@ -17,17 +18,20 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.theme import BUILTIN_THEMES
 
-from ..core.api import Rules
+from ..core.api import Rules, placement_of
+from ..core.review import Review
+from ..core.session import Session, SessionStore, rules_dict, rules_of
 from ..i18n import set_lang
 from .screens.base import StepScreen, localize_bindings
-from .screens.dialogs import HelpScreen
+from .screens.dialogs import HelpScreen, ResumeScreen
 from .screens.export_step import ExportScreen
 from .screens.import_step import ImportScreen
+from .screens.review_step import ReviewScreen
 from .screens.rules_step import RulesScreen
 from .screens.solve_step import SolveScreen
 from .text import t
 
-STEP_MODES = ("import", "rules", "solve", "export")
+STEP_MODES = ("import", "rules", "solve", "review", "export")
 ANSI_BASE = BUILTIN_THEMES["ansi-dark"]
 # ansi-dark draws unfocused borders (and their titles) in ANSI black: invisible on a
 # black terminal.  Bright black (grey) shows on dark and light backgrounds alike.
@@ -72,6 +76,7 @@ class FenbanApp(App):
         "import": ImportScreen,
         "rules": RulesScreen,
         "solve": SolveScreen,
+        "review": ReviewScreen,
         "export": ExportScreen,
     }
     BINDINGS = [
@@ -107,6 +112,9 @@ class FenbanApp(App):
         self.out_dir = DEFAULT_OUT
         self.written: list[Path] = []
         self.written_key: tuple | None = None
+        self.review: Review | None = None  # hand edits on the placement (复核)
+        self.sessions: SessionStore | None = None
+        self._save_failed = False
 
     # ------------------------------------------------------------------ state
 
@@ -115,6 +123,7 @@ class FenbanApp(App):
         self.roster_version += 1
         self.placement = None
         self.placement_key = None
+        self.review = None
         key = roster_key(roster)
         if key is not None and key != self.rules_roster:
             # another roster: its checklists start from the defaults, never from
@@ -133,6 +142,71 @@ class FenbanApp(App):
     def set_placement(self, placement, key: tuple | None) -> None:
         self.placement = placement
         self.placement_key = key
+        self.review = None  # a new placement: the review starts from it
+        self.save_session()
+
+    def start_review(self) -> None:
+        """Begin reviewing the current placement (its classes are the solver's result)."""
+        self.review = Review(self.placement.model, self.placement.classes) if self.placement else None
+
+    def review_changed(self) -> None:
+        """After a hand edit: the placement (what is exported) follows the review; saved."""
+        if self.placement is not None and self.review is not None:
+            self.placement.result.classes = self.review.classes.copy()
+        self.save_session()
+
+    # ------------------------------------------------------------------ session
+
+    def save_session(self) -> None:
+        """Everything needed to carry on after a killed terminal, written atomically.
+        A failure is said once and never stops the wizard."""
+        if self.sessions is None:
+            return
+        session = Session(step=STEP_MODES[self.step], rules=rules_dict(self.rules), out_dir=self.out_dir,
+                          result=self.placement.classes.tolist() if self.placement is not None else None,
+                          review=self.review.to_dict() if self.review is not None else None)
+        try:
+            self.sessions.save(session, self.roster)
+        except Exception as exc:  # a full disk, a read-only home: warn, carry on
+            if not self._save_failed:
+                self._save_failed = True
+                self.notify(t("session_save_failed", self.lang, reason=str(exc) or type(exc).__name__),
+                            severity="warning", timeout=10)
+
+    async def resume(self, session: Session) -> None:
+        """Restore the saved session and show the step it was on."""
+        store = self.sessions
+        step = STEP_MODES.index(session.step) if session.step in STEP_MODES else 0
+        try:
+            roster = store.load_roster(session)
+            if roster is None:
+                raise ValueError("no roster snapshot")
+            rules = rules_of(session)
+            self.roster_path = session.roster_path
+            self.set_roster(roster)
+            self.set_rules(rules)
+            self.out_dir = session.out_dir or DEFAULT_OUT
+            review = None
+            if session.result is not None:
+                placement = placement_of(roster, rules, session.result)
+                if session.review:
+                    review = Review.from_dict(placement.model, session.review)
+                    placement.result.classes = review.classes.copy()
+                self.placement, self.placement_key = placement, self.current_key()
+            self.review = review
+            store.adopt(roster, session)
+        except Exception as exc:  # never a traceback: say so and start afresh
+            self.roster, self.placement, self.review = None, None, None
+            self.notify(t("session_resume_failed", self.lang, reason=str(exc) or type(exc).__name__),
+                        severity="error", timeout=10)
+            await self.go_to(0)
+            return
+        if store.source_changed(session):
+            self.notify(t("session_source_changed", self.lang, path=session.roster_path), severity="warning",
+                        timeout=15)
+        if self.placement is None:
+            step = min(step, 2)
+        await self.go_to(step)
 
     def set_written(self, key: tuple, written: list[Path]) -> None:
         self.written_key = key
@@ -145,7 +219,23 @@ class FenbanApp(App):
         if self.console.color_system in ("standard", "windows"):
             self.register_theme(ANSI_THEME)
             self.theme = ANSI_THEME.name
+        try:
+            self.sessions = SessionStore()
+            saved = self.sessions.load()
+        except Exception:  # no data directory: the wizard works without sessions
+            self.sessions, saved = None, None
+        if saved is not None and saved.snapshot:
+            self.push_screen(ResumeScreen(t("session_ask", self.lang, path=saved.roster_path,
+                                            step=t("step_" + saved.step, self.lang), when=saved.saved_at),
+                                          self.lang), partial(self._resume_answer, saved))
+            return
         self.switch_mode("import")
+
+    async def _resume_answer(self, saved: Session, yes: bool | None) -> None:
+        if yes:
+            await self.resume(saved)
+        else:
+            await self.switch_mode("import")
 
     # ------------------------------------------------------------------ navigation
 
@@ -173,6 +263,7 @@ class FenbanApp(App):
         if screen is not None:
             screen.entered()
         self.refresh_bindings()
+        self.save_session()
 
     async def action_next_step(self) -> None:
         screen = self.step_screen

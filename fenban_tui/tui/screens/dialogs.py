@@ -49,6 +49,8 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("ctrl+q", "app.quit", "key_quit"),
     ]
 
+    YES, NO = "key_yes", "key_no"  # button labels
+
     def __init__(self, question: str, lang: str) -> None:
         super().__init__()
         self.question = question
@@ -59,8 +61,8 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(id="confirm-box"):
             yield Static(Text(self.question), id="confirm-text")
             with Horizontal(id="confirm-buttons"):
-                yield Button(t("key_yes", self.lang) + " (y)", id="yes", variant="warning")
-                yield Button(t("key_no", self.lang) + " (n)", id="no", variant="primary")
+                yield Button(t(self.YES, self.lang) + " (y)", id="yes", variant="warning")
+                yield Button(t(self.NO, self.lang) + " (n)", id="no", variant="primary")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -83,8 +85,10 @@ class SheetScreen(ModalScreen["str | None"]):
         Binding("ctrl+q", "app.quit", "key_quit"),
     ]
 
-    def __init__(self, question: str, choices: list[tuple[str, str]], current: str, lang: str) -> None:
+    def __init__(self, question: str, choices: list[tuple[str, str]], current: str, lang: str,
+                 title: str | None = None) -> None:
         super().__init__()
+        self.title_text = title
         self.question = question
         self.choices = choices
         self.current = current
@@ -93,11 +97,12 @@ class SheetScreen(ModalScreen["str | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sheet-box") as box:
-            box.border_title = t("key_sheets", self.lang)
+            box.border_title = self.title_text or t("key_sheets", self.lang)
             box.border_subtitle = t("sheet_keys", self.lang)
             yield Static(Text(self.question), id="sheet-question")
-            options = [Option(Text(("(*) " if value == self.current else "( ) ") + label), id=str(i))
-                       for i, (value, label) in enumerate(self.choices)]
+            marks = self.title_text is None  # sheets: the current choice is marked (*)
+            options = [Option(Text((("(*) " if value == self.current else "( ) ") if marks else "") + label),
+                              id=str(i)) for i, (value, label) in enumerate(self.choices)]
             yield OptionList(*options, id="sheet-choices")
         yield Footer()
 
@@ -113,3 +118,16 @@ class SheetScreen(ModalScreen["str | None"]):
 
     def action_keep(self) -> None:
         self.dismiss(None)
+
+
+class ResumeScreen(ConfirmScreen):
+    """On start: carry on with the saved session (y, the default) or start afresh (n)."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "key_resume"),
+        Binding("n,escape", "answer(False)", "key_fresh"),
+    ]
+    YES, NO = "key_resume", "key_fresh"
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()

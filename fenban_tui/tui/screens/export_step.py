@@ -25,7 +25,7 @@ RULES_FILE = "分班规则.toml"
 
 
 class ExportScreen(StepScreen):
-    STEP = 3
+    STEP = 4
     BINDINGS = [Binding("ctrl+s", "write", "key_write")]
 
     def __init__(self) -> None:

@@ -168,7 +168,9 @@ class ImportScreen(StepScreen):
     def on_mount(self) -> None:
         self._sync_options()
         self.query_one("#path", Input).focus()
-        if self.fenban.roster_path:
+        if self.fenban.roster is not None:  # a resumed session: show it, do not read the file again
+            self._show(self.fenban.roster, keep=True)
+        elif self.fenban.roster_path:
             self.action_load()
 
     # ------------------------------------------------------------------ options
@@ -399,8 +401,9 @@ class ImportScreen(StepScreen):
         width = max(len(r) for r in rows)
         fill_table(table, [col_letter(c) for c in range(width)], [r + [""] * (width - len(r)) for r in rows])
 
-    def _show(self, roster) -> None:
-        self.fenban.set_roster(roster)
+    def _show(self, roster, keep: bool = False) -> None:
+        if not keep:
+            self.fenban.set_roster(roster)
         sheet, count = sheets_text(roster, self.lang)
         head = (self.t("import_head", header=roster.header_row) if roster.header_row
                 else self.t("import_no_head"))

@@ -1,4 +1,4 @@
-"""The step indicator at the top of every step: 导入 → 规则 → 分班 → 导出."""
+"""The step indicator at the top of every step: 导入 → 规则 → 分班 → 复核 → 导出."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from textual.widgets import Static
 
 from ..text import t
 
-STEPS = ("step_import", "step_rules", "step_solve", "step_export")
+STEPS = ("step_import", "step_rules", "step_solve", "step_review", "step_export")
 
 
 class StepBar(Static):
-    """One line: the app name, then the four steps with the current one highlighted."""
+    """One line: the app name, then the five steps with the current one highlighted."""
 
     def __init__(self, current: int, lang: str, **kwargs) -> None:
         self.current = current

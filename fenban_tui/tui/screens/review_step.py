@@ -1,0 +1,634 @@
+"""Step 4 复核: the classes' figures, each class's students, hand edits.
+
+Views (one shown at a time, in the body):
+
+* classes: a row per class (size, 男/女, mean±SD of every score; ``c`` switches
+  to counts per school and per category value); the figure furthest from even
+  in each column is drawn reversed and marked ▲/▼.
+* students: the students of one class (Enter on a class), sortable (``o``);
+  ``m`` moves one, ``s`` marks one and swaps with a second, ``l`` locks one.
+* changes: who moved against the previous result (``d``; ``o`` compares with
+  the solver's first result instead).
+* chart: a bar of each class's mean in one subject (``b``; ←/→ another subject).
+
+Every edit goes through ``core.review.Review`` (checked against the hard rules;
+a refusal says why, and the operator may override it: it stays listed as a
+warning).  ``r`` re-solves in a thread worker, keeping every lock and edit.
+The app saves the session after every edit.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+
+import numpy as np
+from rich.cells import cell_len
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import ContentSwitcher, DataTable, Footer, Static
+from textual.worker import Worker, WorkerState
+
+from ...core.review import Outcome, Review
+from ...i18n import FenbanError
+from .base import StepScreen, localize_bindings
+from .dialogs import SheetScreen
+
+HIGHLIGHT = "bold reverse"  # visible in 16 colours and with NO_COLOR
+CHART_WIDTH = 40
+SORTS = ("name", "score", "school")
+
+
+def worst_index(values: list[float | None], target: float | list[float]) -> tuple[int | None, int]:
+    """The entry furthest from ``target`` (one value, or one per entry), and the
+    side (+1 above, -1 below); None when every entry is on target."""
+    best, side, dev = None, 0, 1e-9
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        goal = target[i] if isinstance(target, list) else target
+        d = abs(v - goal)
+        if d > dev:
+            best, side, dev = i, (1 if v > goal else -1), d
+    return best, side
+
+
+def marked(text: str, hit: bool, side: int) -> Text:
+    if not hit:
+        return Text(text)
+    return Text(text + ("▲" if side > 0 else "▼"), style=HIGHLIGHT)
+
+
+def bar(value: float, lo: float, hi: float, width: int = CHART_WIDTH) -> str:
+    """A horizontal bar in eighths of a cell."""
+    frac = 0.0 if hi <= lo else min(1.0, max(0.0, (value - lo) / (hi - lo)))
+    eighths = int(round(frac * width * 8))
+    full, part = divmod(eighths, 8)
+    return "█" * full + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[part]
+
+
+class ViewMixin:
+    """A view's keys: bound on the view widget (so the Footer shows the keys of
+    the view in front, and 80 columns hold them), acted on by the screen."""
+
+    def localize(self, lang: str) -> None:
+        localize_bindings(self, lang)  # type: ignore[arg-type]
+
+
+class ClassTable(ViewMixin, DataTable):
+    BINDINGS = [
+        Binding("enter", "screen.open", "key_open"),
+        Binding("L", "screen.lock_class", "key_lock_class"),
+        Binding("r", "screen.resolve", "key_resolve"),
+        Binding("d", "screen.changes", "key_changes"),
+        Binding("c", "screen.counts", "key_counts", show=False),
+        Binding("b", "screen.chart", "key_chart", show=False),
+    ]
+
+
+class StudentTable(ViewMixin, DataTable):
+    BINDINGS = [
+        Binding("m", "screen.move", "key_move"),
+        Binding("s", "screen.swap", "key_swap"),
+        Binding("l", "screen.lock", "key_lock"),
+        Binding("escape", "screen.back", "key_back"),
+        Binding("L", "screen.lock_class", "key_lock_class", show=False),
+        Binding("o", "screen.order", "key_order", show=False),
+        Binding("r", "screen.resolve", "key_resolve", show=False),
+        Binding("d", "screen.changes", "key_changes", show=False),
+    ]
+
+
+class ChangeTable(ViewMixin, DataTable):
+    BINDINGS = [
+        Binding("escape", "screen.back", "key_back"),
+        Binding("o", "screen.order", "key_compare"),
+    ]
+
+
+class Chart(ViewMixin, VerticalScroll):
+    BINDINGS = [
+        Binding("escape", "screen.back", "key_back"),
+        Binding("b,right", "screen.chart_step(1)", "key_subject_next"),
+        Binding("left", "screen.chart_step(-1)", "key_subject_prev", show=False),
+    ]
+
+
+class ReviewScreen(StepScreen):
+    STEP = 3
+    BINDINGS = [
+        Binding("ctrl+z", "undo", "key_undo"),
+        Binding("ctrl+y", "redo", "key_redo", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = "classes"
+        self.open_class = 0
+        self.counts = False  # classes view: counts per value instead of means
+        self.sort = "name"
+        self.mark: int | None = None  # the first student of a swap
+        self.against_original = False
+        self.chart_feature = 0
+        self.running = False
+        self._cancel: threading.Event | None = None
+        self._gen = 0
+        self._rows: list[int] = []  # students view: student index per table row
+        self._message: Text | None = None  # the last edit's outcome
+
+    @property
+    def review(self) -> Review | None:
+        return self.fenban.review
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="review-status", classes="status")
+        with ContentSwitcher(initial="review-classes", id="review-views"):
+            yield ClassTable(id="review-classes", cursor_type="row", zebra_stripes=True)
+            yield StudentTable(id="review-students", cursor_type="row", zebra_stripes=True)
+            yield ChangeTable(id="review-changes", cursor_type="row", zebra_stripes=True)
+            with Chart(id="review-chart"):
+                yield Static("", id="chart")
+
+    def on_mount(self) -> None:
+        self.query_one(Footer).compact = True
+        for kind in (ClassTable, StudentTable, ChangeTable, Chart):
+            self.query_one(kind).localize(self.lang)
+        self.query_one("#review-classes").border_subtitle = self.t("review_classes_keys")
+        self.query_one("#review-students").border_subtitle = self.t("review_students_keys")
+
+    # ------------------------------------------------------------------ entering
+
+    def entered(self) -> None:
+        app = self.fenban
+        if app.placement is None:
+            return
+        if app.review is None or app.review.model is not app.placement.model:
+            app.start_review()
+            self.view, self.mark = "classes", None
+            self._message = None
+        self.show()
+        app.save_session()
+
+    def check_next(self) -> str | None:
+        if self.running:
+            return self.t("review_busy")
+        if self.fenban.placement is None:
+            return self.t("solve_need")
+        return None
+
+    def leaving(self) -> None:
+        if self.running and self._cancel is not None:
+            self._cancel.set()
+
+    # ------------------------------------------------------------------ keys
+
+    EDITS = {"move", "swap", "lock", "lock_class", "resolve", "undo", "redo", "open", "order", "counts",
+             "chart", "chart_step", "changes"}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action not in self.EDITS:
+            return True
+        if self.review is None:
+            return False
+        if self.running:
+            return None  # shown, greyed, while re-solving
+        if action == "undo":
+            return True if self.review.undo_stack else False
+        if action == "redo":
+            return True if self.review.redo_stack else False
+        return True
+
+    def action_open(self) -> None:
+        if self.view == "classes":
+            table = self.query_one("#review-classes", DataTable)
+            if table.row_count:
+                self.open_class = table.cursor_row
+                self.switch("students")
+
+    def action_back(self) -> None:
+        if self.running and self._cancel is not None:
+            self._cancel.set()
+            return
+        if self.view != "classes":
+            self.switch("classes")
+
+    def action_counts(self) -> None:
+        self.counts = not self.counts
+        self.show()
+
+    def action_chart(self) -> None:
+        if self.view == "chart":
+            self.action_chart_step(1)
+        else:
+            self.switch("chart")
+
+    def action_chart_step(self, step: int) -> None:
+        if self.view == "chart" and self.review is not None and self.review.model.numeric:
+            self.chart_feature = (self.chart_feature + step) % len(self.review.model.numeric)
+            self.show()
+
+    def action_order(self) -> None:
+        if self.view == "changes":
+            self.against_original = not self.against_original
+        else:
+            self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.show()
+
+    def action_changes(self) -> None:
+        self.against_original = False
+        self.switch("changes")
+
+    def switch(self, view: str) -> None:
+        self.view = view
+        self.query_one("#review-views", ContentSwitcher).current = {
+            "classes": "review-classes", "students": "review-students",
+            "changes": "review-changes", "chart": "review-chart"}[view]
+        self.show()
+        if view == "classes":
+            table = self.query_one("#review-classes", DataTable)
+            table.move_cursor(row=self.open_class)
+        self.refresh_bindings()
+
+    # ------------------------------------------------------------------ edits
+
+    def current_student(self) -> int | None:
+        if self.view != "students":
+            return None
+        table = self.query_one("#review-students", DataTable)
+        if not self._rows or table.cursor_row < 0 or table.cursor_row >= len(self._rows):
+            return None
+        return self._rows[table.cursor_row]
+
+    def action_move(self) -> None:
+        s = self.current_student()
+        if s is None or self.review is None:
+            return
+        rv = self.review
+        sizes = rv.sizes()
+        here = int(rv.classes[s])
+        choices = [(str(c), self.t("review_class_choice", cls=rv.label(c), n=int(sizes[c])))
+                   for c in range(rv.model.k) if c != here]
+        self.app.push_screen(
+            SheetScreen(self.t("review_move_ask", who=rv.who(s), cls=rv.label(here)), choices, "", self.lang,
+                        title=self.t("key_move")),
+            partial(self._move_to, s))
+
+    def _move_to(self, s: int, value: str | None) -> None:
+        if value is None or self.review is None:
+            return
+        to = int(value)
+        self._after(self.review.move(s, to), retry=lambda how: self._retry_move(s, to, how))
+
+    def _retry_move(self, s: int, to: int, how: str) -> None:
+        if self.review is not None:
+            self._after(self.review.move(s, to, override=how == "force", group=how == "group"),
+                        retry=lambda h: self._retry_move(s, to, h) if h == "force" else None)
+
+    def action_swap(self) -> None:
+        s = self.current_student()
+        if s is None or self.review is None:
+            return
+        rv = self.review
+        if self.mark is None or self.mark == s:
+            self.mark = None if self.mark == s else s
+            self._message = Text(self.t("review_marked", who=rv.who(s), cls=rv.label(int(rv.classes[s])))
+                                 if self.mark is not None else "")
+            self.show()
+            return
+        a = self.mark
+        self._after(rv.swap(a, s), retry=lambda how: self._after(rv.swap(a, s, override=True)))
+
+    def _after(self, outcome: Outcome, retry=None) -> None:
+        """Show what an edit did; a refusal that may be overridden asks first."""
+        rv = self.review
+        if outcome.ok:
+            self.mark = None
+            text = Text(self.t("review_done_" + outcome.change.kind, n=len(outcome.change.moves)), style="bold")
+            if outcome.reasons:
+                text.append("\n" + self.t("review_overridden", why=self._reasons(outcome)), style="bold")
+            self._message = text
+            self.edited()
+            return
+        why = self._reasons(outcome)
+        self._message = Text(self.t("review_refused", why=why), style="bold")
+        self.show()
+        if retry is None or rv is None or not outcome.overridable:
+            return
+        choices = []
+        if outcome.group:
+            choices.append(("group", self.t("review_move_group", n=len(outcome.group))))
+        choices.append(("force", self.t("review_force")))
+        choices.append(("cancel", self.t("review_keep")))
+        self.app.push_screen(SheetScreen(self.t("review_refused", why=why), choices, "cancel", self.lang,
+                                         title=self.t("review_rule_title")),
+                             lambda how: retry(how) if how in ("group", "force") else None)
+
+    def _reasons(self, outcome: Outcome) -> str:
+        sep = "; " if self.lang == "en" else "；"
+        return sep.join(r.text(self.lang) for r in outcome.reasons)
+
+    def action_lock(self) -> None:
+        s = self.current_student()
+        if s is not None and self.review is not None:
+            ch = self.review.toggle_lock(s)
+            self._message = Text(self.t("review_done_" + ch.kind, who=self.review.who(s)), style="bold")
+            self.edited()
+
+    def action_lock_class(self) -> None:
+        if self.review is None:
+            return
+        c = self.open_class if self.view == "students" else self.query_one("#review-classes", DataTable).cursor_row
+        if c < 0:
+            return
+        ch = self.review.toggle_class_lock(c)
+        self._message = Text(self.t("review_done_" + ch.kind, cls=self.review.label(c)), style="bold")
+        self.edited()
+
+    def action_undo(self) -> None:
+        self._history(self.review.undo() if self.review else None, "review_undone")
+
+    def action_redo(self) -> None:
+        self._history(self.review.redo() if self.review else None, "review_redone")
+
+    def _history(self, change, key: str) -> None:
+        if change is None:
+            return
+        self.mark = None
+        self._message = Text(self.t(key, what=self.t("review_kind_" + change.kind)), style="bold")
+        self.edited()
+
+    def edited(self) -> None:
+        """After every edit: the placement follows, the figures are redrawn, the session is saved."""
+        self.fenban.review_changed()
+        self.show()
+        self.refresh_bindings()
+
+    # ------------------------------------------------------------------ re-solve
+
+    def action_resolve(self) -> None:
+        rv = self.review
+        if rv is None or self.running:
+            return
+        self._gen += 1
+        self._cancel = threading.Event()
+        self.fenban.solve_cancel = self._cancel
+        self.running = True
+        self.mark = None
+        self._message = Text(self.t("review_resolving", n=int(rv.frozen().sum())), style="bold")
+        self.show()
+        self.refresh_bindings()
+        self.run_worker(partial(self._resolve, self._gen, rv, self._cancel), thread=True, exclusive=True,
+                        group="resolve", exit_on_error=False)
+
+    def _resolve(self, gen: int, rv: Review, cancel: threading.Event):
+        """Runs in a worker thread; never raises."""
+        try:
+            return gen, "ok", rv.resolve_classes(cancel=cancel)
+        except FenbanError as exc:
+            return gen, "error", exc.text(self.lang)
+        except Exception as exc:  # a message, never a traceback
+            name = type(exc).__name__
+            return gen, ("cancelled" if name == "Cancelled" else "error"), str(exc) or name
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "resolve" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        if event.state == WorkerState.ERROR:
+            gen, kind, value = self._gen, "error", str(worker.error)
+        else:
+            gen, kind, value = worker.result
+        if gen != self._gen:
+            return
+        self.running = False
+        self.fenban.solve_cancel = None
+        if self.fenban.quit_pending:
+            self.app.exit(0)
+            return
+        rv = self.review
+        if kind == "ok" and rv is not None:
+            change = rv.apply_resolve(value)
+            self._message = Text(self.t("review_done_resolve", n=len(change.moves)), style="bold")
+            self.edited()
+            return
+        self._message = Text(self.t("review_resolve_cancelled") if kind == "cancelled"
+                             else self.t("solve_failed", reason=value), style="bold")
+        self.show()
+        self.refresh_bindings()
+
+    # ------------------------------------------------------------------ display
+
+    def show(self) -> None:
+        rv = self.review
+        if rv is None:
+            return
+        self._status()
+        if self.view == "classes":
+            self._fill_classes()
+        elif self.view == "students":
+            self._fill_students()
+        elif self.view == "changes":
+            self._fill_changes()
+        else:
+            self._fill_chart()
+        current = {"classes": "#review-classes", "students": "#review-students",
+                   "changes": "#review-changes", "chart": "#review-chart"}[self.view]
+        if self.is_current:
+            self.query_one(current).focus()
+
+    def _status(self) -> None:
+        rv = self.review
+        status = self.query_one("#review-status", Static)
+        text = Text()
+        problems = rv.problems()
+        head = self.t("review_head", k=rv.model.k, n=rv.model.n, edited=len(rv.edited),
+                      locked=len(rv.locked), classes=len(rv.locked_classes))
+        text.append(head)
+        if self._message is not None and self._message.plain:
+            text.append("\n")
+            text.append_text(self._message)
+        if problems:
+            sep = "; " if self.lang == "en" else "；"
+            text.append("\n" + self.t("review_warning", items=sep.join(p.text(self.lang) for p in problems[:3])),
+                        style="bold")
+        status.set_classes("status error" if problems else "status")
+        status.update(text)
+
+    def _fill_classes(self) -> None:
+        rv = self.review
+        table = self.query_one("#review-classes", DataTable)
+        row = max(0, table.cursor_row)
+        table.clear(columns=True)
+        stats = rv.stats()
+        m = rv.model
+        sizes = [s.size for s in stats]
+        cols: list[str] = [self.t("col_class"), self.t("col_size")]
+        cells: list[list[Text]] = [[Text(s.label + (" " + self.t("mark_locked") if c in rv.locked_classes else "")),
+                                    Text(str(s.size))] for c, s in enumerate(stats)]
+        self._mark_last(cells, [float(v) for v in sizes], m.n / m.k)
+        if not self.counts:
+            gender = next((f for f in m.categories if f.kind == "gender"), None)
+            if gender is not None:
+                cols.append(self.t("col_mf"))
+                boys_total = int(np.sum(gender.codes == gender.labels.index("M"))) if "M" in gender.labels else 0
+                shares = [sz * boys_total / m.n for sz in sizes]
+                i, side = worst_index([float(s.boys) for s in stats], shares)
+                for c, s in enumerate(stats):
+                    cells[c].append(marked(f"{s.boys}/{s.girls}", c == i, side))
+            for f in m.numeric:
+                cols.append(f.name if f.kind != "birth" else self.t("col_birth"))
+                means = [s.means[f.name] for s in stats]
+                sds = [s.sds[f.name] for s in stats]
+                grand = float(np.nanmean(f.values)) if np.any(~np.isnan(f.values)) else 0.0
+                i, side = worst_index(means, grand)
+                for c in range(len(stats)):
+                    mean, sd = means[c], sds[c]
+                    if mean is None:
+                        txt = "-"
+                    elif f.kind == "birth":
+                        import datetime as dt
+
+                        txt = dt.date.fromordinal(int(round(mean))).isoformat()
+                    else:
+                        txt = f"{mean:.2f}" + (f"±{sd:.1f}" if sd is not None else "")
+                    cells[c].append(marked(txt, c == i, side))
+        else:
+            for f in m.categories:
+                if f.kind == "gender":
+                    continue
+                totals = np.bincount(f.codes, minlength=len(f.labels))
+                for v, lab in enumerate(f.labels):
+                    if totals[v] == 0:
+                        continue
+                    cols.append(lab if f.kind != "boarding" else f"{f.name}:{lab}")
+                    counts = [float(s.counts[f.name].get(lab, 0)) for s in stats]
+                    shares = [sz * totals[v] / m.n for sz in sizes]
+                    i, side = worst_index(counts, shares)
+                    if i is not None and abs(counts[i] - shares[i]) < 0.75:
+                        i = None  # within one student of its share: even
+                    for c in range(len(stats)):
+                        cells[c].append(marked(str(int(counts[c])), c == i, side))
+        table.add_columns(*cols)
+        table.add_rows(cells)
+        table.border_title = self.t("review_counts_title" if self.counts else "review_classes_title")
+        table.move_cursor(row=min(row, table.row_count - 1))
+
+    @staticmethod
+    def _mark_last(cells: list[list[Text]], values: list[float], target: float) -> None:
+        """Re-mark the last cell of each row when its value is the furthest from ``target``."""
+        i, side = worst_index(values, target)
+        if i is not None and abs(values[i] - target) >= 1:
+            cells[i][-1] = marked(cells[i][-1].plain, True, side)
+
+    def _fill_students(self) -> None:
+        rv = self.review
+        m = rv.model
+        roster = self.fenban.placement.roster
+        table = self.query_one("#review-students", DataTable)
+        row = max(0, table.cursor_row)
+        keep = self._rows[row] if self._rows and row < len(self._rows) else None
+        table.clear(columns=True)
+        members = rv.members(self.open_class)
+        school_col = roster.cmap.school
+        schools = roster.table[school_col].to_list() if school_col else [""] * m.n
+        genders = roster.values["_gender"].to_list() if "_gender" in roster.values.columns else [None] * m.n
+        total = next((f for f in m.numeric if f.kind == "total"), m.numeric[0] if m.numeric else None)
+        if self.sort == "score" and total is not None:
+            members.sort(key=lambda s: (np.isnan(total.values[s]), -np.nan_to_num(total.values[s]), s))
+        elif self.sort == "school":
+            members.sort(key=lambda s: (schools[s] or "", m.names[s], s))
+        else:
+            members.sort(key=lambda s: (m.names[s], s))
+        self._rows = members
+        rules_of = self._rule_marks()
+        cols = [self.t("col_mark"), self.t("col_name"), self.t("col_gender")]
+        if school_col:
+            cols.append(school_col)
+        cols += [f.name for f in m.numeric if f.kind != "birth"]
+        cols.append(self.t("col_rules"))
+        table.add_columns(*cols)
+        gender_text = {"M": self.t("gender_m"), "F": self.t("gender_f")}
+        for s in members:
+            marks = []
+            if s == self.mark:
+                marks.append(self.t("mark_swap"))
+            if rv.is_locked(s):
+                marks.append(self.t("mark_locked"))
+            if s in rv.edited:
+                marks.append(self.t("mark_edited"))
+            cells = [Text(" ".join(marks), style="bold"), Text(m.names[s]), Text(gender_text.get(genders[s], "-"))]
+            if school_col:
+                cells.append(Text(schools[s] or ""))
+            for f in m.numeric:
+                if f.kind != "birth":
+                    v = f.values[s]
+                    cells.append(Text("-" if np.isnan(v) else f"{v:g}"))
+            cells.append(Text(rules_of.get(s, "")))
+            table.add_row(*cells)
+        table.border_title = self.t("review_students_title", cls=rv.label(self.open_class), n=len(members),
+                                    sort=self.t("sort_" + self.sort))
+        if keep in members:
+            table.move_cursor(row=members.index(keep))
+        else:
+            table.move_cursor(row=min(row, max(0, len(members) - 1)))
+
+    def _rule_marks(self) -> dict[int, str]:
+        """The hard rules each student is under, as a short note."""
+        rv = self.review
+        out: dict[int, list[str]] = {}
+        for code, members in rv.model.hard.together:
+            for s in members:
+                out.setdefault(s, []).append(self.t("rule_together", code=code))
+        for code, members in rv.model.hard.apart:
+            for s in members:
+                note = self.t("rule_same_name") if code.startswith("同名:") else self.t("rule_apart", code=code)
+                out.setdefault(s, []).append(note)
+        for s, c in rv.model.hard.pins.items():
+            out.setdefault(s, []).append(self.t("rule_pin", cls=rv.label(c)))
+        return {s: " ".join(v) for s, v in out.items()}
+
+    def _fill_changes(self) -> None:
+        rv = self.review
+        table = self.query_one("#review-changes", DataTable)
+        table.clear(columns=True)
+        moved = rv.diff(rv.original if self.against_original else None)
+        table.add_columns(self.t("col_name"), self.t("col_row"), self.t("col_from"), self.t("col_to"),
+                          self.t("col_how"))
+        for mv in moved:
+            table.add_row(rv.model.names[mv.student], str(rv.model.row_numbers[mv.student]), rv.label(mv.before),
+                          rv.label(mv.after), self.t("how_manual" if mv.manual else "how_resolve"))
+        key = "review_changes_original" if self.against_original else "review_changes_previous"
+        table.border_title = self.t(key, n=len(moved))
+
+    def _fill_chart(self) -> None:
+        rv = self.review
+        m = rv.model
+        chart = self.query_one("#chart", Static)
+        if not m.numeric:
+            chart.update(Text(self.t("review_no_scores")))
+            return
+        f = m.numeric[self.chart_feature % len(m.numeric)]
+        stats = rv.stats()
+        means = [s.means[f.name] for s in stats]
+        present = [v for v in means if v is not None]
+        text = Text()
+        if not present:
+            chart.update(text)
+            return
+        lo, hi = min(present), max(present)
+        span = max(hi - lo, 0.01)
+        base = lo - span  # the axis starts below the lowest mean, so the differences show
+        text.append(self.t("review_chart_title", name=f.name, lo=base, hi=hi) + "\n", style="bold")
+        width = max(cell_len(s.label) for s in stats)
+        for s, v in zip(stats, means):
+            label = s.label + " " * (width - cell_len(s.label))
+            if v is None:
+                text.append(f"{label} -\n")
+                continue
+            text.append(f"{label} ")
+            text.append(bar(v, base, hi), style="bold" if v in (lo, hi) else "")
+            text.append(f" {v:.2f}\n")
+        text.append(self.t("review_chart_keys"), style="dim")
+        chart.update(text)
