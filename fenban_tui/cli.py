@@ -16,7 +16,7 @@ from . import __version__
 from .core.solver import Cancelled
 from .i18n import FenbanError, set_lang, tr
 
-SUBCOMMANDS = ("solve", "check")
+SUBCOMMANDS = ("solve", "check", "verify")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,6 +48,15 @@ def build_solve_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", "-o", required=True, help="输出文件夹 output folder")
     p.add_argument("--force", action="store_true", help="覆盖已有结果 overwrite existing results")
     p.add_argument("--save-rules", help="把所用规则保存到此文件 save the rules used to this TOML file")
+    p.add_argument("--teachers", metavar="FILE",
+                   help="班主任名单（每行一个，或表格中的一列），按同一种子抽签 head teachers to draw onto the classes")
+    p.add_argument("--mask-names", action="store_true", help="公示名单中姓名打码（张*明）mask names in the public list")
+    p.add_argument("--csv-encoding", choices=("utf-8", "gb18030"), default="utf-8",
+                   help="CSV 编码：utf-8（带 BOM，默认）或 gb18030（旧版 Excel）CSV encoding")
+    p.add_argument("--student-id", metavar="PATTERN",
+                   help="生成学号，如 '2026{class:02d}{seq:02d}' generate student numbers from a pattern")
+    p.add_argument("--student-id-order", choices=("roster", "name", "score"), default="roster",
+                   help="班内学号顺序：名单顺序、姓名拼音、总分 order within a class")
     p.add_argument("--quiet", "-q", action="store_true")
     _common(p)
     return p
@@ -99,7 +108,7 @@ def build_check_parser() -> argparse.ArgumentParser:
 def build_app_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="fenban",
-        description="FenBan 分班 — 电脑随机、均衡编班。子命令 subcommands: solve, check",
+        description="FenBan 分班 — 电脑随机、均衡编班。子命令 subcommands: solve, check, verify",
     )
     p.add_argument("roster", nargs="?", help="名单文件 roster file")
     p.add_argument("--demo", action="store_true", help="用示例名单打开向导 open the wizard on the sample roster")
@@ -152,7 +161,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_solve(args: argparse.Namespace) -> int:
     from .core.api import check_roster, export_placement, format_summary, solve_roster
-    from .core.export import ASSIGNMENT_CSV
+    from .core.export import ExportOptions, existing_outputs
+    from .core.lottery import check_sid_pattern, draw_teachers, load_teachers
+    from .core.manifest import roster_sha256
 
     rules = _load_rules(args.rules)
     if args.classes is not None:
@@ -175,8 +186,16 @@ def cmd_solve(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise FenbanError("out_not_dir", path=str(out))
-    if (out / ASSIGNMENT_CSV).exists() and not args.force:
-        raise FenbanError("cli_out_exists", path=str(out))
+    there = existing_outputs(out)
+    if there and not args.force:
+        raise FenbanError("out_exists_files", path=str(out),
+                          names="、".join(there[:5]) + (" …" if len(there) > 5 else ""))
+    options = ExportOptions(csv_encoding=args.csv_encoding, mask_names=args.mask_names,
+                            student_id=args.student_id, student_id_order=args.student_id_order)
+    if args.student_id:
+        check_sid_pattern(args.student_id)
+    if args.teachers:
+        options.teachers = load_teachers(args.teachers)
     roster = check_roster(args.roster, rules=rules)
     if not roster.usable:
         for p in roster.errors[:30]:
@@ -184,24 +203,58 @@ def cmd_solve(args: argparse.Namespace) -> int:
         if len(roster.errors) > 30:
             print(f"… +{len(roster.errors) - 30}", file=sys.stderr)
         return _err(tr("cli_not_usable"))
+    if options.teachers and not rules.group_by:  # too few teachers: say so before the solve
+        draw_teachers(options.teachers, rules.labels(rules.class_count(roster.n)), rules.seed)
+    if not args.quiet:
+        print(tr("cli_roster_hash", hash=roster_sha256(args.roster)), flush=True)
     if not args.quiet and not rules.group_by:
         print(tr("cli_seed", seed=rules.seed, k=rules.class_count(roster.n), n=roster.n), flush=True)
     placement = solve_roster(roster, rules, cancel=_interrupt_event())
-    written = export_placement(placement, out)
-    # the rules used, so anyone can re-run the same draw
-    rules_file = out / RULES_FILE
-    rules.save(rules_file)
-    written.append(rules_file)
+    # every file, the rules used (so anyone can re-run the same draw), the
+    # manifest and SHA256SUMS, read back after writing
+    written = export_placement(placement, out, options, overwrite=args.force)
     if args.save_rules:
         rules.save(args.save_rules)
     if not args.quiet:
         print(format_summary(placement, "en" if args.lang == "en" else "zh"))
+        if options.teachers:
+            draw = draw_teachers(options.teachers, placement.labels, rules.seed)
+            print(tr("cli_teachers", pairs="  ".join(f"{k}:{v}" for k, v in draw.by_class.items())))
         for p in written:
             print(tr("cli_written", path=p))
+        print(tr("cli_readback_ok", n=written.verified))
     return 0
 
 
-RULES_FILE = "分班规则.toml"
+def build_verify_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="fenban verify",
+                description="核验：按 manifest.json 重新分班，确认结果一致 / re-run the recorded draw and compare")
+    p.add_argument("folder", help="分班结果文件夹 the results folder (with manifest.json)")
+    p.add_argument("--roster", required=True, help="名单文件 the roster file")
+    p.add_argument("--rules", help="用此规则文件代替记录中的规则 use these rules instead of the recorded ones")
+    p.add_argument("--json", action="store_true", help="JSON 输出 machine-readable output")
+    _common(p)
+    return p
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .core.manifest import verify_export
+
+    try:
+        report = verify_export(args.folder, args.roster, args.rules, cancel=_interrupt_event())
+    except FenbanError as exc:
+        if args.json:
+            print(json.dumps({"ok": False, "message": exc.text(), "findings": []}, ensure_ascii=False))
+            return 1
+        raise
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        for f in report.findings:
+            mark = {"ok": "✓", "warn": "!", "fail": "✗"}[f.level]
+            print(f"  {mark} {f.text()}")
+        print(report.verdict())
+    return 0 if report.ok else 1
 
 
 def _interrupt_event():
@@ -262,9 +315,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] in SUBCOMMANDS:
             cmd, rest = argv[0], argv[1:]
-            parser = build_solve_parser() if cmd == "solve" else build_check_parser()
-            args = parser.parse_args(rest)
-            return cmd_solve(args) if cmd == "solve" else cmd_check(args)
+            build, run = {"solve": (build_solve_parser, cmd_solve), "check": (build_check_parser, cmd_check),
+                          "verify": (build_verify_parser, cmd_verify)}[cmd]
+            return run(build().parse_args(rest))
         args = build_app_parser().parse_args(argv)
         return run_app(args)
     except FenbanError as exc:

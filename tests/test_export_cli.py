@@ -33,7 +33,8 @@ def exported(tmp_path_factory):
 
 def test_assignment_csv(exported):
     roster, placement, out, written = exported
-    assert [p.name for p in written] == ["assignment.csv", "分班结果.xlsx"]
+    assert [p.name for p in written][:3] == ["assignment.csv", "分班结果.xlsx", "分班规则.toml"]
+    assert [p.name for p in written][-2:] == ["manifest.json", "SHA256SUMS"]
     header, rows = read_assignment(out / "assignment.csv")
     assert header == roster.columns + ["班级"]
     assert len(rows) == 500
@@ -50,7 +51,7 @@ def test_assignment_csv(exported):
 def test_workbook_sheets_summary_and_widths(exported):
     roster, placement, out, _ = exported
     wb = openpyxl.load_workbook(out / "分班结果.xlsx")
-    assert wb.sheetnames == ["汇总"] + [f"七({i})班" for i in range(1, 11)]
+    assert wb.sheetnames == ["汇总"] + [f"七({i})班" for i in range(1, 11)] + ["统计"]
     total_rows = 0
     for i, label in enumerate(placement.labels):
         ws = wb[label]
@@ -186,7 +187,7 @@ def test_cli_labels_made_safe_for_excel(tmp_path):
     pattern = "'二〇二六级初一年级新生班级名称特别特别长的名字第{n}班"
     assert main(["solve", str(_tiny(tmp_path, 30)), "--classes", "3", "--labels", pattern, "--out", str(out), "-q"]) == 0
     wb = openpyxl.load_workbook(out / "分班结果.xlsx")
-    assert len(set(wb.sheetnames)) == 4 and all(len(n) <= 31 and not n.startswith("'") for n in wb.sheetnames)
+    assert len(set(wb.sheetnames)) == 5 and all(len(n) <= 31 and not n.startswith("'") for n in wb.sheetnames)
     _, rows = read_assignment(out / "assignment.csv")
     assert {r["班级"] for r in rows} == {pattern.replace("{n}", str(i)) for i in (1, 2, 3)}
 

@@ -20,7 +20,7 @@ import polars as pl
 
 from ..i18n import FenbanError
 
-from .export import export_all
+from .export import ExportOptions, ExportResult, export_all
 from .model import PlacementModel, build_model
 from .roster import Problem, Roster, load_roster
 from .rules import Rules
@@ -28,8 +28,8 @@ from .solver import Cancelled, ProgressFn, SolveResult, solve
 from .stats import ClassStats, Gap, class_stats, gaps, hard_rule_violations
 
 __all__ = [
-    "Cancelled", "ClassStats", "Gap", "Placement", "Problem", "Roster", "Rules", "check_roster",
-    "export_placement", "format_summary", "gap_lines", "load_roster", "solve_roster", "summary_rows",
+    "Cancelled", "ClassStats", "ExportOptions", "ExportResult", "Gap", "Placement", "Problem", "Roster", "Rules",
+    "check_roster", "export_placement", "format_summary", "gap_lines", "load_roster", "solve_roster", "summary_rows",
 ]
 
 
@@ -179,8 +179,12 @@ def placement_of(roster: Roster, rules: Rules, classes) -> Placement:
     return Placement(roster, rules, model, result)
 
 
-def export_placement(placement: Placement, out_dir: str | Path) -> list[Path]:
-    return export_all(Path(out_dir), placement.roster, placement.model, placement.classes)
+def export_placement(placement: Placement, out_dir: str | Path, options: ExportOptions | None = None,
+                     overwrite: bool = False) -> ExportResult:
+    """Write every result file (see :mod:`.export`), the manifest and SHA256SUMS,
+    and read them back.  Existing results are kept unless ``overwrite``."""
+    return export_all(Path(out_dir), placement.roster, placement.model, placement.classes, placement.rules,
+                      options, overwrite, summary_rows(placement))
 
 
 def summary_rows(placement: Placement, lang: str = "zh") -> tuple[list[str], list[list[str]]]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .atomic import atomic_write_bytes, atomic_write_file
+from .atomic import atomic_write_bytes
 from .model import PlacementModel
 from .roster import Roster
 from .stats import class_stats
@@ -34,11 +35,15 @@ def column_width(values: list[object], header: str, lo: int = 4, hi: int = 60) -
     return float(min(hi, max(lo, w + 2)))
 
 
-def assignment_rows(roster: Roster, classes: np.ndarray, labels: list[str]) -> tuple[list[str], list[list[str]]]:
-    header = list(roster.columns) + [CLASS_COL]
+def assignment_rows(roster: Roster, classes: np.ndarray, labels: list[str],
+                    extra: dict[str, list[str]] | None = None) -> tuple[list[str], list[list[str]]]:
+    """Every roster column plus 班级 (and any ``extra`` columns, e.g. 学号)."""
+    extra = extra or {}
+    header = list(roster.columns) + [CLASS_COL] + list(extra)
     rows = []
     for i, rec in enumerate(roster.table.select(roster.columns).iter_rows()):
-        rows.append([("" if v is None else v) for v in rec] + [labels[int(classes[i])]])
+        rows.append([("" if v is None else v) for v in rec] + [labels[int(classes[i])]]
+                    + [col[i] for col in extra.values()])
     return header, rows
 
 
@@ -61,17 +66,26 @@ def _sort_key(roster: Roster):
 
 
 def write_workbook(path: Path, roster: Roster, model: PlacementModel, classes: np.ndarray) -> Path:
+    atomic_write_bytes(path, workbook_bytes(roster, model, classes))
+    return path
+
+
+def workbook_bytes(roster: Roster, model: PlacementModel, classes: np.ndarray,
+                   extra: dict[str, list[str]] | None = None, teachers: dict[str, str] | None = None) -> bytes:
+    """The workbook: 汇总, one sheet per class, 统计 (class means per subject
+    with a column chart)."""
     import xlsxwriter
 
     labels = model.labels
-    header, rows = assignment_rows(roster, classes, labels)
+    header, rows = assignment_rows(roster, classes, labels, extra)
     numeric_cols = set(roster.cmap.numeric_columns())
     values = roster.values
     stats = class_stats(model, classes)
+    buf = io.BytesIO()
 
-    def produce(tmp: Path) -> None:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                            "strings_to_urls": False})
+    def produce() -> None:
+        wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False,
+                                       "strings_to_formulas": False, "strings_to_urls": False})
         bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         num1 = wb.add_format({"num_format": "0.0"})
         num2 = wb.add_format({"num_format": "0.00"})
@@ -91,6 +105,8 @@ def write_workbook(path: Path, roster: Roster, model: PlacementModel, classes: n
             sum_header += [f"{boarding.name}:{lab}" for lab in boarding.labels]
         if school is not None:
             sum_header += [f"{lab}" for lab in school.labels]
+        if teachers:
+            sum_header.append("班主任")
         ws.write(0, 0, "分班汇总", title)
         ws.write_row(1, 0, sum_header, bold)
         table_rows: list[list[object]] = []
@@ -108,6 +124,8 @@ def write_workbook(path: Path, roster: Roster, model: PlacementModel, classes: n
                 row += [st.counts[boarding.name][lab] for lab in boarding.labels]
             if school is not None:
                 row += [st.counts[school.name][lab] for lab in school.labels]
+            if teachers:
+                row.append(teachers.get(st.label, ""))
             table_rows.append(row)
             for c, v in enumerate(row):
                 if isinstance(v, float):
@@ -123,7 +141,7 @@ def write_workbook(path: Path, roster: Roster, model: PlacementModel, classes: n
         by_class: dict[int, list[int]] = {}
         for i in order:
             by_class.setdefault(int(classes[i]), []).append(i)
-        taken = {"汇总"}
+        taken = {"汇总", STATS_SHEET}
         for c, label in enumerate(labels):
             members = by_class.get(c, [])
             sh = wb.add_worksheet(_sheet_name(label, taken))
@@ -141,10 +159,41 @@ def write_workbook(path: Path, roster: Roster, model: PlacementModel, classes: n
                 sh.set_column(col, col, column_width([rows[i][col] for i in members], h))
             sh.freeze_panes(1, 0)
             sh.autofilter(0, 0, max(1, len(members)), len(header) - 1)
+        _stats_sheet(wb, model, stats, bold, num2)
         wb.close()
 
-    atomic_write_file(path, produce)
-    return path
+    produce()
+    return buf.getvalue()
+
+
+STATS_SHEET = "统计"
+
+
+def _stats_sheet(wb, model: PlacementModel, stats, bold, num2) -> None:
+    """统计: each class's mean per score column (and 总分), and a column chart
+    of the subject means by class."""
+    ws = wb.add_worksheet(STATS_SHEET)
+    feats = [f for f in model.numeric if f.kind in ("score", "total")]
+    ws.write_row(0, 0, ["班级"] + [f"{f.name}平均" for f in feats], bold)
+    for r, st in enumerate(stats, start=1):
+        ws.write(r, 0, st.label)
+        for c, f in enumerate(feats, start=1):
+            m = st.means[f.name]
+            ws.write_number(r, c, m, num2) if m is not None else None
+    ws.set_column(0, 0, column_width([st.label for st in stats], "班级"))
+    ws.set_column(1, max(1, len(feats)), 12)
+    subjects = [c for c, f in enumerate(feats, start=1) if f.kind == "score"]
+    if not subjects or not stats:
+        return
+    chart = wb.add_chart({"type": "column"})
+    k = len(stats)
+    for c in subjects:
+        chart.add_series({"name": [STATS_SHEET, 0, c], "categories": [STATS_SHEET, 1, 0, k, 0],
+                          "values": [STATS_SHEET, 1, c, k, c]})
+    chart.set_title({"name": "各班各科平均分"})
+    chart.set_y_axis({"name": "平均分"})
+    chart.set_size({"width": 720, "height": 360})
+    ws.insert_chart(k + 3, 0, chart)
 
 
 def _sheet_name(label: str, taken: set[str]) -> str:
@@ -162,11 +211,317 @@ def _sheet_name(label: str, taken: set[str]) -> str:
     return name
 
 
-def export_all(out_dir: Path, roster: Roster, model: PlacementModel, classes: np.ndarray) -> list[Path]:
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = [
-        write_assignment_csv(out_dir / ASSIGNMENT_CSV, roster, classes, model.labels),
-        write_workbook(out_dir / WORKBOOK, roster, model, classes),
+# --------------------------------------------------------------------------- the whole export
+
+RECORD_HTML = "分班记录.html"
+LISTS_HTML = "班级名单.html"
+PUBLIC_CSV = "公示名单.csv"
+PUBLIC_HTML = "公示名单.html"
+TEACHERS_CSV = "班主任.csv"
+CLASS_DIR = "各班名单"
+CSV_ENCODINGS = {"utf-8": "utf-8-sig", "utf-8-sig": "utf-8-sig", "gb18030": "gb18030"}
+
+
+@dataclass
+class ExportOptions:
+    csv_encoding: str = "utf-8-sig"  # or "gb18030" for old Excel
+    mask_names: bool = False  # 公示 list: 张*明
+    teachers: list[str] | None = None  # 班主任抽签
+    student_id: str | None = None  # 学号 pattern, e.g. "2026{class:02d}{seq:02d}"
+    student_id_order: str = "roster"  # roster | name | score
+
+
+@dataclass
+class ExportResult:
+    folder: Path
+    paths: list[Path]  # every file written, SHA256SUMS last
+    verified: int  # files read back with the right checksum
+
+    def __iter__(self):
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 张三明 → 张*明, 欧阳娜娜 → 欧**娜 (a one-character name stays)."""
+    chars = list(str(name).strip())
+    if len(chars) <= 1:
+        return "".join(chars)
+    if len(chars) == 2:
+        return chars[0] + "*"
+    return chars[0] + "*" * (len(chars) - 2) + chars[-1]
+
+
+def _gender_text(roster: Roster) -> list[str]:
+    if "_gender" in roster.values.columns:
+        return [{"M": "男", "F": "女"}.get(g or "", "") for g in roster.values["_gender"].to_list()]
+    return [""] * roster.n
+
+
+_FONTS = ('"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "微软雅黑", "PingFang SC", '
+          '"Hiragino Sans GB", "WenQuanYi Micro Hei", "SimHei", "黑体", "SimSun", "宋体", sans-serif')
+_CSS = """@page { size: A4; margin: 15mm 12mm; }
+body { font-family: %s; font-size: 11pt; color: #000; margin: 0; }
+h1 { font-size: 16pt; margin: 0 0 4pt 0; } h2 { font-size: 12pt; margin: 10pt 0 4pt 0; }
+.sheet { page-break-after: always; break-after: page; }
+.sheet:last-child { page-break-after: auto; break-after: auto; }
+.meta { margin: 0 0 6pt 0; }
+table { border-collapse: collapse; width: 100%%; }
+th, td { border: 0.5pt solid #444; padding: 2pt 4pt; text-align: left; }
+th { background: #eee; } tr { page-break-inside: avoid; break-inside: avoid; }
+.mono { font-family: "DejaVu Sans Mono", Consolas, "Courier New", monospace; font-size: 9pt; word-break: break-all; }
+.small { font-size: 9pt; }
+@media screen { body { margin: 12mm; } .sheet { border-bottom: 1px dashed #999; margin-bottom: 12mm; } }
+""" % _FONTS
+
+
+def _html_page(title: str, body: str) -> bytes:
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{_esc(title)}</title>\n<style>\n{_CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+            ).encode("utf-8")
+
+
+def _esc(text: object) -> str:
+    import html
+
+    return html.escape(str(text), quote=True)
+
+
+def _table(header: list[str], rows: list[list[object]]) -> str:
+    head = "".join(f"<th>{_esc(h)}</th>" for h in header)
+    body = "\n".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in r) + "</tr>" for r in rows)
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
+
+
+def _members(classes: np.ndarray, k: int) -> list[list[int]]:
+    out: list[list[int]] = [[] for _ in range(k)]
+    for i, c in enumerate(classes.tolist()):
+        out[int(c)].append(i)
+    return out
+
+
+def class_lists_html(roster: Roster, labels: list[str], classes: np.ndarray, sids: list[str] | None,
+                     teachers: dict[str, str] | None) -> bytes:
+    """Printable class lists, a page per class: 序号, 学号, 姓名, 性别, previous
+    school, boarding — never ID or phone numbers."""
+    names = roster.names()
+    gender = _gender_text(roster)
+    cm = roster.cmap
+    extra = [c for c in (cm.school, cm.boarding) if c]
+    header = ["序号"] + (["学号"] if sids else []) + ["姓名", "性别"] + extra
+    cols = {c: roster.table[c].to_list() for c in extra}
+    parts = []
+    for c, members in enumerate(_members(classes, len(labels))):
+        label = labels[c]
+        boys = sum(1 for i in members if gender[i] == "男")
+        girls = sum(1 for i in members if gender[i] == "女")
+        meta = f"共 {len(members)} 人（男 {boys}，女 {girls}）"
+        if teachers and teachers.get(label):
+            meta = f"班主任：{teachers[label]}　　" + meta
+        rows = [[n] + ([sids[i]] if sids else []) + [names[i], gender[i]] + [cols[x][i] or "" for x in extra]
+                for n, i in enumerate(members, start=1)]
+        parts.append(f'<section class="sheet">\n<h1>{_esc(label)}</h1>\n<p class="meta">{_esc(meta)}</p>\n'
+                     + _table(header, rows) + "</section>\n")
+    return _html_page("班级名单", "".join(parts))
+
+
+def public_rows(roster: Roster, labels: list[str], classes: np.ndarray, mask: bool) -> list[list[str]]:
+    """公示: name (masked if asked), gender, class, ordered by class and then by
+    name (pinyin) — not by the roster's order, which may follow the scores.
+    Nothing else is taken from the roster."""
+    from .lottery import pinyin_key
+
+    names = roster.names()
+    gender = _gender_text(roster)
+    order = sorted(range(roster.n), key=lambda i: (int(classes[i]), pinyin_key(names[i]), i))
+    return [[mask_name(names[i]) if mask else names[i], gender[i], labels[int(classes[i])]] for i in order]
+
+
+PUBLIC_HEADER = ["姓名", "性别", "班级"]
+
+
+def public_html(rows: list[list[str]], labels: list[str]) -> bytes:
+    parts = []
+    for label in labels:
+        mine = [r for r in rows if r[2] == label]
+        parts.append(f'<section class="sheet">\n<h1>分班公示　{_esc(label)}</h1>\n'
+                     f'<p class="meta">共 {len(mine)} 人</p>\n'
+                     + _table(["序号"] + PUBLIC_HEADER, [[n] + r for n, r in enumerate(mine, start=1)])
+                     + "</section>\n")
+    return _html_page("分班公示", "".join(parts))
+
+
+def record_html(manifest: dict, summary_header: list[str], summary: list[list[str]]) -> bytes:
+    """One printable page for the public draw: the roster hash committed before
+    the seed, the seed, the result summary, the head-teacher draw and how to
+    check it all."""
+    r = manifest["roster"]
+    t = manifest.get("teachers")
+    rules = manifest["rules"]
+    items = [
+        ("名单文件", r["file"]),
+        ("学生人数", str(r["students"])),
+        ("名单 SHA-256（文件）", r.get("sha256") or ""),
+        ("名单 SHA-256（内容）", r["normalised_sha256"]),
+        ("随机种子（抽签文字）", manifest["seed"]),
+        ("班级数", str(len(manifest["assignment"]["labels"]))),
+        ("分班结果 SHA-256", manifest["assignment"]["sha256"]),
+        ("生成时间（UTC）", manifest["created"]),
+        ("软件版本", "，".join(f"{k} {v}" for k, v in manifest["versions"].items())),
     ]
-    return written
+    balance = [name for key, name in (("balance_gender", "性别"), ("balance_school", "原学校"),
+                                      ("balance_boarding", "住宿"), ("balance_total", "总分"))
+               if rules.get(key)]
+    balance += list(rules.get("categories") or [])
+    items.insert(6, ("均衡项目", "各科成绩、" + "、".join(balance) if balance else "各科成绩"))
+    rows = "\n".join(f'<tr><th>{_esc(a)}</th><td class="{"mono" if "SHA" in a else ""}">{_esc(b)}</td></tr>'
+                     for a, b in items)
+    body = ('<section class="sheet">\n<h1>分班记录（公开抽签）</h1>\n'
+            f"<table>\n<tbody>\n{rows}\n</tbody>\n</table>\n<h2>各班情况</h2>\n"
+            + _table(summary_header, summary))
+    if t:
+        body += "<h2>班主任抽签</h2>\n" + _table(["班级", "班主任"], [[k, v] for k, v in t["draw"].items()])
+        if t.get("reserves"):
+            body += f'<p class="small">未抽到班级：{_esc("、".join(t["reserves"]))}</p>\n'
+    body += ('<h2>如何核验</h2>\n<p class="small">先公布名单 SHA-256，再当场产生随机种子。任何持有同一名单的人都可以运行 '
+             '<span class="mono">fenban verify 本文件夹 --roster 名单文件</span> 重新分班并核对结果完全一致；'
+             '用 <span class="mono">sha256sum -c SHA256SUMS</span> 检查文件未被改动。班主任抽签：按 '
+             'SHA-256("teachers:" + 种子 + 换行 + 姓名) 从小到大排列，依次对应第 1、2、… 班。</p>\n'
+             '<p class="small">签字：＿＿＿＿＿＿＿＿　　监督：＿＿＿＿＿＿＿＿　　日期：＿＿＿＿＿＿</p>\n</section>\n')
+    return _html_page("分班记录", body)
+
+
+def build_files(roster: Roster, rules, model: PlacementModel, classes: np.ndarray,
+                options: ExportOptions | None = None, summary: tuple[list[str], list[list[str]]] | None = None
+                ) -> dict[str, bytes]:
+    """Every file of the export, in memory, by relative name (SHA256SUMS not
+    included; :func:`write_export` adds it)."""
+    from .lottery import draw_teachers, student_ids, totals_of
+    from .manifest import MANIFEST, RULES_FILE, build_manifest, file_sha256, manifest_bytes, sha256_bytes
+    from .usb import unique_names
+
+    opts = options or ExportOptions()
+    enc = CSV_ENCODINGS.get(opts.csv_encoding.lower())
+    if enc is None:
+        from ..i18n import FenbanError
+
+        raise FenbanError("csv_encoding_bad", encoding=opts.csv_encoding)
+    labels = model.labels
+    extra: dict[str, list[str]] = {}
+    sid_info = None
+    sids = None
+    if opts.student_id:
+        sids = student_ids(opts.student_id, opts.student_id_order, classes, len(labels), roster.names(),
+                           totals_of(roster) if opts.student_id_order == "score" else None)
+        col = "学号" if "学号" not in roster.columns else "新学号"
+        extra[col] = sids
+        sid_info = {"pattern": opts.student_id, "order": opts.student_id_order, "column": col,
+                    "sha256": sha256_bytes("".join(f"{x}\n" for x in sids).encode("utf-8"))}
+    draw = draw_teachers(opts.teachers, labels, rules.seed) if opts.teachers else None
+    by_teacher = draw.by_class if draw else None
+    files: dict[str, bytes] = {}
+    header, rows = assignment_rows(roster, classes, labels, extra)
+    files[ASSIGNMENT_CSV] = csv_bytes(header, rows, enc)
+    files[WORKBOOK] = workbook_bytes(roster, model, classes, extra, by_teacher)
+    files[RULES_FILE] = rules.to_toml().encode("utf-8")
+    for label, name, members in zip(labels, unique_names([f"{lab}.csv" for lab in labels]),
+                                    _members(classes, len(labels))):
+        files[f"{CLASS_DIR}/{name}"] = csv_bytes(header, [rows[i] for i in members], enc)
+    files[LISTS_HTML] = class_lists_html(roster, labels, classes, sids, by_teacher)
+    pub = public_rows(roster, labels, classes, opts.mask_names)
+    files[PUBLIC_CSV] = csv_bytes(PUBLIC_HEADER, pub, enc)
+    files[PUBLIC_HTML] = public_html(pub, labels)
+    if draw:
+        files[TEACHERS_CSV] = csv_bytes(["班级", "班主任"], [[k, v] for k, v in draw.by_class.items()]
+                                        + [["未分配", v] for v in draw.reserves], enc)
+    stats = class_stats(model, classes)
+    try:
+        roster_hash = file_sha256(roster.path)
+    except OSError:
+        roster_hash = None
+    manifest = build_manifest(
+        roster, rules, labels, classes, stats, roster_file_sha256=roster_hash,
+        teachers=draw.as_json() if draw else None, student_ids=sid_info,
+        export={"csv_encoding": enc, "mask_names": opts.mask_names, "assignment": ASSIGNMENT_CSV},
+        files={},
+    )
+    if summary is None:
+        summary = (["班级", "人数", "男/女"], [[st.label, str(st.size), f"{st.boys}/{st.girls}"] for st in stats])
+    files[RECORD_HTML] = record_html(manifest, *summary)
+    manifest["files"] = {name: sha256_bytes(data) for name, data in files.items()}
+    files[MANIFEST] = manifest_bytes(manifest)
+    return files
+
+
+KNOWN_OUTPUTS = (ASSIGNMENT_CSV, WORKBOOK, "分班规则.toml", "manifest.json", "SHA256SUMS", RECORD_HTML, LISTS_HTML,
+                 PUBLIC_CSV, PUBLIC_HTML, TEACHERS_CSV)
+
+
+def existing_outputs(out_dir: str | Path, names: list[str] | None = None) -> list[str]:
+    """Result files already in ``out_dir`` (so nothing is overwritten unasked)."""
+    out = Path(out_dir)
+    if not out.is_dir():
+        return []
+    found = [n for n in (names or KNOWN_OUTPUTS) if (out / n).exists()]
+    class_dir = out / CLASS_DIR
+    if names is None and class_dir.is_dir():
+        found += sorted(f"{CLASS_DIR}/{p.name}" for p in class_dir.glob("*.csv"))
+    return found
+
+
+def write_export(out_dir: str | Path, files: dict[str, bytes], overwrite: bool = False) -> ExportResult:
+    """Write ``files`` into ``out_dir``: refuse to overwrite unless asked, check
+    free space first, write each file atomically (fsync), SHA256SUMS last, then
+    read every file back and check it against its checksum."""
+    from ..i18n import FenbanError
+    from .manifest import SUMS_FILE, file_sha256, parse_sums, sha256_bytes, sums_bytes
+    from .usb import check_free_space
+
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise FenbanError("out_not_dir", path=str(out))
+    there = existing_outputs(out, list(files) + [SUMS_FILE])
+    if there and not overwrite:
+        raise FenbanError("out_exists_files", path=str(out), names="、".join(there[:5]) + (" …" if len(there) > 5 else ""))
+    needed = sum(len(b) for b in files.values()) + 64 * 1024 * (len(files) + 1)
+    check_free_space(out, needed)
+    out.mkdir(parents=True, exist_ok=True)
+    sums_path = out / SUMS_FILE
+    stale: list[str] = []
+    if sums_path.exists():
+        # an old export: its checksums must not vouch for a half-written new one
+        try:
+            stale = [n for _, n in parse_sums(sums_path.read_text(encoding="utf-8")) if n not in files]
+        except (OSError, UnicodeDecodeError):
+            stale = []
+        sums_path.unlink()
+    for name in stale:  # files of the old export that this one does not write (e.g. old class names)
+        p = out / name
+        if p.is_file() and p.resolve().parent in (out.resolve(), (out / CLASS_DIR).resolve()):
+            p.unlink()
+    hashes = {}
+    paths = []
+    for name, data in files.items():
+        path = out / name
+        atomic_write_bytes(path, data)
+        hashes[name] = sha256_bytes(data)
+        paths.append(path)
+    atomic_write_bytes(sums_path, sums_bytes(hashes))
+    paths.append(sums_path)
+    # read back: what is on the drive is what was meant
+    bad = [name for name, h in hashes.items() if file_sha256(out / name) != h]
+    listed = dict((n, h) for h, n in parse_sums(sums_path.read_text(encoding="utf-8")))
+    if bad or listed != hashes:
+        raise FenbanError("export_readback_bad", path=str(out), names="、".join(bad) or SUMS_FILE)
+    return ExportResult(out, paths, len(hashes) + 1)
+
+
+def export_all(out_dir: Path, roster: Roster, model: PlacementModel, classes: np.ndarray, rules=None,
+               options: ExportOptions | None = None, overwrite: bool = False,
+               summary: tuple[list[str], list[list[str]]] | None = None) -> ExportResult:
+    from .rules import Rules
+
+    files = build_files(roster, rules or Rules(), model, classes, options, summary)
+    return write_export(out_dir, files, overwrite)

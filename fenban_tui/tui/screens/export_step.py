@@ -14,15 +14,11 @@ from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from ...core.api import export_placement
-from ...core.export import ASSIGNMENT_CSV
+from ...core.export import existing_outputs
 from ...i18n import FenbanError
 from .base import StepScreen
 from .dialogs import ConfirmScreen
 from .import_step import clean_path
-
-# the rules used, beside the results: the same name in every language (and the CLI's)
-RULES_FILE = "分班规则.toml"
-
 
 class ExportScreen(StepScreen):
     STEP = 4
@@ -72,7 +68,7 @@ class ExportScreen(StepScreen):
             self._status(self.t("export_not_dir", path=str(out)), "error")
             return
         app.out_dir = raw
-        if (out / ASSIGNMENT_CSV).exists():
+        if existing_outputs(out):
             self.app.push_screen(ConfirmScreen(self.t("export_exists", path=str(out)), self.lang),
                                  partial(self._confirmed, out))
             return
@@ -100,10 +96,9 @@ class ExportScreen(StepScreen):
         """Runs in a worker thread.  Returns (gen, kind, value); never raises.
         An error is returned as one line in the operator's language."""
         try:
-            written = list(export_placement(placement, out))
-            rules_file = out / RULES_FILE
-            placement.rules.save(rules_file)
-            written.append(rules_file)
+            # the rules file, manifest and SHA256SUMS are part of the export;
+            # overwriting was confirmed before this runs
+            written = list(export_placement(placement, out, overwrite=True))
             return gen, "ok", (key, written)
         except FenbanError as exc:
             return gen, "error", exc.text(self.lang)
@@ -132,10 +127,30 @@ class ExportScreen(StepScreen):
         self.fenban.set_written(key, written)
         self._status(self.t("export_done", n=len(written)), "ok")
         text = Text()
-        for path in written:
-            text.append(f"  {path.resolve()}\n")
+        text.append(f"  {self._folder(written)}\n")
+        text.append(f"  {'  '.join(self._short_names(written))}\n")
         text.append("\n" + self.t("export_finish"), style="bold")
         self.query_one("#written", Static).update(text)
+
+    @staticmethod
+    def _folder(written: list[Path]) -> Path:
+        return written[-1].resolve().parent if written else Path()
+
+    def _short_names(self, written: list[Path]) -> list[str]:
+        """File names relative to the folder; a subfolder once, with its count
+        (19 full paths would not fit on 24 lines)."""
+        folder = self._folder(written)
+        names: list[str] = []
+        sub: dict[str, int] = {}
+        for p in written:
+            rel = p.resolve().relative_to(folder)
+            if len(rel.parts) > 1:
+                sub[rel.parts[0]] = sub.get(rel.parts[0], 0) + 1
+                if sub[rel.parts[0]] == 1:
+                    names.append(rel.parts[0])
+            else:
+                names.append(str(rel))
+        return [f"{n}/({sub[n]})" if n in sub else n for n in names]
 
     def _status(self, text: str, kind: str) -> None:
         status = self.query_one("#export-status", Static)

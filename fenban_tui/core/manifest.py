@@ -1,0 +1,438 @@
+"""The export's proof: ``manifest.json``, ``SHA256SUMS`` and ``fenban verify``.
+
+The manifest records everything needed to re-run the draw: the roster's SHA-256
+(the file's bytes, and the roster as read — so a file re-saved by Excel with the
+same contents is told apart from a changed one), a short hash of each row and
+each column (so a change can be named by row and column), the rules with the
+seed and the import options, the versions of what computed it, per-class
+figures and the hash of the assignment.
+
+The assignment hash is the SHA-256 of the class labels, one a line, in roster
+order (UTF-8, each line ending in ``\\n``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import platform
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..i18n import FenbanError, tr
+from .roster import Roster
+from .rules import Rules
+
+MANIFEST = "manifest.json"
+SUMS_FILE = "SHA256SUMS"
+RULES_FILE = "分班规则.toml"
+FORMAT = "fenban-manifest/1"
+
+
+# --------------------------------------------------------------------------- hashing
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _canon(cells) -> str:
+    return json.dumps(["" if v is None else str(v) for v in cells], ensure_ascii=False, separators=(",", ":"))
+
+
+def roster_fingerprint(roster: Roster) -> dict:
+    """The roster as read (every column, text exactly as read, in order) hashed
+    as a whole, by row and by column.  The whole-roster hash is the SHA-256 of
+    the header and then each row as a JSON list of strings, one a line."""
+    cols = list(roster.columns)
+    rows = roster.table.select(cols).rows()
+    whole = hashlib.sha256((_canon(cols) + "\n").encode("utf-8"))
+    row_hashes = []
+    for r in rows:
+        line = _canon(r)
+        whole.update((line + "\n").encode("utf-8"))
+        row_hashes.append(sha256_bytes(line.encode("utf-8"))[:16])
+    col_hashes = {c: sha256_bytes(_canon([c] + [r[j] for r in rows]).encode("utf-8"))[:16] for j, c in enumerate(cols)}
+    refs = roster.row_refs()
+    return {
+        "normalised_sha256": whole.hexdigest(),
+        "students": roster.n,
+        "columns": cols,
+        "column_sha256": col_hashes,
+        "rows": [[ref, h] for ref, h in zip(refs, row_hashes)],
+    }
+
+
+def roster_sha256(path: str | Path) -> str:
+    """The roster file's SHA-256, for the public draw (shown before the seed)."""
+    return file_sha256(path)
+
+
+def assignment_sha256(labels_in_order: list[str]) -> str:
+    return sha256_bytes("".join(f"{lab}\n" for lab in labels_in_order).encode("utf-8"))
+
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .. import __version__
+
+    out = {"fenban": __version__, "python": platform.python_version()}
+    for name in ("ortools", "polars", "numpy", "numba"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "?"
+    return out
+
+
+# --------------------------------------------------------------------------- the manifest
+
+
+def build_manifest(roster: Roster, rules: Rules, labels: list[str], classes: np.ndarray, stats: list,
+                   *, roster_file_sha256: str | None, teachers: dict | None, student_ids: dict | None,
+                   export: dict, files: dict[str, str]) -> dict:
+    per_student = [labels[int(c)] for c in classes]
+    return {
+        "format": FORMAT,
+        "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "roster": {"file": Path(roster.path).name, "sha256": roster_file_sha256, "sheet": roster.sheet,
+                   **roster_fingerprint(roster)},
+        "seed": rules.seed,
+        "seed_int": rules.seed_int(),
+        "rules": rules.as_dict(),
+        "rules_toml": rules.to_toml(),
+        "versions": versions(),
+        "classes": [{"label": st.label, "size": st.size, "boys": st.boys, "girls": st.girls,
+                     "means": st.means, "sds": st.sds} for st in stats],
+        "assignment": {"sha256": assignment_sha256(per_student), "labels": list(labels),
+                       "rule": "sha256 of the class labels, one a line, in roster order"},
+        "teachers": teachers,
+        "student_ids": student_ids,
+        "export": export,
+        "files": files,
+    }
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    return (json.dumps(manifest, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
+
+
+def sums_bytes(hashes: dict[str, str]) -> bytes:
+    """``sha256sum -c`` format: hex, two spaces, the name (relative, UTF-8)."""
+    return "".join(f"{h}  {name}\n" for name, h in hashes.items()).encode("utf-8")
+
+
+def parse_sums(text: str) -> list[tuple[str, str]]:
+    out = []
+    for line in text.splitlines():
+        line = line.rstrip("\r")
+        if not line.strip():
+            continue
+        h, _, name = line.partition(" ")
+        name = name[1:] if name[:1] in (" ", "*") else name
+        out.append((h.lower(), name))
+    return out
+
+
+# --------------------------------------------------------------------------- verify
+
+
+@dataclass
+class Finding:
+    level: str  # "ok" | "warn" | "fail"
+    key: str
+    params: dict = field(default_factory=dict)
+
+    def text(self, lang: str | None = None) -> str:
+        return tr(self.key, lang, **self.params)
+
+
+@dataclass
+class VerifyReport:
+    findings: list[Finding]
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.level == "fail" for f in self.findings)
+
+    def verdict(self, lang: str | None = None) -> str:
+        fails = [f for f in self.findings if f.level == "fail"]
+        if not fails:
+            return tr("verify_ok", lang)
+        return tr("verify_failed", lang, reason=fails[0].text(lang))
+
+    def as_json(self, lang: str | None = None) -> dict:
+        return {"ok": self.ok, "message": self.verdict(lang),
+                "findings": [{"level": f.level, "key": f.key, "message": f.text(lang)} for f in self.findings]}
+
+
+class _Items:
+    """A list of items joined in the punctuation of the language it is shown in."""
+
+    def __init__(self, items: list, more: int = 0) -> None:
+        self.items, self.more = items, more
+
+    def render(self, lang: str) -> str:
+        parts = [i.render(lang) if hasattr(i, "render") else str(i) for i in self.items]
+        text = ("; " if lang == "en" else "；").join(parts)
+        if self.more:
+            text += (f" and {self.more} more" if lang == "en" else f" 等，另有 {self.more} 处")
+        return text
+
+
+class _Msg:
+    def __init__(self, key: str, **params) -> None:
+        self.key, self.params = key, params
+
+    def render(self, lang: str) -> str:
+        return tr(self.key, lang, **self.params)
+
+
+class _Joined:
+    def __init__(self, items: list[str]) -> None:
+        self.items = items
+
+    def render(self, lang: str) -> str:
+        return (", " if lang == "en" else "、").join(self.items)
+
+
+def roster_changes(old: dict, roster: Roster, new: dict) -> _Items:
+    """What differs between the roster recorded in the manifest and this one,
+    by row (with the student's name) and column where that can be told."""
+    old_cols, new_cols = old.get("columns", []), new["columns"]
+    items: list = []
+    if old_cols != new_cols:
+        added = [c for c in new_cols if c not in old_cols]
+        removed = [c for c in old_cols if c not in new_cols]
+        if added:
+            items.append(_Msg("verify_cols_added", cols=_Joined(added)))
+        if removed:
+            items.append(_Msg("verify_cols_removed", cols=_Joined(removed)))
+        if not added and not removed:
+            items.append(_Msg("verify_cols_order"))
+        return _Items(items)
+    changed_cols = [c for c in new_cols if old.get("column_sha256", {}).get(c) != new["column_sha256"][c]]
+    old_rows, new_rows = old.get("rows", []), new["rows"]
+    names = roster.table[roster.cmap.name].to_list() if roster.cmap.name else [""] * roster.n
+    limit = 8
+    if len(old_rows) == len(new_rows):
+        diff = [i for i, (a, b) in enumerate(zip(old_rows, new_rows)) if a[1] != b[1]]
+        if diff and Counter(h for _, h in old_rows) == Counter(h for _, h in new_rows):
+            return _Items([_Msg("verify_rows_order")])
+        for i in diff[:limit]:
+            if len(diff) == 1 and changed_cols:
+                items.append(_Msg("verify_row_changed", row=new_rows[i][0], name=names[i], cols=_Joined(changed_cols)))
+            else:
+                items.append(_Msg("verify_row_changed_nocols", row=new_rows[i][0], name=names[i]))
+        if len(diff) > 1 and changed_cols:
+            items.append(_Msg("verify_cols_changed", cols=_Joined(changed_cols)))
+        return _Items(items, max(0, len(diff) - limit))
+    old_count = Counter(h for _, h in old_rows)
+    new_count = Counter(h for _, h in new_rows)
+    items.append(_Msg("verify_count_changed", old=len(old_rows), new=len(new_rows)))
+    fresh = []
+    for i, (ref, h) in enumerate(new_rows):
+        if old_count[h] > 0:
+            old_count[h] -= 1
+        else:
+            fresh.append(i)
+    gone = []
+    for ref, h in old_rows:
+        if new_count[h] > 0:
+            new_count[h] -= 1
+        else:
+            gone.append(ref)
+    for i in fresh[:limit]:
+        items.append(_Msg("verify_row_new", row=new_rows[i][0], name=names[i]))
+    if gone:
+        items.append(_Msg("verify_rows_gone", n=len(gone)))
+    return _Items(items, max(0, len(fresh) - limit))
+
+
+def _rules_diff(a: Rules, b: Rules) -> list[str]:
+    da, db = a.as_dict(), b.as_dict()
+    return [k for k in da if da[k] != db.get(k)]
+
+
+def read_manifest(out_dir: Path) -> dict:
+    path = Path(out_dir) / MANIFEST
+    if not Path(out_dir).is_dir():
+        raise FenbanError("verify_no_dir", path=str(out_dir))
+    if not path.exists():
+        raise FenbanError("verify_no_manifest", path=str(out_dir))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise FenbanError("verify_manifest_bad", path=str(path), reason=str(exc)) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise FenbanError("verify_manifest_bad", path=str(path), reason="format")
+    return data
+
+
+def check_sums(out_dir: Path) -> list[Finding]:
+    """Every file named in SHA256SUMS is there with the same bytes."""
+    path = Path(out_dir) / SUMS_FILE
+    if not path.exists():
+        return [Finding("fail", "verify_no_sums")]
+    try:
+        entries = parse_sums(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return [Finding("fail", "verify_no_sums")]
+    bad, missing = [], []
+    for h, name in entries:
+        p = Path(out_dir) / name
+        if not p.is_file():
+            missing.append(name)
+        elif file_sha256(p) != h:
+            bad.append(name)
+    out = []
+    if missing:
+        out.append(Finding("fail", "verify_files_missing", {"names": _Joined(missing)}))
+    if bad:
+        out.append(Finding("fail", "verify_files_changed", {"names": _Joined(bad)}))
+    if not out:
+        out.append(Finding("ok", "verify_sums_ok", {"n": len(entries)}))
+    return out
+
+
+def verify_export(out_dir: str | Path, roster_path: str | Path, rules_path: str | Path | None = None,
+                  cancel=None) -> VerifyReport:
+    """Re-run the draw recorded in ``out_dir`` on ``roster_path`` and compare.
+
+    Raises :class:`FenbanError` only when the folder or roster cannot be read at
+    all; everything else is a finding in the report."""
+    from .api import check_roster, solve_roster
+
+    out_dir = Path(out_dir)
+    man = read_manifest(out_dir)
+    findings = check_sums(out_dir)
+    try:
+        # None is how as_dict() writes "not set" (TOML has no null)
+        recorded = Rules.from_dict({k: v for k, v in man["rules"].items() if v is not None}, MANIFEST)
+    except (KeyError, TypeError, AttributeError):
+        raise FenbanError("verify_manifest_bad", path=str(out_dir / MANIFEST), reason="rules") from None
+    rules = recorded
+    if rules_path is not None:
+        rules = Rules.load(rules_path)
+        diff = _rules_diff(recorded, rules)
+        if diff:
+            findings.append(Finding("fail", "verify_rules_changed", {"keys": _Joined(diff), "where": str(rules_path)}))
+    elif (out_dir / RULES_FILE).exists():
+        try:
+            beside = Rules.load(out_dir / RULES_FILE)
+            diff = _rules_diff(recorded, beside)
+        except FenbanError:
+            diff = ["?"]
+        if diff:
+            findings.append(Finding("fail", "verify_rules_changed", {"keys": _Joined(diff), "where": RULES_FILE}))
+    # versions
+    now = versions()
+    then = man.get("versions", {})
+    vdiff = [f"{k} {then.get(k, '?')} → {now[k]}" for k in now if then.get(k) != now[k]]
+    if vdiff:
+        findings.append(Finding("warn", "verify_versions_differ", {"list": _Joined(vdiff)}))
+    # the roster
+    old = man.get("roster", {})
+    file_hash = file_sha256(roster_path) if Path(roster_path).is_file() else None
+    roster = check_roster(roster_path, rules=rules)
+    if not roster.usable:
+        first = roster.errors[0].text() if roster.errors else ""
+        findings.append(Finding("fail", "verify_roster_unusable", {"reason": first}))
+        return VerifyReport(findings)
+    fp = roster_fingerprint(roster)
+    if fp["normalised_sha256"] != old.get("normalised_sha256"):
+        findings.append(Finding("fail", "verify_roster_changed", {"detail": roster_changes(old, roster, fp)}))
+        return VerifyReport(findings)
+    if file_hash == old.get("sha256"):
+        findings.append(Finding("ok", "verify_roster_same", {"hash": file_hash[:16]}))
+    else:
+        findings.append(Finding("warn", "verify_roster_resaved"))
+    # re-run
+    placement = solve_roster(roster, rules, cancel=cancel)
+    labels = [placement.labels[int(c)] for c in placement.classes]
+    rec = man.get("assignment", {})
+    if assignment_sha256(labels) == rec.get("sha256") and placement.labels == rec.get("labels"):
+        findings.append(Finding("ok", "verify_classes_same", {"n": roster.n, "k": len(placement.labels)}))
+    else:
+        moved = _moved(out_dir, man, labels)
+        key = "verify_classes_differ_versions" if vdiff else "verify_classes_differ"
+        findings.append(Finding("fail", key, {"moved": "?" if moved is None else moved}))
+        return VerifyReport(findings)
+    findings += _check_published(out_dir, man, labels)
+    findings += _check_extras(man, placement, rules)
+    return VerifyReport(findings)
+
+
+def _published_labels(out_dir: Path, man: dict) -> list[str] | None:
+    """The 班级 column of the assignment.csv in the folder (None if unreadable)."""
+    import csv
+    import io
+
+    path = out_dir / man.get("export", {}).get("assignment", "assignment.csv")
+    enc = man.get("export", {}).get("csv_encoding", "utf-8-sig")
+    try:
+        rows = list(csv.reader(io.StringIO(path.read_bytes().decode(enc))))
+    except (OSError, UnicodeDecodeError, LookupError, csv.Error):
+        return None
+    if not rows or "班级" not in rows[0]:
+        return None
+    c = rows[0].index("班级")
+    return [r[c] if c < len(r) else "" for r in rows[1:]]
+
+
+def _moved(out_dir: Path, man: dict, labels: list[str]) -> int | None:
+    published = _published_labels(out_dir, man)
+    if published is None or len(published) != len(labels):
+        return None
+    return sum(1 for a, b in zip(published, labels) if a != b)
+
+
+def _check_published(out_dir: Path, man: dict, labels: list[str]) -> list[Finding]:
+    published = _published_labels(out_dir, man)
+    if published is None:
+        return [Finding("fail", "verify_assignment_unreadable")]
+    if published != labels:
+        moved = sum(1 for a, b in zip(published, labels) if a != b) + abs(len(published) - len(labels))
+        return [Finding("fail", "verify_assignment_differs", {"moved": moved})]
+    return []
+
+
+def _check_extras(man: dict, placement, rules: Rules) -> list[Finding]:
+    """The teacher draw and the 学号 recomputed from the same seed and classes."""
+    from .lottery import draw_teachers, student_ids, totals_of
+
+    out = []
+    t = man.get("teachers")
+    if t:
+        try:
+            again = draw_teachers(t.get("teachers", []), placement.labels, rules.seed).by_class
+        except FenbanError:
+            again = None
+        if again != t.get("draw"):
+            out.append(Finding("fail", "verify_teachers_differ"))
+        else:
+            out.append(Finding("ok", "verify_teachers_same", {"n": len(again)}))
+    s = man.get("student_ids")
+    if s:
+        try:
+            ids = student_ids(s["pattern"], s["order"], placement.classes, len(placement.labels),
+                              placement.roster.names(), totals_of(placement.roster))
+            same = sha256_bytes("".join(f"{x}\n" for x in ids).encode("utf-8")) == s.get("sha256")
+        except (FenbanError, KeyError):
+            same = False
+        out.append(Finding("ok", "verify_sids_same") if same else Finding("fail", "verify_sids_differ"))
+    return out
+
