@@ -199,3 +199,220 @@ def test_session_missing_or_damaged_is_none(tmp_path):
     store.path.write_text('{"version": 1, "step": "review", "snapshot": "gone.parquet"}', encoding="utf-8")
     session = store.load()
     assert session is not None and store.load_roster(session) is None
+
+
+# ---------------------------------------------------------------------- the wizard's 复核 step (Pilot, 80x24)
+
+import dataclasses  # noqa: E402
+import shutil  # noqa: E402
+
+from textual.widgets import DataTable, Input, OptionList, Static  # noqa: E402
+
+from fenban_tui.tui.app import FenbanApp  # noqa: E402
+from fenban_tui.tui.screens.dialogs import ResumeScreen, SheetScreen  # noqa: E402
+from fenban_tui.tui.screens.export_step import ExportScreen  # noqa: E402
+from fenban_tui.tui.screens.review_step import ReviewScreen  # noqa: E402
+from fenban_tui.tui.screens.rules_step import RulesScreen  # noqa: E402
+from fenban_tui.tui.screens.solve_step import SolveScreen  # noqa: E402
+
+from .test_tui import SIZE, assert_on_screen, footer_keys, status_text, wait_until  # noqa: E402
+
+
+async def step_to(pilot, app, screen_type) -> None:
+    await pilot.press("ctrl+n")
+    await wait_until(pilot, lambda: isinstance(app.screen, screen_type), 30)
+    await pilot.pause()
+
+
+async def reviewing(pilot, app) -> ReviewScreen:
+    """From the start: 4 classes, one start (fast), solve, on to 复核."""
+    await wait_until(pilot, lambda: app.roster is not None, 30)
+    await step_to(pilot, app, RulesScreen)
+    app.screen.query_one("#classes", Input).value = "4"
+    app.rules = dataclasses.replace(app.rules, effort=1)
+    await step_to(pilot, app, SolveScreen)
+    await wait_until(pilot, lambda: app.placement is not None and not app.screen.running, 60)
+    await step_to(pilot, app, ReviewScreen)
+    return app.screen
+
+
+async def open_class(pilot, screen: ReviewScreen, c: int) -> None:
+    if screen.view != "classes":
+        await pilot.press("escape")
+    screen.query_one("#review-classes", DataTable).move_cursor(row=c)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert screen.view == "students" and screen.open_class == c
+
+
+async def point_at(pilot, screen: ReviewScreen, student: int) -> None:
+    screen.query_one("#review-students", DataTable).move_cursor(row=screen._rows.index(student))
+    await pilot.pause()
+
+
+async def choose(pilot, app, label: str) -> None:
+    """In a choice dialog: the option whose text holds ``label``."""
+    await wait_until(pilot, lambda: isinstance(app.screen, SheetScreen), 10)
+    await pilot.pause()
+    options = app.screen.query_one(OptionList)
+    texts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+    index = next(i for i, text in enumerate(texts) if label in text)
+    options.highlighted = index
+    dialog = app.screen
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: app.screen is not dialog, 10)
+    await pilot.pause()
+
+
+def review_status(app) -> str:
+    """The review step's status lines (also while a dialog is shown over it)."""
+    screen = next(s for s in reversed(app.screen_stack) if isinstance(s, ReviewScreen))
+    return str(screen.query_one("#review-status", Static).render())
+
+
+async def test_review_edits_refusals_locks_resolve_undo_and_resume(tmp_path, monkeypatch):
+    monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
+    path = small_roster(tmp_path / "r120.csv")
+    out = tmp_path / "out"
+    app = FenbanApp(roster_path=str(path), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await reviewing(pilot, app)
+        rv = app.review
+        assert "复核" in screen.query_one("#stepbar").plain_text
+        assert_on_screen(app, "#review-status", "#review-classes")
+        assert {"enter", "L", "r", "d"} <= set(footer_keys(app))
+        table = screen.query_one("#review-classes", DataTable)
+        assert table.row_count == 4
+        names = rv.model.names
+
+        # move: refused (sizes would differ by two), nothing changes; then overridden
+        await open_class(pilot, screen, 0)
+        assert {"m", "s", "l", "escape"} <= set(footer_keys(app))
+        mover = free_students(rv, 0)[0]
+        await point_at(pilot, screen, mover)
+        await pilot.press("m")
+        await choose(pilot, app, "3班")
+        assert "不能这样调整" in review_status(app) and "人数" in review_status(app)
+        await choose(pilot, app, "不调整")
+        assert int(rv.classes[mover]) == 0
+        await pilot.press("m")
+        await choose(pilot, app, "3班")
+        await choose(pilot, app, "仍然调整")
+        assert rv.label(int(rv.classes[mover])) == "3班"
+        assert "警告" in review_status(app) and "人数不均" in review_status(app)
+        assert app.placement.classes[mover] == 2  # the export follows the review
+
+        # a hard rule refusal: a pinned student may not be swapped out of its class
+        pinned, pin = next(iter(rv.model.hard.pins.items()))
+        other = free_students(rv, (pin + 1) % 4)[0]
+        await open_class(pilot, screen, pin)
+        await point_at(pilot, screen, pinned)
+        await pilot.press("s")
+        await open_class(pilot, screen, (pin + 1) % 4)
+        await point_at(pilot, screen, other)
+        await pilot.press("s")
+        assert "预设班级" in review_status(app)
+        await choose(pilot, app, "不调整")
+        assert int(rv.classes[pinned]) == pin and screen.mark is None
+
+        # swap two students by keyboard, undo and redo it
+        a, b = free_students(rv, 1)[0], free_students(rv, 3)[0]
+        await open_class(pilot, screen, 1)
+        await point_at(pilot, screen, a)
+        await pilot.press("s")
+        assert screen.mark == a and "已选" in review_status(app)
+        await open_class(pilot, screen, 3)
+        await point_at(pilot, screen, b)
+        await pilot.press("s")
+        assert rv.label(int(rv.classes[a])) == "4班" and rv.label(int(rv.classes[b])) == "2班"
+        assert "已对调" in review_status(app)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert int(rv.classes[a]) == 1 and int(rv.classes[b]) == 3
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert int(rv.classes[a]) == 3 and int(rv.classes[b]) == 1
+
+        # lock a class (L) and re-solve (r): the locked class and the edits stay
+        await pilot.press("escape")
+        table.move_cursor(row=1)
+        await pilot.press("L")
+        await pilot.pause()
+        assert rv.locked_classes == {1}
+        locked_members = rv.members(1)
+        before = rv.classes.copy()
+        await pilot.press("r")
+        await wait_until(pilot, lambda: not screen.running, 60)
+        assert "重排完成" in review_status(app)
+        assert rv.members(1) == locked_members
+        assert int(rv.classes[mover]) == 2 and int(rv.classes[a]) == 3 and int(rv.classes[b]) == 1
+        moved = {int(s) for s in np.flatnonzero(before != rv.classes)}
+        # what changed: every student the re-solve moved, listed
+        await pilot.press("d")
+        await pilot.pause()
+        changes = screen.query_one("#review-changes", DataTable)
+        assert screen.view == "changes" and changes.row_count == len(moved)
+        listed = {str(changes.get_row_at(i)[0]) for i in range(changes.row_count)}
+        assert listed == {names[s] for s in moved}
+        await pilot.press("escape")
+        # the bar chart of class means
+        await pilot.press("b")
+        await pilot.pause()
+        assert "各班平均分" in str(screen.query_one("#chart", Static).render())
+        await pilot.press("escape")
+        # help lists the review keys
+        await pilot.press("f1")
+        await pilot.pause()
+        assert "m 移动" in str(app.screen.query_one("#help-text", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        saved = rv.classes.copy()
+        # the terminal is killed now: what is on disk is all the next run gets
+        shutil.copytree(tmp_path / "data", tmp_path / "after-kill")
+
+    monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "after-kill"))
+    app = FenbanApp(roster_path=None, lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ResumeScreen), 10)
+        assert "复核" in str(app.screen.query_one("#confirm-text", Static).render())
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen), 30)
+        await pilot.pause()
+        rv = app.review
+        assert np.array_equal(rv.classes, saved) and rv.locked_classes == {1}
+        assert {mover, a, b} <= rv.edited
+        assert "人数不均" in review_status(app)  # the override is still a warning
+        assert app.screen.query_one("#review-classes", DataTable).row_count == 4
+        await pilot.press("ctrl+z")  # the history came back too: undo the re-solve
+        await pilot.pause()
+        assert np.array_equal(rv.classes, before)
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        # export writes the reviewed classes
+        await step_to(pilot, app, ExportScreen)
+        app.screen.query_one("#out", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.written, 60)
+    import csv
+
+    with (out / "assignment.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    col = rows[0].index("班级")
+    name_col = rows[0].index("姓名")
+    placed_as = {r[name_col]: r[col] for r in rows[1:]}
+    assert placed_as[names[mover]] == "3班" and placed_as[names[a]] == "4班" and placed_as[names[b]] == "2班"
+
+
+async def test_declining_the_saved_session_starts_afresh(tmp_path, monkeypatch):
+    monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
+    path = small_roster(tmp_path / "r120.csv")
+    app = FenbanApp(roster_path=str(path), lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await reviewing(pilot, app)
+    app = FenbanApp(roster_path=None, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ResumeScreen), 10)
+        assert "Resume" in str(app.screen.query_one("#confirm-text", Static).render())
+        await pilot.press("n")
+        await wait_until(pilot, lambda: app.screen.query("#path"), 10)
+        assert app.roster is None and app.review is None

@@ -91,7 +91,7 @@ class SessionStore:
                 self._snap_for = id(roster)
             session.snapshot = self._snap_name
             session.roster_sha256 = self._sha
-            session.roster_path = str(Path(roster.path).expanduser().absolute())
+            session.roster_path = str(Path(roster.path).expanduser().resolve())
             session.roster_meta = roster_meta(roster)
         session.saved_at = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
         atomic_write_text(self.path, session.to_json())

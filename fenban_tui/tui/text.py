@@ -136,6 +136,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "solve_failed_hint": ("按 ctrl+p 修改规则或名单", "Press ctrl+p to change the rules or the roster"),
     "solve_done": ("分班完成：{k} 班，{n} 人，用时 {secs:.1f} 秒。ctrl+n 复核",
                    "Done: {k} classes, {n} students, {secs:.1f} s. ctrl+n to review"),
+    "solve_restored": ("当前的分班结果（含复核中的调整）。ctrl+n 复核；ctrl+r 重新分班会放弃手动调整",
+                       "The current placement (with the review's edits). ctrl+n reviews; ctrl+r solves afresh and "
+                       "drops the hand edits"),
     "solve_violations": ("注意：有规则未满足：{items}", "Warning: rules not met: {items}"),
     "solve_gaps": ("最大差距", "Worst gaps"),
     "solve_busy": ("正在分班，请稍候（Esc 取消）", "Still placing; wait or press Esc to cancel"),

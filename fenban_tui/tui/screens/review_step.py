@@ -297,7 +297,7 @@ class ReviewScreen(StepScreen):
                                  if self.mark is not None else "")
             self.show()
             return
-        a = self.mark
+        a, self.mark = self.mark, None
         self._after(rv.swap(a, s), retry=lambda how: self._after(rv.swap(a, s, override=True)))
 
     def _after(self, outcome: Outcome, retry=None) -> None:

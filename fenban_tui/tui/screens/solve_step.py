@@ -81,6 +81,9 @@ class SolveScreen(StepScreen):
         app = self.fenban
         if not self.running and (app.placement is None or app.placement_key != app.current_key()):
             self.start()
+        elif not self.running and (not self.query_one("#summary", DataTable).row_count
+                                   or (app.review is not None and app.review.undo_stack)):
+            self.show_restored()
         summary = self.query_one("#summary", DataTable)
         if summary.display:
             summary.focus()
@@ -192,9 +195,18 @@ class SolveScreen(StepScreen):
         app = self.fenban
         self._status(self.t("solve_running", k=app.rules.classes, n=app.roster.n, stage=self._stage), "busy")
 
-    def _show(self, placement, key, header, rows, gaps, violations, secs) -> None:
+    def show_restored(self) -> None:
+        """A resumed session: its placement (with the hand edits) is shown, not solved again."""
+        placement = self.fenban.placement
+        header, rows = summary_rows(placement, self.lang)
+        self._show(placement, None, header, rows, gap_lines(placement, self.lang), placement.violations(), 0.0,
+                   adopt=False)
+        self._status(self.t("solve_restored"), "ok")
+
+    def _show(self, placement, key, header, rows, gaps, violations, secs, adopt: bool = True) -> None:
         app = self.fenban
-        app.set_placement(placement, key)
+        if adopt:
+            app.set_placement(placement, key)
         self.query_one("#progress", ProgressBar).update(total=100, progress=100)
         text = self.t("solve_done", k=len(placement.labels), n=placement.roster.n, secs=secs)
         kind = "ok"
