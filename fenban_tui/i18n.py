@@ -255,6 +255,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- verify ----------------------------------------------------------
     "verify_ok": ("核验通过：同一名单、同一规则和种子，重新分班的结果完全一致", "Verified: the same roster, rules and seed give exactly the same classes"),
     "verify_failed": ("核验未通过：{reason}", "Verification failed: {reason}"),
+    "verify_ok_adjusted": (
+        "核验通过：电脑分班结果可复现；复核时手工调整的 {n} 名学生与记录一致",
+        "Verified: the draw is reproduced; the {n} students adjusted by hand afterwards match the record",
+    ),
+    "verify_adjusted": ("复核时手工调整了 {n} 名学生（列在 manifest.json 和分班记录中）",
+                        "{n} students were adjusted by hand after the draw (listed in manifest.json and the record)"),
+    "verify_adjusted_bad": ("记录的手工调整与结果对不上", "the recorded hand adjustments do not match the result"),
     "verify_no_dir": ("找不到结果文件夹：{path}", "Results folder not found: {path}"),
     "verify_no_manifest": ("{path} 中没有 manifest.json，不是 FenBan 的导出结果", "{path} has no manifest.json: it is not a FenBan export"),
     "verify_manifest_bad": ("manifest.json 无法读取：{path}（{reason}）", "manifest.json cannot be read: {path} ({reason})"),

@@ -148,7 +148,7 @@ def test_versions_named_as_likely_cause(solved, roster_file, tmp_path, capsys):
     _resum(folder)
     assert main(["verify", str(folder), "--roster", str(roster_file)]) == 0  # a warning only: classes identical
     assert "ortools 9.0.0 →" in capsys.readouterr().out
-    man["assignment"]["sha256"] = "0" * 64
+    man["assignment"]["sha256"] = man["assignment"]["draw_sha256"] = "0" * 64
     (folder / "manifest.json").write_text(json.dumps(man, ensure_ascii=False), encoding="utf-8")
     _resum(folder)
     assert main(["verify", str(folder), "--roster", str(roster_file)]) == 1
@@ -396,3 +396,28 @@ def test_core_refuses_overwrite_unless_asked(small_placement, tmp_path):
         export_placement(small_placement, tmp_path / "o")
     assert exc.value.key == "out_exists_files"
     export_placement(small_placement, tmp_path / "o", overwrite=True)
+
+
+def test_hand_adjustments_on_record_and_verified(small_placement, roster_file, tmp_path, capsys):
+    """Classes changed by hand after the draw (复核): the manifest lists the
+    changes, verify re-runs the draw, applies them and passes, saying so."""
+    from fenban_tui.core.api import export_placement, placement_of
+
+    drawn = small_placement.classes.copy()
+    final = drawn.copy()
+    a = int(next(i for i in range(len(final)) if final[i] == 0))
+    b = int(next(i for i in range(len(final)) if final[i] == 1))
+    final[a], final[b] = 1, 0
+    edited = placement_of(small_placement.roster, small_placement.rules, final)
+    out = tmp_path / "adjusted"
+    export_placement(edited, out, drawn=drawn)
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [x[0] for x in man["assignment"]["adjusted"]] == sorted([a, b])
+    assert "复核调整" in (out / "分班记录.html").read_text(encoding="utf-8")
+    assert main(["verify", str(out), "--roster", str(roster_file)]) == 0
+    assert "手工调整的 2 名学生" in capsys.readouterr().out
+    # an adjustment that is not on record is caught
+    man["assignment"]["adjusted"] = man["assignment"]["adjusted"][:1]
+    (out / "manifest.json").write_text(json.dumps(man, ensure_ascii=False), encoding="utf-8")
+    _resum(out)
+    assert main(["verify", str(out), "--roster", str(roster_file)]) == 1

@@ -381,6 +381,12 @@ def record_html(manifest: dict, summary_header: list[str], summary: list[list[st
     body = ('<section class="sheet">\n<h1>分班记录（公开抽签）</h1>\n'
             f"<table>\n<tbody>\n{rows}\n</tbody>\n</table>\n<h2>各班情况</h2>\n"
             + _table(summary_header, summary))
+    adjusted = manifest["assignment"].get("adjusted") or []
+    if adjusted:
+        shown = "；".join(f"第 {ref} 行 {a} → {b}" for _, ref, a, b in adjusted[:20])
+        more = f" 等共 {len(adjusted)} 人" if len(adjusted) > 20 else ""
+        body += (f'<h2>复核调整</h2>\n<p class="small">电脑分班后，复核时调整了 {len(adjusted)} 名学生的班级'
+                 f"（均记录在 manifest.json 中，可核验）：{_esc(shown + more)}</p>\n")
     if t:
         body += "<h2>班主任抽签</h2>\n" + _table(["班级", "班主任"], [[k, v] for k, v in t["draw"].items()])
         if t.get("reserves"):
@@ -394,8 +400,8 @@ def record_html(manifest: dict, summary_header: list[str], summary: list[list[st
 
 
 def build_files(roster: Roster, rules, model: PlacementModel, classes: np.ndarray,
-                options: ExportOptions | None = None, summary: tuple[list[str], list[list[str]]] | None = None
-                ) -> dict[str, bytes]:
+                options: ExportOptions | None = None, summary: tuple[list[str], list[list[str]]] | None = None,
+                drawn: np.ndarray | None = None) -> dict[str, bytes]:
     """Every file of the export, in memory, by relative name (SHA256SUMS not
     included; :func:`write_export` adds it)."""
     from .lottery import draw_teachers, student_ids, totals_of
@@ -445,7 +451,7 @@ def build_files(roster: Roster, rules, model: PlacementModel, classes: np.ndarra
         roster, rules, labels, classes, stats, roster_file_sha256=roster_hash,
         teachers=draw.as_json() if draw else None, student_ids=sid_info,
         export={"csv_encoding": enc, "mask_names": opts.mask_names, "assignment": ASSIGNMENT_CSV},
-        files={},
+        files={}, drawn=drawn,
     )
     if summary is None:
         summary = (["班级", "人数", "男/女"], [[st.label, str(st.size), f"{st.boys}/{st.girls}"] for st in stats])
@@ -520,8 +526,9 @@ def write_export(out_dir: str | Path, files: dict[str, bytes], overwrite: bool =
 
 def export_all(out_dir: Path, roster: Roster, model: PlacementModel, classes: np.ndarray, rules=None,
                options: ExportOptions | None = None, overwrite: bool = False,
-               summary: tuple[list[str], list[list[str]]] | None = None) -> ExportResult:
+               summary: tuple[list[str], list[list[str]]] | None = None,
+               drawn: np.ndarray | None = None) -> ExportResult:
     from .rules import Rules
 
-    files = build_files(roster, rules or Rules(), model, classes, options, summary)
+    files = build_files(roster, rules or Rules(), model, classes, options, summary, drawn)
     return write_export(out_dir, files, overwrite)

@@ -26,6 +26,9 @@ import numpy as np
 from ..i18n import FenbanError, tr
 from .roster import Roster
 from .rules import Rules
+from .session import file_sha256
+
+__all__ = ["MANIFEST", "SUMS_FILE", "file_sha256", "roster_sha256", "verify_export"]
 
 MANIFEST = "manifest.json"
 SUMS_FILE = "SHA256SUMS"
@@ -38,14 +41,6 @@ FORMAT = "fenban-manifest/1"
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def file_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _canon(cells) -> str:
@@ -103,8 +98,14 @@ def versions() -> dict[str, str]:
 
 def build_manifest(roster: Roster, rules: Rules, labels: list[str], classes: np.ndarray, stats: list,
                    *, roster_file_sha256: str | None, teachers: dict | None, student_ids: dict | None,
-                   export: dict, files: dict[str, str]) -> dict:
+                   export: dict, files: dict[str, str], drawn: np.ndarray | None = None) -> dict:
+    """``drawn``: the classes the draw gave, when they were adjusted by hand
+    afterwards (复核); the adjustments are listed, so the draw stays verifiable
+    and every change to it is on record."""
     per_student = [labels[int(c)] for c in classes]
+    drawn_labels = per_student if drawn is None else [labels[int(c)] for c in drawn]
+    refs = roster.row_refs()
+    adjusted = [[i, refs[i], a, b] for i, (a, b) in enumerate(zip(drawn_labels, per_student)) if a != b]
     return {
         "format": FORMAT,
         "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
@@ -118,7 +119,9 @@ def build_manifest(roster: Roster, rules: Rules, labels: list[str], classes: np.
         "classes": [{"label": st.label, "size": st.size, "boys": st.boys, "girls": st.girls,
                      "means": st.means, "sds": st.sds} for st in stats],
         "assignment": {"sha256": assignment_sha256(per_student), "labels": list(labels),
-                       "rule": "sha256 of the class labels, one a line, in roster order"},
+                       "rule": "sha256 of the class labels, one a line, in roster order",
+                       "draw_sha256": assignment_sha256(drawn_labels),
+                       "adjusted": adjusted},  # [index, row, drawn class, final class]
         "teachers": teachers,
         "student_ids": student_ids,
         "export": export,
@@ -171,7 +174,8 @@ class VerifyReport:
     def verdict(self, lang: str | None = None) -> str:
         fails = [f for f in self.findings if f.level == "fail"]
         if not fails:
-            return tr("verify_ok", lang)
+            adjusted = next((f for f in self.findings if f.key == "verify_adjusted"), None)
+            return tr("verify_ok_adjusted", lang, **adjusted.params) if adjusted else tr("verify_ok", lang)
         return tr("verify_failed", lang, reason=fails[0].text(lang))
 
     def as_json(self, lang: str | None = None) -> dict:
@@ -364,16 +368,40 @@ def verify_export(out_dir: str | Path, roster_path: str | Path, rules_path: str 
     placement = solve_roster(roster, rules, cancel=cancel)
     labels = [placement.labels[int(c)] for c in placement.classes]
     rec = man.get("assignment", {})
-    if assignment_sha256(labels) == rec.get("sha256") and placement.labels == rec.get("labels"):
-        findings.append(Finding("ok", "verify_classes_same", {"n": roster.n, "k": len(placement.labels)}))
-    else:
+    adjusted = rec.get("adjusted") or []
+    drawn_same = assignment_sha256(labels) == rec.get("draw_sha256", rec.get("sha256"))
+    if drawn_same and placement.labels == rec.get("labels"):
+        # the hand adjustments on record (复核), applied to the re-run draw
+        drawn_same = _apply_adjustments(adjusted, labels, placement, rec.get("sha256"))
+        if not drawn_same and adjusted:
+            findings.append(Finding("fail", "verify_adjusted_bad"))
+            return VerifyReport(findings)
+    if not drawn_same:
         moved = _moved(out_dir, man, labels)
         key = "verify_classes_differ_versions" if vdiff else "verify_classes_differ"
         findings.append(Finding("fail", key, {"moved": "?" if moved is None else moved}))
         return VerifyReport(findings)
+    findings.append(Finding("ok", "verify_classes_same", {"n": roster.n, "k": len(placement.labels)}))
+    if adjusted:
+        findings.append(Finding("warn", "verify_adjusted", {"n": len(adjusted)}))
     findings += _check_published(out_dir, man, labels)
     findings += _check_extras(man, placement, rules)
     return VerifyReport(findings)
+
+
+def _apply_adjustments(adjusted: list, labels: list[str], placement, final_sha256: str | None) -> bool:
+    """Apply ``[index, row, before, after]`` moves to ``labels`` and the
+    placement's classes; True when the result has the recorded final hash."""
+    index = {lab: c for c, lab in enumerate(placement.labels)}
+    try:
+        for i, _, before, after in adjusted:
+            if labels[i] != before:
+                return False
+            labels[i] = after
+            placement.classes[i] = index[after]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return False
+    return assignment_sha256(labels) == final_sha256
 
 
 def _published_labels(out_dir: Path, man: dict) -> list[str] | None:

@@ -89,16 +89,19 @@ class ExportScreen(StepScreen):
         self._gen += 1
         self._status(self.t("export_writing", path=str(out)), "busy")
         self.query_one("#written", Static).update("")
-        self.run_worker(partial(self._export, self._gen, app.placement, app.placement_key, out),
+        # the draw's own classes when the review changed them: the manifest lists
+        # every hand adjustment, so the draw stays verifiable
+        drawn = app.review.original.copy() if app.review is not None else None
+        self.run_worker(partial(self._export, self._gen, app.placement, app.placement_key, out, drawn),
                         thread=True, exclusive=True, group="export", exit_on_error=False)
 
-    def _export(self, gen, placement, key, out: Path):
+    def _export(self, gen, placement, key, out: Path, drawn=None):
         """Runs in a worker thread.  Returns (gen, kind, value); never raises.
         An error is returned as one line in the operator's language."""
         try:
             # the rules file, manifest and SHA256SUMS are part of the export;
             # overwriting was confirmed before this runs
-            written = list(export_placement(placement, out, overwrite=True))
+            written = list(export_placement(placement, out, overwrite=True, drawn=drawn))
             return gen, "ok", (key, written)
         except FenbanError as exc:
             return gen, "error", exc.text(self.lang)
