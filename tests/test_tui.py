@@ -763,3 +763,65 @@ def test_option_parsing():
     assert parse_header_row("") is None and parse_header_row("０") == 0 and parse_header_row(" 3 ") == 3
     with pytest.raises(OptionError):
         parse_header_row("-1")
+
+
+async def test_public_draw_teachers_and_usb_export(tmp_path, monkeypatch):
+    """Issue 6 as an operator meets it: the roster's SHA-256 above the seed, a
+    USB drive offered, head teachers drawn, the files read back and verifiable."""
+    import hashlib
+    import subprocess
+
+    from fenban_tui.core.manifest import verify_export
+    from fenban_tui.core.usb import Drive
+    from fenban_tui.tui.screens import export_step
+    from textual.widgets import TextArea
+
+    roster = write_roster(tmp_path / "名单.csv", 120)
+    stick = tmp_path / "media" / "KINGSTON"
+    stick.mkdir(parents=True)
+    monkeypatch.setattr(export_step, "removable_drives",
+                        lambda: [Drive(stick, "KINGSTON", 16 * 10**9, 15 * 10**9, "vfat")])
+    app = FenbanApp(roster_path=str(roster), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        await to_step(pilot, app, RulesScreen)
+        digest = hashlib.sha256(roster.read_bytes()).hexdigest()
+        shown = status_text(app, "#roster-hash").replace(" ", "").replace("\n", "")
+        assert shown == digest
+        assert app.screen.query_one("#roster-hash").region.y < app.screen.query_one("#seed").region.y
+        assert_on_screen(app, "#roster-hash", "#seed")
+        app.screen.query_one("#classes", Input).value = "3"
+        app.screen.query_one("#seed", Input).value = "2026 抽签 58"
+        await to_step(pilot, app, SolveScreen)
+        await solved(pilot, app)
+        await to_step(pilot, app, ReviewScreen)
+        await to_step(pilot, app, ExportScreen)
+        # the stick is offered; Enter on it fills the folder
+        app.screen.query_one("#drives", OptionList).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        out = stick / "分班结果"
+        assert app.screen.query_one("#out", Input).value == str(out)
+        assert_on_screen(app, "#out", "#drives", "#teachers", "#export-status")
+        # too few teachers: said before anything is written
+        area = app.screen.query_one("#teachers", TextArea)
+        area.text = "张老师\n李老师"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "班主任只有 2 位" in status_text(app, "#export-status") and not out.exists()
+        area.text = "张老师\n李老师\n王老师\n赵老师"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.written, 60)
+        written = str(app.screen.query_one("#written", Static).render())
+        assert "SHA-256：全部一致" in written and "班主任：" in written and "分班记录.html" in written
+        assert_on_screen(app, "#written")
+        # writing again asks first
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("n")
+        await pilot.pause()
+    assert subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=out).returncode == 0
+    report = verify_export(out, roster)
+    assert report.ok, report.verdict()
+    assert any(f.key == "verify_teachers_same" for f in report.findings)

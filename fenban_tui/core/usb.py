@@ -73,13 +73,15 @@ class Drive:
     free: int | None  # bytes
     fstype: str = ""
 
-    def describe(self) -> str:
-        parts = [self.label or self.path.name]
+    def describe(self, lang: str = "zh") -> str:
+        parts = [self.label] if self.label and self.label != self.path.name else []
         if self.fstype:
             parts.append(self.fstype)
         if self.free is not None:
-            parts.append(f"{human_bytes(self.free)} free")
-        return f"{self.path} ({', '.join(parts)})"
+            parts.append(f"{human_bytes(self.free)} free" if lang == "en" else f"剩余 {human_bytes(self.free)}")
+        if not parts:
+            return str(self.path)
+        return f"{self.path} ({', '.join(parts)})" if lang == "en" else f"{self.path}（{'，'.join(parts)}）"
 
 
 def human_bytes(n: int) -> str:

@@ -147,6 +147,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "stage_start": ("准备", "starting"),
     "stage_balance": ("均衡调整", "balancing"),
     "stage_done": ("完成", "done"),
+    # public draw, export to a USB stick (issue 6)
+    "rules_hash": ("名单 SHA-256（先公布，再定种子）：", "Roster SHA-256 (announce it, then draw the seed):"),
+    "export_drives": ("U 盘（Enter 选用）", "USB drives (Enter picks one)"),
+    "export_no_drives": ("未发现 U 盘：可直接填写文件夹", "No USB drive found: type a folder"),
+    "export_teachers": ("班主任抽签（每行一名或文件路径）", "Teachers to draw (a name a line, or a file)"),
+    "export_verified": ("已读回核对 {n} 个文件的 SHA-256：全部一致", "Read back {n} files: every SHA-256 matches"),
+    "export_teacher_draw": ("班主任：{pairs}", "Head teachers: {pairs}"),
+    "export_record": ("公开抽签记录：{name}（可打印）", "Draw record to print: {name}"),
     # review (复核)
     "key_open": ("打开", "Open"),
     "key_move": ("移动", "Move"),

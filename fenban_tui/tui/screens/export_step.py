@@ -1,5 +1,6 @@
-"""Step 4 导出: choose a folder, write assignment.csv, 分班结果.xlsx and 分班规则.toml,
-list the files."""
+"""Step 5 导出: choose a folder (or a USB drive found), optionally type the head
+teachers to draw, write every result file, the manifest and SHA256SUMS, read them
+back and say so."""
 
 from __future__ import annotations
 
@@ -9,16 +10,38 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import Input, Label, Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from ...core.api import export_placement
-from ...core.export import existing_outputs
+from ...core.api import ExportOptions, export_placement
+from ...core.export import RECORD_HTML, existing_outputs
+from ...core.lottery import clean_teachers, draw_teachers, load_teachers
+from ...core.usb import Drive, removable_drives
 from ...i18n import FenbanError
 from .base import StepScreen
 from .dialogs import ConfirmScreen
 from .import_step import clean_path
+
+RESULTS_FOLDER = "分班结果"  # made on a USB drive picked from the list
+_TEACHER_SEPARATORS = "\n,，、;；"
+
+
+def teachers_from_text(text: str) -> list[str]:
+    """Names typed one a line (commas and 、 also separate), or the path of a
+    file that lists them."""
+    text = text.strip()
+    if not text:
+        return []
+    if "\n" not in text:
+        path = Path(clean_path(text)).expanduser()
+        if path.is_file():
+            return load_teachers(path)
+    for sep in _TEACHER_SEPARATORS[1:]:
+        text = text.replace(sep, "\n")
+    return clean_teachers(text.split("\n"))
+
 
 class ExportScreen(StepScreen):
     STEP = 4
@@ -28,10 +51,18 @@ class ExportScreen(StepScreen):
         super().__init__()
         self._gen = 0
         self.writing = False
+        self.drives: list[Drive] = []
 
     def compose_body(self) -> ComposeResult:
         yield Label(self.t("export_label"), id="out-label")
         yield Input(value=self.fenban.out_dir, id="out")
+        with Horizontal(id="export-extras"):
+            drives = OptionList(id="drives")
+            drives.border_title = self.t("export_drives")
+            yield drives
+            teachers = TextArea(id="teachers", soft_wrap=True)
+            teachers.border_title = self.t("export_teachers")
+            yield teachers
         yield Static("", id="export-status", classes="status")
         with VerticalScroll(id="written-box"):
             yield Static("", id="written")
@@ -41,7 +72,31 @@ class ExportScreen(StepScreen):
         if app.written_key != app.placement_key:
             self._status("", "")
             self.query_one("#written", Static).update("")
+        self.refresh_drives()
         self.query_one("#out", Input).focus()
+
+    def refresh_drives(self) -> None:
+        """List the mounted removable drives (lsblk's flags, /media, /run/media)."""
+        try:
+            self.drives = removable_drives()
+        except Exception:  # never stop the export over the list of drives
+            self.drives = []
+        box = self.query_one("#drives", OptionList)
+        box.clear_options()
+        if self.drives:
+            box.add_options([Option(d.describe(self.lang), id=str(i)) for i, d in enumerate(self.drives)])
+            box.highlighted = 0
+        else:
+            box.add_option(Option(self.t("export_no_drives"), disabled=True))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id != "drives" or event.option.id is None:
+            return
+        event.stop()
+        drive = self.drives[int(event.option.id)]
+        out = self.query_one("#out", Input)
+        out.value = str(drive.path / RESULTS_FOLDER)
+        out.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -68,6 +123,18 @@ class ExportScreen(StepScreen):
             self._status(self.t("export_not_dir", path=str(out)), "error")
             return
         app.out_dir = raw
+        try:  # the teachers typed: refused in words before anything is written
+            teachers = teachers_from_text(self.query_one("#teachers", TextArea).text)
+            if teachers:
+                draw_teachers(teachers, app.placement.labels, app.placement.rules.seed)
+        except FenbanError as exc:
+            self._status(exc.text(self.lang), "error")
+            return
+        except OSError as exc:
+            self._status(self.t("export_os_error", path=str(exc.filename or ""), reason=exc.strerror or str(exc)),
+                         "error")
+            return
+        self._options = ExportOptions(teachers=teachers or None)
         if existing_outputs(out):
             self.app.push_screen(ConfirmScreen(self.t("export_exists", path=str(out)), self.lang),
                                  partial(self._confirmed, out))
@@ -92,17 +159,21 @@ class ExportScreen(StepScreen):
         # the draw's own classes when the review changed them: the manifest lists
         # every hand adjustment, so the draw stays verifiable
         drawn = app.review.original.copy() if app.review is not None else None
-        self.run_worker(partial(self._export, self._gen, app.placement, app.placement_key, out, drawn),
+        options = getattr(self, "_options", None)
+        self.run_worker(partial(self._export, self._gen, app.placement, app.placement_key, out, drawn, options),
                         thread=True, exclusive=True, group="export", exit_on_error=False)
 
-    def _export(self, gen, placement, key, out: Path, drawn=None):
+    def _export(self, gen, placement, key, out: Path, drawn=None, options: ExportOptions | None = None):
         """Runs in a worker thread.  Returns (gen, kind, value); never raises.
         An error is returned as one line in the operator's language."""
         try:
             # the rules file, manifest and SHA256SUMS are part of the export;
             # overwriting was confirmed before this runs
-            written = list(export_placement(placement, out, overwrite=True, drawn=drawn))
-            return gen, "ok", (key, written)
+            result = export_placement(placement, out, options, overwrite=True, drawn=drawn)
+            draw = None
+            if options is not None and options.teachers:
+                draw = draw_teachers(options.teachers, placement.labels, placement.rules.seed).by_class
+            return gen, "ok", (key, list(result), result.verified, draw)
         except FenbanError as exc:
             return gen, "error", exc.text(self.lang)
         except OSError as exc:
@@ -126,12 +197,17 @@ class ExportScreen(StepScreen):
         if kind == "error":
             self._status(self.t("export_failed", reason=value), "error")
             return
-        key, written = value
+        key, written, verified, draw = value
         self.fenban.set_written(key, written)
         self._status(self.t("export_done", n=len(written)), "ok")
         text = Text()
         text.append(f"  {self._folder(written)}\n")
         text.append(f"  {'  '.join(self._short_names(written))}\n")
+        text.append("✓ " + self.t("export_verified", n=verified) + "\n", style="bold")
+        if draw:
+            sep = ", " if self.lang == "en" else "，"
+            text.append(self.t("export_teacher_draw", pairs=sep.join(f"{k} {v}" for k, v in draw.items())) + "\n")
+        text.append(self.t("export_record", name=RECORD_HTML) + "\n")
         text.append("\n" + self.t("export_finish"), style="bold")
         self.query_one("#written", Static).update(text)
 

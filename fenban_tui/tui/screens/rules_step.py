@@ -28,6 +28,24 @@ def labels_preview(pattern: str, k: int, lang: str = "zh") -> str:
     return sep.join(labels[:3]) + " … " + labels[-1]
 
 
+def roster_hash(roster) -> str:
+    """The roster file's SHA-256 (what the manifest records), or "" if unreadable."""
+    from ...core.manifest import roster_sha256
+
+    try:
+        return roster_sha256(roster.path)
+    except OSError:
+        return ""
+
+
+def grouped_hash(digest: str) -> str:
+    """64 hex digits as two lines of four groups of eight, easy to read aloud."""
+    if not digest:
+        return "—"
+    groups = [digest[i:i + 8] for i in range(0, len(digest), 8)]
+    return " ".join(groups[:4]) + "\n" + " ".join(groups[4:])
+
+
 class RulesScreen(StepScreen):
     STEP = 1
 
@@ -41,6 +59,9 @@ class RulesScreen(StepScreen):
                 yield Label(self.t("rules_classes"), classes="field-label")
                 yield Input(id="classes", type="integer", max_length=4)
                 yield Static("", id="classes-hint", classes="hint")
+                # public draw: the roster's hash is shown (and announced) before the seed
+                yield Label(self.t("rules_hash"), classes="field-label")
+                yield Static("", id="roster-hash")
                 yield Label(self.t("rules_seed"), classes="field-label")
                 yield Input(id="seed", max_length=60)
                 yield Label(self.t("rules_labels"), classes="field-label")
@@ -82,6 +103,7 @@ class RulesScreen(StepScreen):
         self.query_one("#classes-hint", Static).update(Text(self.t("rules_classes_hint", n=n, k50=k50, k45=k45)))
         self.query_one("#seed", Input).value = str(rules.seed)
         self.query_one("#labels", Input).value = rules.label_pattern
+        self.query_one("#roster-hash", Static).update(Text(grouped_hash(roster_hash(roster))))
 
         balance = self.query_one("#balance", CheckList)
         items: list[tuple[str, str, bool]] = []
