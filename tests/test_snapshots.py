@@ -35,6 +35,10 @@ def _fixed(monkeypatch):
     monkeypatch.chdir(ROOT)
     # the solve step says how long it took: a fixed clock makes it 0.0 s
     monkeypatch.setattr(solve_step, "time", types.SimpleNamespace(monotonic=lambda: 0.0))
+    # the export step lists the USB drives mounted here: none, on every machine
+    from fenban_tui.tui.screens import export_step
+
+    monkeypatch.setattr(export_step, "removable_drives", lambda: [])
 
     # the screens, not the solver, are under test here: students dealt in turn
     # (the pictures do not change whenever the solver improves)
