@@ -321,19 +321,17 @@ class Review:
                 self.reference = np.asarray(ch.reference, dtype=np.int64)
 
     def undo(self) -> Change | None:
-        if not self.undo_stack:
-            return None
-        ch = self.undo_stack.pop()
-        self._apply(ch, forward=False)
-        self.redo_stack.append(ch)
-        return ch
+        return self._replay(self.undo_stack, self.redo_stack, forward=False)
 
     def redo(self) -> Change | None:
-        if not self.redo_stack:
+        return self._replay(self.redo_stack, self.undo_stack, forward=True)
+
+    def _replay(self, source: list[Change], target: list[Change], forward: bool) -> Change | None:
+        if not source:
             return None
-        ch = self.redo_stack.pop()
-        self._apply(ch, forward=True)
-        self.undo_stack.append(ch)
+        ch = source.pop()
+        self._apply(ch, forward=forward)
+        target.append(ch)
         return ch
 
     # ------------------------------------------------------------------ views

@@ -29,12 +29,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import ContentSwitcher, DataTable, Footer, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from ...core.review import Outcome, Review
 from ...i18n import FenbanError
 from .base import StepScreen, localize_bindings
 from .dialogs import SheetScreen
+from .solve_step import solver_finished
 
 HIGHLIGHT = "bold reverse"  # visible in 16 colours and with NO_COLOR
 CHART_WIDTH = 40
@@ -393,20 +394,10 @@ class ReviewScreen(StepScreen):
             return gen, ("cancelled" if name == "Cancelled" else "error"), str(exc) or name
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "resolve" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+        done = solver_finished(self, event, "resolve")
+        if done is None:
             return
-        if event.state == WorkerState.ERROR:
-            gen, kind, value = self._gen, "error", str(worker.error)
-        else:
-            gen, kind, value = worker.result
-        if gen != self._gen:
-            return
-        self.running = False
-        self.fenban.solve_cancel = None
-        if self.fenban.quit_pending:
-            self.app.exit(0)
-            return
+        kind, value = done
         rv = self.review
         if kind == "ok" and rv is not None:
             change = rv.apply_resolve(value)

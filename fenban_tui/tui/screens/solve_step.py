@@ -26,6 +26,28 @@ def join_items(items: list[str], lang: str, sep_zh: str = "；") -> str:
     return ("; " if lang == "en" else sep_zh).join(items)
 
 
+def solver_finished(screen, event: Worker.StateChanged, group: str) -> tuple[str, object] | None:
+    """A solver worker of ``group`` started by ``screen`` (which keeps ``_gen`` and
+    ``running``) has ended: its (kind, value).  None when the event is about
+    another worker or an older run, or when the app was waiting to quit (it
+    exits here)."""
+    worker = event.worker
+    if worker.group != group or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+        return None
+    if event.state == WorkerState.ERROR:  # should not happen: the workers catch everything
+        gen, kind, value = screen._gen, "error", screen.t("error_generic", reason=str(worker.error))
+    else:
+        gen, kind, value = worker.result
+    if gen != screen._gen:
+        return None
+    screen.running = False
+    screen.fenban.solve_cancel = None
+    if screen.fenban.quit_pending:
+        screen.app.exit(0)
+        return None
+    return kind, value
+
+
 class SolveScreen(StepScreen):
     STEP = 2
     BINDINGS = [
@@ -159,20 +181,10 @@ class SolveScreen(StepScreen):
             self._running_status()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "solve" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+        done = solver_finished(self, event, "solve")
+        if done is None:
             return
-        if event.state == WorkerState.ERROR:  # should not happen: _solve catches everything
-            gen, kind, value = self._gen, "error", self.t("error_generic", reason=str(worker.error))
-        else:
-            gen, kind, value = worker.result
-        if gen != self._gen:
-            return
-        self.running = False
-        self.fenban.solve_cancel = None
-        if self.fenban.quit_pending:
-            self.app.exit(0)
-            return
+        kind, value = done
         self.refresh_bindings()
         bar = self.query_one("#progress", ProgressBar)
         if kind == "cancelled":
