@@ -623,6 +623,8 @@ ANNEAL_MAX_STEPS = 60_000_000  # about 20 s here: large rosters get fewer propos
 ANNEAL_T = (1000.0, 0.1)  # temperature from, to (objective units: 1 = one tolerance squared)
 ANNEAL_MEAN_WEIGHT_FROM = 1e-3
 MAX_SWEEPS = 40
+PAIR_KEY_FLOOR = 1.0  # double swaps may leave the key score's mean cost at this (one tolerance squared)
+PAIR_MAX_EVALS = 40_000_000  # candidate moves scored by the double-swap descent (about 2 s here)
 DESCENT_CANDIDATES = 500  # partners examined per student in the descent, on large rosters
 
 
@@ -688,12 +690,55 @@ def _anneal(bal: Balancer, movable: np.ndarray, seed: int, steps: int, tick, can
     compiled loop never calls back into Python."""
     from .anneal import anneal
 
+    ptr, idx = _apart_csr(bal)
+
+    def run(shared):
+        best, _ = anneal(
+            int(seed % (2**31 - 1)), int(steps), ANNEAL_T[0], ANNEAL_T[1], ANNEAL_MEAN_WEIGHT_FROM, 1.0,
+            bal.cls.copy(), movable.astype(np.int64), bal.X, bal.XX, bal.P, bal.S.copy(), bal.Q.copy(),
+            bal.N.copy(), bal.Mc, bal._M2[:, 0].copy(), bal._wm[:, 0].copy(), bal._ws[:, 0].copy(), bal.codes,
+            bal.C.copy(), bal.T, bal.dead_zone, bal.hard_band, float(bal.w_cat), float(bal.band), ptr, idx,
+            shared,
+        )
+        return best
+
+    return _compiled(run, tick, cancel)
+
+
+def _pair_moves(bal: Balancer, tick, cancel) -> np.ndarray:
+    """Double-swap descent between pairs of classes (compiled); returns the
+    improved assignment."""
+    from .pairmoves import pair_descent
+
+    ptr, idx = _apart_csr(bal)
+
+    def run(shared):
+        cls = bal.cls.copy()
+        pair_descent(
+            cls, bal.frozen, bal.X, bal.XX, bal.P, bal.S.copy(), bal.Q.copy(), bal.N.copy(), bal.Mc,
+            bal._M2[:, 0].copy(), bal._wm[:, 0].copy(), bal._ws[:, 0].copy(), bal.codes, bal.C.copy(), bal.T,
+            bal.dead_zone, bal.hard_band, float(bal.w_cat), float(bal.band), ptr, idx, PAIR_KEY_FLOOR,
+            PAIR_MAX_EVALS, shared,
+        )
+        return cls
+
+    return _compiled(run, tick, cancel)
+
+
+def _apart_csr(bal: Balancer) -> tuple[np.ndarray, np.ndarray]:
+    """互斥 partners of every student, as compressed rows (pointer, index)."""
     ptr = np.zeros(bal.n + 1, dtype=np.int64)
     idx: list[int] = []
     for i in range(bal.n):
         partners = bal.apart_of.get(i, [])
         idx.extend(partners)
         ptr[i + 1] = ptr[i] + len(partners)
+    return ptr, np.array(idx, dtype=np.int64)
+
+
+def _compiled(run, tick, cancel):
+    """Run a compiled search, polling its progress from a helper thread so the
+    compiled loop never calls back into Python; ``cancel`` stops it."""
     shared = np.zeros(2)  # [progress fraction, stop flag]
     done = threading.Event()
 
@@ -709,13 +754,7 @@ def _anneal(bal: Balancer, movable: np.ndarray, seed: int, steps: int, tick, can
     watcher = threading.Thread(target=poll, daemon=True)
     watcher.start()
     try:
-        best, _ = anneal(
-            int(seed % (2**31 - 1)), int(steps), ANNEAL_T[0], ANNEAL_T[1], ANNEAL_MEAN_WEIGHT_FROM, 1.0,
-            bal.cls.copy(), movable.astype(np.int64), bal.X, bal.XX, bal.P, bal.S.copy(), bal.Q.copy(),
-            bal.N.copy(), bal.Mc, bal._M2[:, 0].copy(), bal._wm[:, 0].copy(), bal._ws[:, 0].copy(), bal.codes,
-            bal.C.copy(), bal.T, bal.dead_zone, bal.hard_band, float(bal.w_cat), float(bal.band), ptr,
-            np.array(idx, dtype=np.int64), shared,
-        )
+        best = run(shared)
     finally:
         done.set()
         watcher.join()
@@ -772,6 +811,8 @@ def solve(
             bal.set_state(_anneal(bal, movable, model.seed + r, steps, progress_at(step_no, total_steps), cancel))
         step_no += 1
         iterations += _descend(bal, movable, rng, lambda f: report((step_no + f) / total_steps, "balance"))
+        if len(movable) > 2:
+            bal.set_state(_pair_moves(bal, lambda f: report((step_no + f) / total_steps, "balance"), cancel))
         step_no += 1
         history.append(bal.objective())
         # keep the start whose worst figure (relative to what schools accept)
