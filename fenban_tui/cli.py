@@ -131,9 +131,9 @@ def _load_rules(path: str | None):
 def cmd_check(args: argparse.Namespace) -> int:
     from .core.api import check_roster
 
-    rules = _load_rules(args.rules)
-    _apply_columns(rules, args.column, args.gender_code, args)
     try:
+        rules = _load_rules(args.rules)
+        _apply_columns(rules, args.column, args.gender_code, args)
         roster = check_roster(args.roster, sheet=args.sheet, rules=rules)
     except FenbanError as exc:
         if args.json:
@@ -161,7 +161,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_solve(args: argparse.Namespace) -> int:
     from .core.api import check_roster, export_placement, format_summary, solve_roster
-    from .core.export import ExportOptions, existing_outputs
+    from .core.export import ExportOptions, check_writable, existing_outputs
     from .core.lottery import check_sid_pattern, draw_teachers, load_teachers
     from .core.manifest import roster_sha256
 
@@ -190,6 +190,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if there and not args.force:
         raise FenbanError("out_exists_files", path=str(out),
                           names="、".join(there[:5]) + (" …" if len(there) > 5 else ""))
+    check_writable(out)
     options = ExportOptions(csv_encoding=args.csv_encoding, mask_names=args.mask_names,
                             student_id=args.student_id, student_id_order=args.student_id_order)
     if args.student_id:

@@ -149,6 +149,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Output folder {path} already holds results; add --force to overwrite",
     ),
     "out_not_dir": ("输出位置 {path} 是一个文件，不是文件夹", "The output {path} is a file, not a folder"),
+    "out_not_writable": ("无法写入输出文件夹 {path}（{reason}）：请换一个位置，或检查 U 盘是否写保护",
+                         "Cannot write to the output folder {path} ({reason}): choose another place, "
+                         "or check that the USB stick is not write-protected"),
     "cli_column_bad": (
         "--column {spec} 写法不对，应为 用途=列名，用途可为：{roles}",
         "--column {spec} is not ROLE=HEADER; roles: {roles}",

@@ -338,3 +338,59 @@ def test_ods_and_utf16_text(tmp_path):
     u16.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
     r = load_roster(u16)
     assert r.table["姓名"].to_list() == ["张三", "李四"] and r.values["语文"].to_list() == [90.0, None]
+
+
+def test_combined_sheets_name_columns_by_their_own_letters(tmp_path):
+    """The 工作表 column FenBan puts in front has no letter: messages and
+    --column letters count the sheet's own columns."""
+    import xlsxwriter
+
+    path = tmp_path / "multi_err.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    for sheet, people in (("一班", [("001", "张三", "男", "90")]), ("二班", [("002", "李四", "X", "abc")])):
+        ws = wb.add_worksheet(sheet)
+        ws.write_row(0, 0, ["学号", "姓名", "性别", "语文"])
+        for r, row in enumerate(people, start=1):
+            ws.write_row(r, 0, row)
+    wb.close()
+    r = load_roster(path)
+    cols = {(p.key, p.sheet, p.row): p.column for p in r.problems if p.level == "error"}
+    assert cols == {("gender_unknown", "二班", 2): "性别(C)", ("score_bad", "二班", 2): "语文(D)"}
+    mapped = load_roster(path, columns={"gender": "C", "name": "B"})
+    assert mapped.cmap.gender == "性别" and mapped.cmap.name == "姓名"
+
+
+def test_ids_stored_as_numbers_flagged_even_with_a_valid_check_digit(tmp_path):
+    """An xlsx cell holding a 16+ digit number has lost digits, whatever its
+    check digit says; an 18-digit ID ending in 000 is flagged too."""
+    body = "99010120100101234"
+    text_id = body + "10X98765432"[sum(int(d) * w for d, w in zip(body, (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10,
+                                                                          5, 8, 4, 2))) % 11]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["学号", "姓名", "性别", "身份证号"])
+    ws.append(["2025001", "甲", "男", 990101201001015880])  # stored as a number
+    ws.append(["2025002", "乙", "女", text_id])  # text, kept as written
+    ws.append([12345678901234567, "丙", "男", "990101201001010000"])
+    wb.save(tmp_path / "ids.xlsx")
+    r = load_roster(tmp_path / "ids.xlsx")
+    assert r.n == 3
+    flagged = sorted((p.row, p.key, p.column) for p in r.warnings if p.key.startswith("id_"))
+    assert flagged == [(2, "id_float", "身份证号(D)"), (4, "id_float", "学号(A)"), (4, "id_zeros", "身份证号(D)")]
+    assert r.table["身份证号"].to_list()[1] == text_id
+
+
+def test_a_student_named_like_a_totals_word_is_kept(tmp_path):
+    rows = [["学号", "姓名", "性别", "语文"], ["001", "Sum Li", "男", "90"], ["002", "王芳", "女", "80"],
+            ["", "合计", "", "170"], ["", "Total", "", "170"]]
+    r = load_roster(_write_csv(tmp_path / "t.csv", rows, "utf-8"))
+    assert r.table["姓名"].to_list() == ["Sum Li", "王芳"]
+    assert sorted(p.row for p in r.problems if p.key == "row_total") == [4, 5]
+
+
+def test_a_lone_name_below_the_table_is_refused_not_skipped(tmp_path):
+    rows = [["姓名", "性别", "语文"], ["张三", "男", "88"], ["李四", "女", "70"], ["丁", "", ""]]
+    r = load_roster(_write_csv(tmp_path / "n.csv", rows, "utf-8"))
+    assert "丁" in r.table["姓名"].to_list()
+    assert ("row_junk", 4) in [(p.key, p.row) for p in r.errors]
+    assert not r.usable

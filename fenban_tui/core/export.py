@@ -477,6 +477,22 @@ def existing_outputs(out_dir: str | Path, names: list[str] | None = None) -> lis
     return found
 
 
+def check_writable(out_dir: str | Path) -> None:
+    """Refuse, in words, a folder that cannot be made or written (read-only
+    stick, no permission), before any work is done for it."""
+    import tempfile
+
+    from ..i18n import FenbanError
+
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".~probe.", delete=True):
+            pass
+    except OSError as exc:
+        raise FenbanError("out_not_writable", path=str(out), reason=exc.strerror or str(exc)) from None
+
+
 def write_export(out_dir: str | Path, files: dict[str, bytes], overwrite: bool = False) -> ExportResult:
     """Write ``files`` into ``out_dir``: refuse to overwrite unless asked, check
     free space first, write each file atomically (fsync), SHA256SUMS last, then

@@ -33,6 +33,9 @@ class SheetGrid:
     # formula cells saved without a computed value (0-based row, col): they
     # read as blank, so the roster check refuses them by name
     unsaved_formulas: set[tuple[int, int]] = field(default_factory=set)
+    # cells stored as numbers of 16 or more digits (0-based row, col): beyond
+    # Excel's 15 significant digits, so an ID held this way has lost digits
+    big_numbers: set[tuple[int, int]] = field(default_factory=set)
 
 
 @dataclass
@@ -93,16 +96,19 @@ def _read_zip_workbook(p: Path, data: bytes) -> Book:
         raise FenbanError("file_not_roster", path=str(p))
     book = _read_with_fastexcel(p, data, kind)
     if kind == "xlsx":
-        _mark_unsaved_formulas(data, book)
+        _mark_cells(data, book)
     return book
 
 
-_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_BIG_NUMBER = re.compile(rb"<v>\s*(?:\d{16,}(?:\.\d*)?|\d(?:\.\d+)?E\+?(?:1[5-9]|[2-9]\d))\s*</v>", re.I)
+_TEXT_TYPE = re.compile(rb'\bt="(?:s|str|inlineStr|b|e)"')
 
 
-def _mark_unsaved_formulas(data: bytes, book: Book) -> None:
+def _mark_cells(data: bytes, book: Book) -> None:
     """Find formula cells without a stored result (files written by scripts, or
-    saved without recalculation); fastexcel reads them as empty."""
+    saved without recalculation; fastexcel reads them as empty) and numeric
+    cells of 16 or more digits (IDs stored as numbers)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
@@ -119,11 +125,17 @@ def _mark_unsaved_formulas(data: bytes, book: Book) -> None:
                 if name not in by_name or path not in names:
                     continue
                 xml = zf.read(path)
-                if b"<f" not in xml:
+                formulas = b"<f" in xml
+                if not formulas and not _BIG_NUMBER.search(xml):
                     continue
-                for col, row, inner in _CELL.findall(xml):
-                    if inner and b"<f" in inner and not re.search(rb"<v>[^<]+</v>", inner):
-                        by_name[name].unsaved_formulas.add((int(row) - 1, _col_index(col.decode())))
+                grid = by_name[name]
+                for col, row, attrs, inner in _CELL.findall(xml):
+                    if not inner:
+                        continue
+                    if formulas and b"<f" in inner and not re.search(rb"<v>[^<]+</v>", inner):
+                        grid.unsaved_formulas.add((int(row) - 1, _col_index(col.decode())))
+                    elif not _TEXT_TYPE.search(attrs) and _BIG_NUMBER.search(inner):
+                        grid.big_numbers.add((int(row) - 1, _col_index(col.decode())))
     except (KeyError, zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, RuntimeError):
         return
 

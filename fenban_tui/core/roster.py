@@ -478,10 +478,12 @@ def looks_damaged_id(value: str) -> bool:
     v = to_ascii(value).upper()
     if re.match(r"^\d+(\.\d+)?E\+?\d+$", v):
         return True
-    if not re.match(r"^\d{16,}$", v) or id_check_ok(v) is not False:
+    if not re.match(r"^\d{16,}$", v):
         return False
+    if v.endswith("000"):  # 15 significant digits kept, the rest zeros
+        return True
     n = int(v)
-    return v.endswith("000") or (n > 2**53 and float(n) == n)
+    return id_check_ok(v) is False and n > 2**53 and float(n) == n
 
 
 # --------------------------------------------------------------------------- loading
@@ -502,6 +504,7 @@ class _SheetRows:
     dropped: list[int]
     problems: list[Problem]
     unsaved: list[tuple[int, int]] = field(default_factory=list)  # (row, col) formulas without results
+    big_numbers: set[tuple[int, int]] = field(default_factory=set)  # (row, col) 16+ digit numbers
 
 
 def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
@@ -531,7 +534,11 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
     names, first_data = header_block(rows, h, width) if not synthetic else (rows[0], 1)
     name_idx = next((c for c, n in enumerate(names) if _match_role(n) == "name"), 0)
     out = _SheetRows(grid.name, 0 if synthetic else h + 1, names, [], [], [], [])
-    single: list[tuple[int, int, str]] = []  # (index in out.rows, row, text) of one-cell rows
+    single: list[tuple[int, int, str, int]] = []  # (index in out.rows, row, text, column) of one-cell rows
+    big_by_row: dict[int, list[int]] = {}
+    for row, c in grid.big_numbers:
+        big_by_row.setdefault(row, []).append(c)
+    gender_idx = next((c for c, n in enumerate(names) if _match_role(n) == "gender"), None)
     for r in range(first_data, len(rows)):
         raw = rows[r]
         cells = [clean(raw[c]) if c < len(raw) else "" for c in range(width)]
@@ -539,27 +546,33 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
         if not any(cells):
             out.dropped.append(excel_row)
             continue
-        if _is_totals_row(cells[: max(3, name_idx + 1)]):
+        # a row with a gender is a student, whatever its name (Sum Li, 平均)
+        has_gender = gender_idx is not None and gender_idx < width and cells[gender_idx] != ""
+        if not has_gender and _is_totals_row(cells[: max(3, name_idx + 1)]):
             out.dropped.append(excel_row)
             out.problems.append(Problem("info", "row_total", grid.name, excel_row, None,
                                         {"text": " ".join(c for c in cells if c)[:40]}))
             continue
         out.unsaved.extend((excel_row, c) for (row, c) in grid.unsaved_formulas if row == r and c < width)
+        out.big_numbers.update((excel_row, c) for c in big_by_row.get(r, ()))
         if width >= 3 and sum(1 for c in cells if c) == 1:
-            single.append((len(out.rows), excel_row, next(c for c in cells if c)))
+            col = next(c for c, v in enumerate(cells) if v)
+            single.append((len(out.rows), excel_row, cells[col], col))
         out.rows.append(cells)
         out.row_numbers.append(excel_row)
     # one-cell rows: below the table they are notes (注：…, 制表人…) and are
     # skipped; inside the table they are refused as not being students
     trailing = len(out.rows)
-    while single and single[-1][0] == trailing - 1:
-        pos, excel_row, text = single.pop()
+    # ...but a lone name in the 姓名 column is a student with the rest missing
+    while single and single[-1][0] == trailing - 1 and not (single[-1][3] == name_idx
+                                                            and _looks_like_name(single[-1][2])):
+        pos, excel_row, text, _ = single.pop()
         trailing -= 1
         out.dropped.append(excel_row)
         out.problems.append(Problem("info", "row_note", grid.name, excel_row, None, {"text": text[:30]}))
     del out.rows[trailing:], out.row_numbers[trailing:]
     out.unsaved = [(r, c) for r, c in out.unsaved if r in set(out.row_numbers)]
-    for _, excel_row, text in single:
+    for _, excel_row, text, _ in single:
         out.problems.append(Problem("error", "row_junk", grid.name, excel_row, None, {"text": text[:30]}))
     if not out.rows:
         raise FenbanError("header_only", path=str(path), sheet=grid.name)
@@ -671,9 +684,10 @@ def _pick_named(book: Book, sheet: str) -> SheetGrid:
     raise FenbanError("sheet_missing", path=str(book.path), sheet=sheet, sheets="、".join(g.name for g in book.sheets))
 
 
-def _resolve_columns(columns: dict[str, object] | None, names: list[str]) -> dict[str, object] | None:
+def _resolve_columns(columns: dict[str, object] | None, names: list[str],
+                     offset: int = 0) -> dict[str, object] | None:
     """Let the operator name a column by its header, its letter (B) or its
-    position (2)."""
+    position (2), counted in the sheet (after the ``offset`` columns FenBan added)."""
     if not columns:
         return columns
 
@@ -687,7 +701,8 @@ def _resolve_columns(columns: dict[str, object] | None, names: list[str]) -> dic
             idx = int(t) - 1
         else:
             return v
-        return names[idx] if 0 <= idx < len(names) else v
+        idx += offset
+        return names[idx] if offset <= idx < len(names) else v
 
     return {role: ([one(x) for x in v] if isinstance(v, list) else one(v)) for role, v in columns.items()}
 
@@ -695,7 +710,9 @@ def _resolve_columns(columns: dict[str, object] | None, names: list[str]) -> dic
 def _build(path: Path, label: str, header_row: int, names: list[str], parts: list[_SheetRows],
            columns: dict[str, object] | None, gender_codes: dict[str, str] | None,
            notes: list[Problem]) -> Roster:
-    cmap = auto_map(names, _resolve_columns(columns, names))
+    # a 工作表 column put in front of combined sheets has no letter in the sheets
+    offset = 1 if len(parts) > 1 and names[0] == SHEET_COLUMN and parts[0].names[0] != SHEET_COLUMN else 0
+    cmap = auto_map(names, _resolve_columns(columns, names, offset))
     for role in ROLE_ALIASES:
         col = getattr(cmap, role)
         if col is not None and col not in names:
@@ -714,26 +731,27 @@ def _build(path: Path, label: str, header_row: int, names: list[str], parts: lis
     dropped: list[int] = []
     name_idx = names.index(cmap.name)
     # formulas saved without results read as blank: refuse them where it matters
-    offset = 1 if len(parts) > 1 and names[0] == SHEET_COLUMN and parts[0].names[0] != SHEET_COLUMN else 0
     key_cols = {getattr(cmap, r) for r in ROLE_ALIASES if r not in ("note", "phone", "seq")} | set(cmap.scores)
     for part in parts:
         for r, c in sorted(part.unsaved):
             col = names[c + offset]
             if col in key_cols:
-                problems.append(Problem("error", "formula_unsaved", part.sheet, r, _colname(col, names)))
+                problems.append(Problem("error", "formula_unsaved", part.sheet, r, _colname(col, names, offset)))
     for part in parts:
         problems.extend(part.problems)
         dropped.extend(part.dropped)
         for cells, r in zip(part.rows, part.row_numbers):
             if not cells[name_idx]:
-                problems.append(Problem("error", "row_no_name", part.sheet, r, _colname(cmap.name, names)))
+                problems.append(Problem("error", "row_no_name", part.sheet, r, _colname(cmap.name, names, offset)))
             kept.append(cells)
             kept_rows.append(r)
             sheets.append(part.sheet)
     data = {n: [row[c] for row in kept] for c, n in enumerate(names)}
     table = pl.DataFrame({**data, "_row": kept_rows, "_sheet": sheets},
                          schema={**{n: pl.String for n in names}, "_row": pl.Int64, "_sheet": pl.String})
-    values, vprobs = _parse_values(table, names, cmap, gender_codes)
+    big = {(part.sheet, r, names[c + offset]) for part in parts for r, c in part.big_numbers
+           if c + offset < len(names)}
+    values, vprobs = _parse_values(table, names, cmap, gender_codes, offset, big)
     problems.extend(vprobs)
     return Roster(
         path=Path(path), sheet=label, header_row=header_row, columns=names, table=table, values=values,
@@ -745,14 +763,22 @@ _TOTALS_HINT = re.compile("合计|总计|平均|小计|汇总|total|average|sum"
 
 
 def _is_totals_row(lead: list[str]) -> bool:
-    """A 合计/平均 row: one of the leading cells is such a word (合计, 平均分：, 总计…)."""
+    """A 合计/平均 row: one of the leading cells is such a word (合计, 平均分：,
+    总计人数…; the English words only alone: "Sum Li" is a name)."""
     if not _TOTALS_HINT.search("".join(lead)):
         return False
     for cell in lead:
         k = norm_key(cell)
-        if k and any(k == m or (k.startswith(m) and len(k) <= len(m) + 2) for m in TOTAL_MARKERS):
+        if k and any(k == m or (not m.isascii() and k.startswith(m) and len(k) <= len(m) + 2)
+                     for m in TOTAL_MARKERS):
             return True
     return False
+
+
+def _looks_like_name(text: str) -> bool:
+    """A person's name rather than a note: short, no colon, no digits."""
+    t = clean(text)
+    return 0 < len(t) <= 12 and not re.search(r"[:：\d]", t) and not t.startswith(("注", "说明", "备注", "制表"))
 
 
 class RowList:
@@ -765,8 +791,11 @@ class RowList:
         return (", " if lang == "en" else "、").join(str(r) for r in self.rows)
 
 
-def _colname(col: str, names: list[str]) -> str:
-    return f"{col}({col_letter(names.index(col))})"
+def _colname(col: str, names: list[str], offset: int = 0) -> str:
+    """A column as messages name it: its header and its letter in the sheet
+    (``offset`` columns at the front were added by FenBan, e.g. 工作表)."""
+    idx = names.index(col) - offset
+    return f"{col}({col_letter(idx)})" if idx >= 0 else col
 
 
 def _parse_values(
@@ -774,7 +803,11 @@ def _parse_values(
     names: list[str],
     cmap: ColumnMap,
     gender_codes: dict[str, str] | None,
+    offset: int = 0,
+    stored_numbers: set[tuple[str, int, str]] | frozenset = frozenset(),
 ) -> tuple[pl.DataFrame, list[Problem]]:
+    """Parse scores, genders, codes and IDs; ``stored_numbers`` holds the
+    (sheet, row, column) of cells the file stored as 16+ digit numbers."""
     problems: list[Problem] = []
     rows = table["_row"].to_list()
     sheet_of = table["_sheet"].to_list()
@@ -790,7 +823,8 @@ def _parse_values(
         return f"{sheet_of[i]} {rows[i]}" if several else rows[i]
 
     def add(level: str, key: str, i: int, column: str | None, **params: object) -> None:
-        problems.append(Problem(level, key, sheet_of[i], rows[i], _colname(column, names) if column else None, params))
+        problems.append(Problem(level, key, sheet_of[i], rows[i], _colname(column, names, offset) if column else None,
+                                params))
 
     # scores and total
     for c in cmap.numeric_columns():
@@ -875,6 +909,8 @@ def _parse_values(
             if not raw:
                 continue
             damage = id_damage(raw)
+            if not damage and stored_numbers and (sheet_of[i], rows[i], c) in stored_numbers:
+                damage = "id_float"  # the file holds a number: digits past the 15th are lost
             if damage:
                 add("warning", damage, i, c, value=raw)
                 continue
