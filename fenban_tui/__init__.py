@@ -1,3 +1,3 @@
 """FenBan 分班: offline, keyboard-driven balanced class formation."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -165,6 +165,34 @@ def test_edited_result_file_is_caught(solved, roster_file, tmp_path, capsys):
     assert "assignment.csv" in out and "改动" in out
 
 
+@pytest.mark.parametrize("name", ["公示名单.csv", "班主任.csv", "各班名单/七(1)班.csv", "分班结果.xlsx"])
+def test_edited_published_file_is_named_even_with_new_sums(solved, roster_file, tmp_path, capsys, name):
+    """A forger who edits the 公示 list, the teacher draw, a class list or the
+    workbook and makes SHA256SUMS again is still caught, by file name."""
+    folder = _copy(solved, tmp_path / "forged")
+    path = folder / name
+    if name.endswith(".xlsx"):
+        wb = openpyxl.load_workbook(path)
+        ws = wb["七(1)班"]
+        ws.cell(row=3, column=2).value = "冒名顶替"
+        wb.save(path)
+    else:
+        text = path.read_bytes().decode("utf-8-sig")
+        a, b = (TEACHERS[0], TEACHERS[1]) if name == "班主任.csv" else ("七(1)班", "七(2)班")
+        if name.startswith("各班名单"):
+            a, b = text.splitlines()[1].split(",")[1], "冒名顶替"
+        swapped = text.replace(a, "\0").replace(b, a).replace("\0", b)
+        assert swapped != text
+        path.write_bytes(("\ufeff" + swapped).encode("utf-8"))
+    _resum(folder)
+    assert main(["verify", str(folder), "--roster", str(roster_file)]) == 1
+    out = capsys.readouterr().out
+    assert name in out and "改动" in out
+    # the untouched export passes, the regenerated files included
+    assert main(["verify", str(solved), "--roster", str(roster_file)]) == 0
+    assert "完全一致" in capsys.readouterr().out
+
+
 def test_verify_bad_folder_one_line(tmp_path, roster_file):
     proc = _verify(tmp_path, roster_file)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr

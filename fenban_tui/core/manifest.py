@@ -386,6 +386,7 @@ def verify_export(out_dir: str | Path, roster_path: str | Path, rules_path: str 
         findings.append(Finding("warn", "verify_adjusted", {"n": len(adjusted)}))
     findings += _check_published(out_dir, man, labels)
     findings += _check_extras(man, placement, rules)
+    findings += _check_files(out_dir, man, placement, rules)
     return VerifyReport(findings)
 
 
@@ -436,6 +437,56 @@ def _check_published(out_dir: Path, man: dict, labels: list[str]) -> list[Findin
         moved = sum(1 for a, b in zip(published, labels) if a != b) + abs(len(published) - len(labels))
         return [Finding("fail", "verify_assignment_differs", {"moved": moved})]
     return []
+
+
+# files whose bytes carry the time of the export (or are checked on their own)
+_NOT_COMPARED = (MANIFEST, RULES_FILE, "分班记录.html")
+
+
+def _check_files(out_dir: Path, man: dict, placement, rules: Rules) -> list[Finding]:
+    """Every published file made again from the re-run classes with the
+    recorded options and compared with the one in the folder: a class list,
+    the 公示 list or the teacher draw edited by hand (and SHA256SUMS made
+    again) is named.  The workbook is compared part by part, without the
+    creation time in its document properties."""
+    from .export import WORKBOOK, ExportOptions, build_files
+
+    exp = man.get("export", {})
+    sid = man.get("student_ids") or {}
+    teachers = (man.get("teachers") or {}).get("teachers")
+    try:
+        opts = ExportOptions(csv_encoding=exp.get("csv_encoding", "utf-8-sig"), mask_names=bool(exp.get("mask_names")),
+                             teachers=teachers or None, student_id=sid.get("pattern"),
+                             student_id_order=sid.get("order", "roster"))
+        files = build_files(placement.roster, rules, placement.model, placement.classes, opts)
+    except FenbanError:
+        return [Finding("fail", "verify_files_unchecked")]
+    differ = []
+    for name, data in files.items():
+        path = out_dir / name
+        if name in _NOT_COMPARED or not path.is_file():
+            continue
+        have = path.read_bytes()
+        if have != data and not (name == WORKBOOK and _same_workbook(have, data)):
+            differ.append(name)
+    if differ:
+        return [Finding("fail", "verify_files_differ", {"names": _Joined(differ)})]
+    return [Finding("ok", "verify_files_same", {"n": sum(1 for n in files if n not in _NOT_COMPARED)})]
+
+
+def _same_workbook(a: bytes, b: bytes) -> bool:
+    """Two xlsx files with the same parts, the creation time aside."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(a)) as za, zipfile.ZipFile(io.BytesIO(b)) as zb:
+            names = sorted(za.namelist())
+            if names != sorted(zb.namelist()):
+                return False
+            return all(za.read(n) == zb.read(n) for n in names if n != "docProps/core.xml")
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
 
 
 def _check_extras(man: dict, placement, rules: Rules) -> list[Finding]:
