@@ -104,11 +104,15 @@ def _apply(i, j, cls, X, XX, P, S, Q, N, codes, C):
 
 @njit(cache=True)
 def anneal(seed, steps, t_start, t_end, f_start, b_start, cls, movable, X, XX, P, S, Q, N, Mc, M2, wm, ws,
-           codes, C, T, dz, hb, w_cat, band, apart_ptr, apart_idx, progress):
+           codes, C, T, dz, hb, w_cat, band, apart_ptr, apart_idx, progress, strat_of, strat_ptr, strat_idx,
+           p_match):
     """Anneal in place.  The class-mean weight rises from ``f_start`` to 1, the
     penalty for a category count outside its band from ``b_start`` to 1, and
     the temperature falls from ``t_start`` to ``t_end`` over ``steps``
-    proposals.  Returns the best assignment seen in the final stretch (where
+    proposals.  With probability ``p_match`` the partner is drawn from the
+    student's own stratum (``strat_of``: same gender, school, boarding…; the
+    members of stratum s are ``strat_idx[strat_ptr[s]:strat_ptr[s + 1]]``), so
+    the swap leaves those counts as they are.  Returns the best assignment seen in the final stretch (where
     the mean weight is full) and the number of accepted swaps.  ``progress[0]``
     is updated as a fraction for the caller's progress bar; setting
     ``progress[1]`` to 1 from outside stops the run early (cancel)."""
@@ -138,7 +142,12 @@ def anneal(seed, steps, t_start, t_end, f_start, b_start, cls, movable, X, XX, P
         factor = 1.0 if step >= final_from else f_start * math.exp(log_f * (step / final_from))
         band_now = band if step >= final_from else band * b_start * math.exp(log_b * (step / final_from))
         i = movable[np.random.randint(m)]
-        j = movable[np.random.randint(m)]
+        st = strat_of[i]
+        if p_match > 0.0 and st >= 0 and np.random.random() < p_match:
+            lo = strat_ptr[st]
+            j = strat_idx[lo + np.random.randint(strat_ptr[st + 1] - lo)]
+        else:
+            j = movable[np.random.randint(m)]
         a = cls[i]
         b = cls[j]
         if a == b:

@@ -1,23 +1,26 @@
-"""Double-swap descent between two classes, compiled with numba.
+"""Multi-swap descent between two classes, compiled with numba.
 
 After annealing, class means sit a few hundredths of a point from their
 targets and no single swap closes the gap: exchanging two students moves a
 class's sum of every score by a whole student's difference at once, so every
-swap that helps one figure hurts another.  Two swaps made together can cancel
-almost exactly — a pair of differences that sum to nearly the correction the
-two classes need — and there are millions of such pairs for every two classes.
+swap that helps one figure hurts another.  Two or three swaps made together can
+cancel almost exactly — differences that sum to nearly the correction the two
+classes need — and there are millions of such sets for every two classes.
 
 For two classes a and b the search lists every allowed single swap (i in a,
-j in b) with the change it makes to the class sums, sorts them by the change in
-one score, and for each swap looks only at the partners whose change in that
-score keeps the pair's cost for that score under what would be an improvement
-(a window found by solving a quadratic).  Every candidate in the window is
-scored exactly (every score's mean and spread, every category count), and the
-best improving move — one swap or two — is applied.  Class pairs are visited in
-a fixed order until a full round finds nothing or the evaluation budget is used.
+j in b) with the change it makes to the class sums and sorts them by the change
+in one score (the key: the score whose mean is furthest off in these classes).
+A beam search then grows sets of swaps: every single swap, then the cheapest
+``beam`` sets each extended by one more swap, looking only at the swaps whose
+change of the key score keeps its mean cost under what it is now (a window
+found by solving a quadratic).  Every candidate is scored exactly (every
+score's mean and spread, every category count), and the best improving set is
+applied.  Class pairs are visited in a fixed order until a full round finds
+nothing or the evaluation budget is used.
 
-Deterministic: no random numbers at all, integer class sums, plain IEEE
-arithmetic (no fastmath), and a budget counted in evaluations.
+Deterministic: no random numbers at all (sets are told apart by a fixed hash),
+integer class sums, plain IEEE arithmetic (no fastmath), and a budget counted
+in evaluations.
 """
 
 from __future__ import annotations
@@ -28,15 +31,6 @@ import numpy as np
 from numba import njit
 
 from .anneal import _apply, _cat_cost, _num_cost
-
-
-@njit(cache=True)
-def _blocked(i, b, cls, apart_ptr, apart_idx):
-    """Would student i moving to class b meet a 互斥 partner there?"""
-    for t in range(apart_ptr[i], apart_ptr[i + 1]):
-        if cls[apart_idx[t]] == b:
-            return True
-    return False
 
 
 @njit(cache=True)
@@ -57,31 +51,27 @@ def _num_pair(a, b, dS, dQ, dN, S, Q, N, Mc, M2, wm, ws):
 
 
 @njit(cache=True)
-def _cat_pair_delta(a, b, i1, j1, i2, j2, codes, C, T, dz, hb, w_cat, band):
-    """Exact change of the category cost of classes a and b when i1 (and i2,
-    if >= 0) go from a to b and j1 (and j2) from b to a."""
+def _cat_delta_k(a, b, ii, jj, k, codes, C, T, dz, hb, w_cat, band):
+    """Exact change of the category cost of classes a and b when ii[:k] go
+    from a to b and jj[:k] from b to a."""
     d = 0.0
     for g in range(codes.shape[0]):
-        vals = (codes[g, i1], codes[g, j1], codes[g, i2] if i2 >= 0 else -1, codes[g, j2] if j2 >= 0 else -1)
-        for t in range(4):
-            v = vals[t]
-            if v < 0:
-                continue
+        for t in range(2 * k):
+            v = codes[g, ii[t]] if t < k else codes[g, jj[t - k]]
             dup = False
-            for s in range(t):
-                if vals[s] == v:
+            for u in range(t):
+                w = codes[g, ii[u]] if u < k else codes[g, jj[u - k]]
+                if w == v:
                     dup = True
+                    break
             if dup:
                 continue
             net = 0  # change of class a's count of value v
-            if vals[1] == v:
-                net += 1
-            if vals[3] == v:
-                net += 1
-            if vals[0] == v:
-                net -= 1
-            if vals[2] == v:
-                net -= 1
+            for u in range(k):
+                if codes[g, jj[u]] == v:
+                    net += 1
+                if codes[g, ii[u]] == v:
+                    net -= 1
             if net == 0:
                 continue
             ea = C[a, v] - T[a, v]
@@ -92,31 +82,43 @@ def _cat_pair_delta(a, b, i1, j1, i2, j2, codes, C, T, dz, hb, w_cat, band):
 
 
 @njit(cache=True)
-def _window(f, a, b, S, N, Mc, wm, budget):
-    """Range of changes v of class a's sum of feature f (b's changes by -v)
-    for which that feature's mean cost alone stays under ``budget``; returns
-    (ok, lo, hi)."""
-    if N[f, a] <= 0 or N[f, b] <= 0 or wm[f] <= 0.0:
-        return True, -np.inf, np.inf
-    p = 1.0 / N[f, a]
-    q = 1.0 / N[f, b]
-    ea = S[f, a] * p - Mc[f, a]
-    eb = S[f, b] * q - Mc[f, b]
-    al = wm[f] * (p * p + q * q)
-    be = 2.0 * wm[f] * (p * ea - q * eb)
-    ga = wm[f] * (ea * ea + eb * eb) - budget
-    disc = be * be - 4.0 * al * ga
-    if disc < 0.0:
-        return False, 0.0, 0.0
-    r = math.sqrt(disc)
-    return True, (-be - r) / (2.0 * al), (-be + r) / (2.0 * al)
+def _mix(x):
+    """splitmix64 finaliser: an order-free fingerprint of a set of swaps is the
+    wrapped sum of the fingerprints of its members."""
+    z = np.uint64(x) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True)
+def _keep_best(n, cost, fp, keep):
+    """Indices of the ``keep`` cheapest of the first n states (sets met twice
+    kept once), cheapest first."""
+    order = np.argsort(cost[:n], kind="mergesort")
+    out = np.empty(min(n, keep), dtype=np.int64)
+    m = 0
+    for t in range(n):
+        s = order[t]
+        if m > 0:
+            p = out[m - 1]
+            if cost[p] == cost[s] and fp[p] == fp[s]:
+                continue
+        out[m] = s
+        m += 1
+        if m == keep:
+            break
+    return out[:m]
 
 
 @njit(cache=True)
 def _best_in_pair(a, b, cls, frozen, X, XX, P, S, Q, N, Mc, M2, wm, ws, codes, C, T, dz, hb, w_cat, band,
-                  apart_ptr, apart_idx, key_floor):
-    """Best improving move between classes a and b: (delta, i1, j1, i2, j2, evals);
-    i2 = j2 = -1 for a single swap, delta >= 0 when nothing improves."""
+                  apart_ptr, apart_idx, key_floor, beam, levels):
+    """Best improving move between classes a and b, of one to ``levels``
+    swaps, found by a beam search: every single swap, then the ``beam``
+    cheapest sets extended by one more swap from a window on the key score.
+    Returns (delta, students leaving a, students leaving b, swaps, evals);
+    delta >= 0 when nothing improves."""
     n = cls.shape[0]
     nf = X.shape[0]
     A = np.empty(n, dtype=np.int64)
@@ -132,52 +134,42 @@ def _best_in_pair(a, b, cls, frozen, X, XX, P, S, Q, N, Mc, M2, wm, ws, codes, C
         elif cls[s] == b:
             B[nb] = s
             nb += 1
-    m_max = na * nb
-    si = np.empty(m_max, dtype=np.int64)
-    sj = np.empty(m_max, dtype=np.int64)
+    best_i = np.full(levels, -1, dtype=np.int64)
+    best_j = np.full(levels, -1, dtype=np.int64)
+    si = np.empty(na * nb, dtype=np.int64)
+    sj = np.empty(na * nb, dtype=np.int64)
     m = 0
     for x in range(na):
         i = A[x]
-        bi = apart_ptr[i + 1] > apart_ptr[i] and _blocked(i, b, cls, apart_ptr, apart_idx)
         for y in range(nb):
             j = B[y]
-            if bi:
-                # i may still go to b if its only partner there is j itself
-                ok = True
-                for t in range(apart_ptr[i], apart_ptr[i + 1]):
-                    p = apart_idx[t]
-                    if p != j and cls[p] == b:
-                        ok = False
-                if not ok:
-                    continue
-            if apart_ptr[j + 1] > apart_ptr[j]:
-                ok = True
-                for t in range(apart_ptr[j], apart_ptr[j + 1]):
-                    p = apart_idx[t]
-                    if p != i and cls[p] == a:
-                        ok = False
-                if not ok:
-                    continue
-            si[m] = i
-            sj[m] = j
-            m += 1
+            ok = True
+            for t in range(apart_ptr[i], apart_ptr[i + 1]):
+                p = apart_idx[t]
+                if p != j and cls[p] == b:
+                    ok = False
+            for t in range(apart_ptr[j], apart_ptr[j + 1]):
+                p = apart_idx[t]
+                if p != i and cls[p] == a:
+                    ok = False
+            if ok:
+                si[m] = i
+                sj[m] = j
+                m += 1
     zero = np.zeros(nf, dtype=np.int64)
     cur_num = _num_pair(a, b, zero, zero, zero, S, Q, N, Mc, M2, wm, ws)
     cur_cat = 0.0
     for v in range(C.shape[1]):
         cur_cat += _cat_cost(C[a, v] - T[a, v], dz[v], hb[v], w_cat, band)
         cur_cat += _cat_cost(C[b, v] - T[b, v], dz[v], hb[v], w_cat, band)
-    best = 0.0
-    bi1 = -1
-    bj1 = -1
-    bi2 = -1
-    bj2 = -1
+    cur = cur_num + cur_cat
+    best = cur
+    best_k = 0
     evals = 0
     if m == 0:
-        return best, bi1, bj1, bi2, bj2, evals
-    # the key: the feature whose mean costs most in these two classes; pairs of
-    # swaps are only looked at when they leave its mean cost under
-    # max(now, key_floor), and under what would beat the best move found
+        return 0.0, best_i, best_j, 0, evals
+    # the key: the score whose mean costs most in these two classes; every
+    # set of swaps looked at keeps its mean cost under max(now, key_floor)
     key_f = 0
     key_cost = -1.0
     for f in range(nf):
@@ -190,104 +182,182 @@ def _best_in_pair(a, b, cls, frozen, X, XX, P, S, Q, N, Mc, M2, wm, ws, codes, C
             key_cost = c
             key_f = f
     key_budget = max(key_cost, key_floor)
+    # single swaps in the order of their change of the key score's sum
+    key = np.zeros(m, dtype=np.float64)
+    if nf:
+        for s in range(m):
+            key[s] = X[key_f, sj[s]] - X[key_f, si[s]]
+    order = np.argsort(key, kind="mergesort")
+    si = si[order]
+    sj = sj[order]
+    skey = key[order]
     dS = np.empty((m, nf), dtype=np.int64)
     dQ = np.empty((m, nf), dtype=np.int64)
     dN = np.empty((m, nf), dtype=np.int64)
-    key = np.empty(m, dtype=np.float64)
+    exact = True
     for s in range(m):
-        i = si[s]
-        j = sj[s]
         for f in range(nf):
-            dS[s, f] = X[f, j] - X[f, i]
-            dQ[s, f] = XX[f, j] - XX[f, i]
-            dN[s, f] = P[f, j] - P[f, i]
-        key[s] = dS[s, key_f] if nf else 0.0
-    # single swaps
+            dS[s, f] = X[f, sj[s]] - X[f, si[s]]
+            dQ[s, f] = XX[f, sj[s]] - XX[f, si[s]]
+            dN[s, f] = P[f, sj[s]] - P[f, si[s]]
+        if nf and dN[s, key_f] != 0:
+            exact = False  # counts change: a window on the sum is no bound
+    fp1 = np.empty(m, dtype=np.uint64)
+    for s in range(m):
+        fp1[s] = _mix(s)
+    # level 1: every single swap
+    cap = max(beam, m)
+    sets = np.empty((cap, levels), dtype=np.int64)
+    sS = np.zeros((cap, nf), dtype=np.int64)
+    sQ = np.zeros((cap, nf), dtype=np.int64)
+    sN = np.zeros((cap, nf), dtype=np.int64)
+    scost = np.empty(cap, dtype=np.float64)
+    sfp = np.empty(cap, dtype=np.uint64)
+    ii = np.empty(levels, dtype=np.int64)
+    jj = np.empty(levels, dtype=np.int64)
+    for s in range(m):
+        sets[s, 0] = s
+        for f in range(nf):
+            sS[s, f] = dS[s, f]
+            sQ[s, f] = dQ[s, f]
+            sN[s, f] = dN[s, f]
+        ii[0] = si[s]
+        jj[0] = sj[s]
+        scost[s] = _num_pair(a, b, dS[s], dQ[s], dN[s], S, Q, N, Mc, M2, wm, ws) + cur_cat + _cat_delta_k(
+            a, b, ii, jj, 1, codes, C, T, dz, hb, w_cat, band)
+        sfp[s] = fp1[s]
+        evals += 1
+        if scost[s] < best - 1e-12:
+            best = scost[s]
+            best_k = 1
+            best_i[0] = si[s]
+            best_j[0] = sj[s]
+    kept = _keep_best(m, scost, sfp, beam)
+    nkept = kept.shape[0]
+    buf_cap = 4 * beam
+    bsets = np.empty((buf_cap, levels), dtype=np.int64)
+    bS = np.empty((buf_cap, nf), dtype=np.int64)
+    bQ = np.empty((buf_cap, nf), dtype=np.int64)
+    bN = np.empty((buf_cap, nf), dtype=np.int64)
+    bcost = np.empty(buf_cap, dtype=np.float64)
+    bfp = np.empty(buf_cap, dtype=np.uint64)
     tS = np.empty(nf, dtype=np.int64)
     tQ = np.empty(nf, dtype=np.int64)
     tN = np.empty(nf, dtype=np.int64)
-    for s in range(m):
-        dnum = _num_pair(a, b, dS[s], dQ[s], dN[s], S, Q, N, Mc, M2, wm, ws) - cur_num
-        evals += 1
-        if dnum - cur_cat >= best:
-            continue
-        d = dnum + _cat_pair_delta(a, b, si[s], sj[s], -1, -1, codes, C, T, dz, hb, w_cat, band)
-        if d < best - 1e-12:
-            best = d
-            bi1 = si[s]
-            bj1 = sj[s]
-    if nf == 0:
-        return best, bi1, bj1, bi2, bj2, evals
-    order = np.argsort(key, kind="mergesort")
-    skey = key[order]
-    # a window on the key feature's sum change is only a valid bound when no
-    # candidate changes that feature's counts
-    exact = True
-    for s in range(m):
-        if dN[s, key_f] != 0:
-            exact = False
-    ok, lo, hi = _window(key_f, a, b, S, N, Mc, wm, min(key_budget, cur_num + cur_cat + best))
-    if exact and not ok:
-        return best, bi1, bj1, bi2, bj2, evals
-    if not exact:
-        lo = -np.inf
-        hi = np.inf
-    for t1 in range(m):
-        s1 = order[t1]
-        k1 = skey[t1]
-        # first partner position whose key is >= lo - k1
-        lo_k = lo - k1
-        left = t1 + 1
-        right = m
-        while left < right:
-            mid = (left + right) // 2
-            if skey[mid] < lo_k:
-                left = mid + 1
-            else:
-                right = mid
-        hi_k = hi - k1
-        i1 = si[s1]
-        j1 = sj[s1]
-        for t2 in range(left, m):
-            if skey[t2] > hi_k:
-                break
-            s2 = order[t2]
-            i2 = si[s2]
-            j2 = sj[s2]
-            if i2 == i1 or j2 == j1:
-                continue
-            for f in range(nf):
-                tS[f] = dS[s1, f] + dS[s2, f]
-                tQ[f] = dQ[s1, f] + dQ[s2, f]
-                tN[f] = dN[s1, f] + dN[s2, f]
-            dnum = _num_pair(a, b, tS, tQ, tN, S, Q, N, Mc, M2, wm, ws) - cur_num
-            evals += 1
-            if dnum - cur_cat >= best:
-                continue
-            if apart_ptr[i1 + 1] > apart_ptr[i1] and _partners(i1, i2, apart_ptr, apart_idx):
-                continue
-            if apart_ptr[j1 + 1] > apart_ptr[j1] and _partners(j1, j2, apart_ptr, apart_idx):
-                continue
-            d = dnum + _cat_pair_delta(a, b, i1, j1, i2, j2, codes, C, T, dz, hb, w_cat, band)
-            if d < best - 1e-12:
-                best = d
-                bi1 = i1
-                bj1 = j1
-                bi2 = i2
-                bj2 = j2
-                ok, lo, hi = _window(key_f, a, b, S, N, Mc, wm, min(key_budget, cur_num + cur_cat + best))
-                if exact:
-                    hi_k = hi - k1
+    for level in range(1, levels):
+        last = level + 1 >= levels
+        nbuf = 0
+        thresh = np.inf
+        for q in range(nkept):
+            p = kept[q]
+            # the key window for this set's next swap
+            lo = -np.inf
+            hi = np.inf
+            if exact and nf and wm[key_f] > 0.0 and N[key_f, a] > 0 and N[key_f, b] > 0:
+                pa = 1.0 / N[key_f, a]
+                pb = 1.0 / N[key_f, b]
+                ea = (S[key_f, a] + sS[p, key_f]) * pa - Mc[key_f, a]
+                eb = (S[key_f, b] - sS[p, key_f]) * pb - Mc[key_f, b]
+                al = wm[key_f] * (pa * pa + pb * pb)
+                be = 2.0 * wm[key_f] * (pa * ea - pb * eb)
+                ga = wm[key_f] * (ea * ea + eb * eb) - key_budget
+                disc = be * be - 4.0 * al * ga
+                if disc < 0.0:
+                    continue
+                r = math.sqrt(disc)
+                lo = (-be - r) / (2.0 * al)
+                hi = (-be + r) / (2.0 * al)
+            left = 0
+            right = m
+            while left < right:
+                mid = (left + right) // 2
+                if skey[mid] < lo:
+                    left = mid + 1
                 else:
-                    lo = -np.inf
-                    hi = np.inf
-                    hi_k = np.inf
-    return best, bi1, bj1, bi2, bj2, evals
+                    right = mid
+            for u in range(level):
+                ii[u] = si[sets[p, u]]
+                jj[u] = sj[sets[p, u]]
+            for t in range(left, m):
+                if skey[t] > hi:
+                    break
+                i2 = si[t]
+                j2 = sj[t]
+                clash = False
+                for u in range(level):
+                    if ii[u] == i2 or jj[u] == j2:
+                        clash = True
+                        break
+                    if apart_ptr[i2 + 1] > apart_ptr[i2] and _partners(i2, ii[u], apart_ptr, apart_idx):
+                        clash = True
+                        break
+                    if apart_ptr[j2 + 1] > apart_ptr[j2] and _partners(j2, jj[u], apart_ptr, apart_idx):
+                        clash = True
+                        break
+                if clash:
+                    continue
+                for f in range(nf):
+                    tS[f] = sS[p, f] + dS[t, f]
+                    tQ[f] = sQ[p, f] + dQ[t, f]
+                    tN[f] = sN[p, f] + dN[t, f]
+                num = _num_pair(a, b, tS, tQ, tN, S, Q, N, Mc, M2, wm, ws)
+                evals += 1
+                # category costs only add: a set this dear can neither win nor stay in the beam
+                if num >= (best if last else max(thresh, best)):
+                    continue
+                ii[level] = i2
+                jj[level] = j2
+                total = num + cur_cat + _cat_delta_k(a, b, ii, jj, level + 1, codes, C, T, dz, hb, w_cat, band)
+                if total < best - 1e-12:
+                    best = total
+                    best_k = level + 1
+                    for u in range(level + 1):
+                        best_i[u] = ii[u]
+                        best_j[u] = jj[u]
+                if not last and total < thresh:
+                    if nbuf == buf_cap:
+                        keep = _keep_best(nbuf, bcost, bfp, beam)
+                        for w in range(keep.shape[0]):
+                            src = keep[w]
+                            bsets[w] = bsets[src]
+                            bS[w] = bS[src]
+                            bQ[w] = bQ[src]
+                            bN[w] = bN[src]
+                            bcost[w] = bcost[src]
+                            bfp[w] = bfp[src]
+                        nbuf = keep.shape[0]
+                        thresh = bcost[nbuf - 1]
+                        if total >= thresh:
+                            continue
+                    for u in range(level):
+                        bsets[nbuf, u] = sets[p, u]
+                    bsets[nbuf, level] = t
+                    for f in range(nf):
+                        bS[nbuf, f] = tS[f]
+                        bQ[nbuf, f] = tQ[f]
+                        bN[nbuf, f] = tN[f]
+                    bcost[nbuf] = total
+                    bfp[nbuf] = sfp[p] + fp1[t]
+                    nbuf += 1
+        if last or nbuf == 0:
+            break
+        keep = _keep_best(nbuf, bcost, bfp, beam)
+        nkept = keep.shape[0]
+        for w in range(nkept):
+            src = keep[w]
+            sets[w] = bsets[src]
+            sS[w] = bS[src]
+            sQ[w] = bQ[src]
+            sN[w] = bN[src]
+            scost[w] = bcost[src]
+            sfp[w] = bfp[src]
+        kept = np.arange(nkept)
+    return best - cur, best_i, best_j, best_k, evals
 
 
 @njit(cache=True)
 def pair_descent(cls, frozen, X, XX, P, S, Q, N, Mc, M2, wm, ws, codes, C, T, dz, hb, w_cat, band,
-                 apart_ptr, apart_idx, key_floor, max_evals, progress):
+                 apart_ptr, apart_idx, key_floor, beam, levels, max_evals, progress):
     """Apply the best move of each class pair in turn until a round finds none
     or ``max_evals`` candidate moves were scored.  Works in place on cls, S, Q,
     N and C; returns (moves applied, evaluations)."""
@@ -300,15 +370,14 @@ def pair_descent(cls, frozen, X, XX, P, S, Q, N, Mc, M2, wm, ws, codes, C, T, dz
             for b in range(a + 1, k):
                 if progress[1] != 0.0:
                     return moves, evals
-                d, i1, j1, i2, j2, e = _best_in_pair(a, b, cls, frozen, X, XX, P, S, Q, N, Mc, M2, wm, ws,
-                                                     codes, C, T, dz, hb, w_cat, band, apart_ptr, apart_idx,
-                                                     key_floor)
+                d, out_a, out_b, k_sw, e = _best_in_pair(a, b, cls, frozen, X, XX, P, S, Q, N, Mc, M2, wm, ws,
+                                                         codes, C, T, dz, hb, w_cat, band, apart_ptr, apart_idx,
+                                                         key_floor, beam, levels)
                 evals += e
                 progress[0] = min(0.99, evals / max_evals)
                 if d < -1e-9:
-                    _apply(i1, j1, cls, X, XX, P, S, Q, N, codes, C)
-                    if i2 >= 0:
-                        _apply(i2, j2, cls, X, XX, P, S, Q, N, codes, C)
+                    for t in range(k_sw):
+                        _apply(out_a[t], out_b[t], cls, X, XX, P, S, Q, N, codes, C)
                     moves += 1
                     improved = True
                 if evals >= max_evals:

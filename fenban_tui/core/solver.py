@@ -622,9 +622,13 @@ ANNEAL_STEPS_PER_STUDENT = 20000
 ANNEAL_MAX_STEPS = 60_000_000  # about 20 s here: large rosters get fewer proposals per student
 ANNEAL_T = (1000.0, 0.1)  # temperature from, to (objective units: 1 = one tolerance squared)
 ANNEAL_MEAN_WEIGHT_FROM = 1e-3
+ANNEAL_BAND_FROM = 1.0  # the out-of-band penalty starts at this fraction and rises to full
+ANNEAL_MATCHED = 0.5  # share of proposals that swap two students of one stratum (same gender, school, …)
 MAX_SWEEPS = 40
-PAIR_KEY_FLOOR = 1.0  # double swaps may leave the key score's mean cost at this (one tolerance squared)
-PAIR_MAX_EVALS = 40_000_000  # candidate moves scored by the double-swap descent (about 2 s here)
+PAIR_KEY_FLOOR = 1.0  # sets of swaps may leave the key score's mean cost at this (one tolerance squared)
+PAIR_MAX_EVALS = 40_000_000  # candidate moves scored by the pair search (about 4 s here at most)
+PAIR_BEAM = 300  # sets of swaps kept at each level of the search between two classes
+PAIR_LEVELS = 3  # swaps made together at most
 DESCENT_CANDIDATES = 500  # partners examined per student in the descent, on large rosters
 
 
@@ -694,11 +698,11 @@ def _anneal(bal: Balancer, movable: np.ndarray, seed: int, steps: int, tick, can
 
     def run(shared):
         best, _ = anneal(
-            int(seed % (2**31 - 1)), int(steps), ANNEAL_T[0], ANNEAL_T[1], ANNEAL_MEAN_WEIGHT_FROM, 1.0,
+            int(seed % (2**31 - 1)), int(steps), ANNEAL_T[0], ANNEAL_T[1], ANNEAL_MEAN_WEIGHT_FROM, ANNEAL_BAND_FROM,
             bal.cls.copy(), movable.astype(np.int64), bal.X, bal.XX, bal.P, bal.S.copy(), bal.Q.copy(),
             bal.N.copy(), bal.Mc, bal._M2[:, 0].copy(), bal._wm[:, 0].copy(), bal._ws[:, 0].copy(), bal.codes,
             bal.C.copy(), bal.T, bal.dead_zone, bal.hard_band, float(bal.w_cat), float(bal.band), ptr, idx,
-            shared,
+            shared, *_strata(bal, movable), ANNEAL_MATCHED,
         )
         return best
 
@@ -717,12 +721,36 @@ def _pair_moves(bal: Balancer, tick, cancel) -> np.ndarray:
         pair_descent(
             cls, bal.frozen, bal.X, bal.XX, bal.P, bal.S.copy(), bal.Q.copy(), bal.N.copy(), bal.Mc,
             bal._M2[:, 0].copy(), bal._wm[:, 0].copy(), bal._ws[:, 0].copy(), bal.codes, bal.C.copy(), bal.T,
-            bal.dead_zone, bal.hard_band, float(bal.w_cat), float(bal.band), ptr, idx, PAIR_KEY_FLOOR,
-            PAIR_MAX_EVALS, shared,
+            bal.dead_zone, bal.hard_band, float(bal.w_cat), float(bal.band), ptr, idx, PAIR_KEY_FLOOR, PAIR_BEAM,
+            PAIR_LEVELS, PAIR_MAX_EVALS, shared,
         )
         return cls
 
     return _compiled(run, tick, cancel)
+
+
+def _strata(bal: Balancer, movable: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Movable students grouped by their values of every category but the
+    总分 deciles (gender × school × boarding …): a swap inside a group leaves
+    those counts as they are.  Returns (group of each student or -1, pointer,
+    members); groups of one student get -1."""
+    keep = [g for g, feat in enumerate(bal.model.categories) if feat.kind != "decile"]
+    strat_of = np.full(bal.n, -1, dtype=np.int64)
+    if not keep or len(movable) == 0:
+        return strat_of, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    keys = bal.codes[keep][:, movable]
+    _, inverse, counts = np.unique(keys, axis=1, return_inverse=True, return_counts=True)
+    inverse = inverse.reshape(-1)
+    big = counts[inverse] > 1
+    members = movable[big]
+    groups = inverse[big]
+    order = np.lexsort((members, groups))
+    members, groups = members[order], groups[order]
+    uniq, first = np.unique(groups, return_index=True)
+    renum = np.searchsorted(uniq, groups)
+    strat_of[members] = renum
+    ptr = np.append(first, len(members)).astype(np.int64)
+    return strat_of, ptr, members.astype(np.int64)
 
 
 def _apart_csr(bal: Balancer) -> tuple[np.ndarray, np.ndarray]:
