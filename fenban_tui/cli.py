@@ -208,6 +208,9 @@ def cmd_solve(args: argparse.Namespace) -> int:
         draw_teachers(options.teachers, rules.labels(rules.class_count(roster.n)), rules.seed)
     if not args.quiet:
         print(tr("cli_roster_hash", hash=roster_sha256(args.roster)), flush=True)
+    if args.seed is None and not args.rules:
+        # a public draw needs a seed drawn in the meeting, not the default
+        print(tr("cli_seed_default", seed=rules.seed), file=sys.stderr, flush=True)
     if not args.quiet and not rules.group_by:
         print(tr("cli_seed", seed=rules.seed, k=rules.class_count(roster.n), n=roster.n), flush=True)
     placement = solve_roster(roster, rules, cancel=_interrupt_event())

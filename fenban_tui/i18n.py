@@ -177,6 +177,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--classes {k} 与 --class-size {cap} 矛盾：{n} 人分 {k} 班，每班要 {need} 人",
         "--classes {k} contradicts --class-size {cap}: {n} students in {k} classes need {need} per class",
     ),
+    "cli_seed_default": ("注意：没有用 --seed 指定随机种子，使用默认种子 {seed}；公开抽签时请用 --seed 填入现场抽到的数字或文字",
+                         "Note: no --seed given, so the default seed {seed} is used; for a public draw pass the "
+                         "number or text drawn in the meeting with --seed"),
     "cli_seed": ("{n} 名学生分 {k} 班，随机种子：{seed}", "{n} students into {k} classes, seed: {seed}"),
     "formula_unsaved": (
         "这个单元格是公式，但文件里没有保存计算结果（会被当成空白）；请在 Excel/WPS 中打开、保存后再导入",
@@ -259,11 +262,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify_ok": ("核验通过：同一名单、同一规则和种子，重新分班的结果完全一致", "Verified: the same roster, rules and seed give exactly the same classes"),
     "verify_failed": ("核验未通过：{reason}", "Verification failed: {reason}"),
     "verify_ok_adjusted": (
-        "核验通过：电脑分班结果可复现；复核时手工调整的 {n} 名学生与记录一致",
-        "Verified: the draw is reproduced; the {n} students adjusted by hand afterwards match the record",
+        "核验通过：电脑分班结果可复现；复核时调整的 {n} 名学生（手动 {hand} 名，重新分班 {solver} 名）与记录一致",
+        "Verified: the draw is reproduced; the {n} students adjusted afterwards ({hand} by hand, {solver} by "
+        "re-solving) match the record",
     ),
-    "verify_adjusted": ("复核时手工调整了 {n} 名学生（列在 manifest.json 和分班记录中）",
-                        "{n} students were adjusted by hand after the draw (listed in manifest.json and the record)"),
+    "verify_adjusted": ("复核后有 {n} 名学生的班级与抽签结果不同：手动调整 {hand} 名，锁定后重新分班调整 {solver} 名"
+                        "（列在 manifest.json 和分班记录中）",
+                        "{n} students are in another class than the draw gave: {hand} placed by hand, {solver} moved "
+                        "by re-solving around locks (listed in manifest.json and the record)"),
     "verify_adjusted_bad": ("记录的手工调整与结果对不上", "the recorded hand adjustments do not match the result"),
     "verify_no_dir": ("找不到结果文件夹：{path}", "Results folder not found: {path}"),
     "verify_no_manifest": ("{path} 中没有 manifest.json，不是 FenBan 的导出结果", "{path} has no manifest.json: it is not a FenBan export"),

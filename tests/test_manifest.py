@@ -436,14 +436,20 @@ def test_hand_adjustments_on_record_and_verified(small_placement, roster_file, t
     a = int(next(i for i in range(len(final)) if final[i] == 0))
     b = int(next(i for i in range(len(final)) if final[i] == 1))
     final[a], final[b] = 1, 0
+    # a third student moved by a re-solve, not by hand
+    c = int(next(i for i in range(len(final)) if final[i] == 2))
+    d = int(next(i for i in range(len(final)) if final[i] == 3))
+    final[c], final[d] = 3, 2
     edited = placement_of(small_placement.roster, small_placement.rules, final)
     out = tmp_path / "adjusted"
-    export_placement(edited, out, drawn=drawn)
+    export_placement(edited, out, drawn=drawn, hand=[a, b])
     man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert [x[0] for x in man["assignment"]["adjusted"]] == sorted([a, b])
-    assert "复核调整" in (out / "分班记录.html").read_text(encoding="utf-8")
+    assert [x[0] for x in man["assignment"]["adjusted"]] == sorted([a, b, c, d])
+    assert man["assignment"]["by_hand"] == sorted([a, b])
+    record = (out / "分班记录.html").read_text(encoding="utf-8")
+    assert "复核调整" in record and "其中 2 人是手动移动或对调的，其余 2 人是锁定后重新分班时由电脑调整的" in record
     assert main(["verify", str(out), "--roster", str(roster_file)]) == 0
-    assert "手工调整的 2 名学生" in capsys.readouterr().out
+    assert "调整的 4 名学生（手动 2 名，重新分班 2 名）" in capsys.readouterr().out
     # an adjustment that is not on record is caught
     man["assignment"]["adjusted"] = man["assignment"]["adjusted"][:1]
     (out / "manifest.json").write_text(json.dumps(man, ensure_ascii=False), encoding="utf-8")

@@ -180,13 +180,14 @@ def placement_of(roster: Roster, rules: Rules, classes) -> Placement:
 
 
 def export_placement(placement: Placement, out_dir: str | Path, options: ExportOptions | None = None,
-                     overwrite: bool = False, drawn: np.ndarray | None = None) -> ExportResult:
+                     overwrite: bool = False, drawn: np.ndarray | None = None,
+                     hand: list[int] | None = None) -> ExportResult:
     """Write every result file (see :mod:`.export`), the manifest and SHA256SUMS,
     and read them back.  Existing results are kept unless ``overwrite``.
     ``drawn``: the classes of the draw when they were adjusted by hand since
     (复核); the manifest lists the adjustments."""
     return export_all(Path(out_dir), placement.roster, placement.model, placement.classes, placement.rules,
-                      options, overwrite, summary_rows(placement), drawn)
+                      options, overwrite, summary_rows(placement), drawn, hand)
 
 
 def summary_rows(placement: Placement, lang: str = "zh") -> tuple[list[str], list[list[str]]]:

@@ -383,10 +383,15 @@ def record_html(manifest: dict, summary_header: list[str], summary: list[list[st
             + _table(summary_header, summary))
     adjusted = manifest["assignment"].get("adjusted") or []
     if adjusted:
-        shown = "；".join(f"第 {ref} 行 {a} → {b}" for _, ref, a, b in adjusted[:20])
+        by_hand = set(manifest["assignment"].get("by_hand") or [])
+        shown = "；".join(f"第 {ref} 行 {a} → {b}{'（手动）' if i in by_hand else ''}"
+                         for i, ref, a, b in adjusted[:20])
         more = f" 等共 {len(adjusted)} 人" if len(adjusted) > 20 else ""
-        body += (f'<h2>复核调整</h2>\n<p class="small">电脑分班后，复核时调整了 {len(adjusted)} 名学生的班级'
-                 f"（均记录在 manifest.json 中，可核验）：{_esc(shown + more)}</p>\n")
+        hand_n = sum(1 for i, *_ in adjusted if i in by_hand)
+        why = (f"其中 {hand_n} 人是手动移动或对调的，其余 {len(adjusted) - hand_n} 人是锁定后重新分班时由电脑调整的"
+               if hand_n < len(adjusted) else "都是手动移动或对调的")
+        body += (f'<h2>复核调整</h2>\n<p class="small">电脑分班后，复核时共有 {len(adjusted)} 名学生的班级与抽签结果不同，'
+                 f"{why}（均记录在 manifest.json 中，可核验）：{_esc(shown + more)}</p>\n")
     if t:
         body += "<h2>班主任抽签</h2>\n" + _table(["班级", "班主任"], [[k, v] for k, v in t["draw"].items()])
         if t.get("reserves"):
@@ -401,7 +406,7 @@ def record_html(manifest: dict, summary_header: list[str], summary: list[list[st
 
 def build_files(roster: Roster, rules, model: PlacementModel, classes: np.ndarray,
                 options: ExportOptions | None = None, summary: tuple[list[str], list[list[str]]] | None = None,
-                drawn: np.ndarray | None = None) -> dict[str, bytes]:
+                drawn: np.ndarray | None = None, hand: list[int] | None = None) -> dict[str, bytes]:
     """Every file of the export, in memory, by relative name (SHA256SUMS not
     included; :func:`write_export` adds it)."""
     from .lottery import draw_teachers, student_ids, totals_of
@@ -451,7 +456,7 @@ def build_files(roster: Roster, rules, model: PlacementModel, classes: np.ndarra
         roster, rules, labels, classes, stats, roster_file_sha256=roster_hash,
         teachers=draw.as_json() if draw else None, student_ids=sid_info,
         export={"csv_encoding": enc, "mask_names": opts.mask_names, "assignment": ASSIGNMENT_CSV},
-        files={}, drawn=drawn,
+        files={}, drawn=drawn, hand=hand,
     )
     if summary is None:
         summary = (["班级", "人数", "男/女"], [[st.label, str(st.size), f"{st.boys}/{st.girls}"] for st in stats])
@@ -543,8 +548,8 @@ def write_export(out_dir: str | Path, files: dict[str, bytes], overwrite: bool =
 def export_all(out_dir: Path, roster: Roster, model: PlacementModel, classes: np.ndarray, rules=None,
                options: ExportOptions | None = None, overwrite: bool = False,
                summary: tuple[list[str], list[list[str]]] | None = None,
-               drawn: np.ndarray | None = None) -> ExportResult:
+               drawn: np.ndarray | None = None, hand: list[int] | None = None) -> ExportResult:
     from .rules import Rules
 
-    files = build_files(roster, rules or Rules(), model, classes, options, summary, drawn)
+    files = build_files(roster, rules or Rules(), model, classes, options, summary, drawn, hand)
     return write_export(out_dir, files, overwrite)

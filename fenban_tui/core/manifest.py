@@ -98,10 +98,12 @@ def versions() -> dict[str, str]:
 
 def build_manifest(roster: Roster, rules: Rules, labels: list[str], classes: np.ndarray, stats: list,
                    *, roster_file_sha256: str | None, teachers: dict | None, student_ids: dict | None,
-                   export: dict, files: dict[str, str], drawn: np.ndarray | None = None) -> dict:
-    """``drawn``: the classes the draw gave, when they were adjusted by hand
-    afterwards (复核); the adjustments are listed, so the draw stays verifiable
-    and every change to it is on record."""
+                   export: dict, files: dict[str, str], drawn: np.ndarray | None = None,
+                   hand: list[int] | None = None) -> dict:
+    """``drawn``: the classes the draw gave, when they were adjusted afterwards
+    (复核); the adjustments are listed, so the draw stays verifiable and every
+    change to it is on record.  ``hand``: the students placed by hand (the
+    other adjustments came from re-solving around locks)."""
     per_student = [labels[int(c)] for c in classes]
     drawn_labels = per_student if drawn is None else [labels[int(c)] for c in drawn]
     refs = roster.row_refs()
@@ -121,7 +123,8 @@ def build_manifest(roster: Roster, rules: Rules, labels: list[str], classes: np.
         "assignment": {"sha256": assignment_sha256(per_student), "labels": list(labels),
                        "rule": "sha256 of the class labels, one a line, in roster order",
                        "draw_sha256": assignment_sha256(drawn_labels),
-                       "adjusted": adjusted},  # [index, row, drawn class, final class]
+                       "adjusted": adjusted,  # [index, row, drawn class, final class]
+                       "by_hand": sorted(int(i) for i in (hand or []) if drawn_labels[int(i)] != per_student[int(i)])},
         "teachers": teachers,
         "student_ids": student_ids,
         "export": export,
@@ -383,7 +386,9 @@ def verify_export(out_dir: str | Path, roster_path: str | Path, rules_path: str 
         return VerifyReport(findings)
     findings.append(Finding("ok", "verify_classes_same", {"n": roster.n, "k": len(placement.labels)}))
     if adjusted:
-        findings.append(Finding("warn", "verify_adjusted", {"n": len(adjusted)}))
+        hand = len(rec.get("by_hand") or [])
+        findings.append(Finding("warn", "verify_adjusted", {"n": len(adjusted), "hand": hand,
+                                                            "solver": len(adjusted) - hand}))
     findings += _check_published(out_dir, man, labels)
     findings += _check_extras(man, placement, rules)
     findings += _check_files(out_dir, man, placement, rules)

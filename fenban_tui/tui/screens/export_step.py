@@ -159,17 +159,18 @@ class ExportScreen(StepScreen):
         # the draw's own classes when the review changed them: the manifest lists
         # every hand adjustment, so the draw stays verifiable
         drawn = app.review.original.copy() if app.review is not None else None
+        hand = sorted(app.review.edited) if app.review is not None else None
         options = getattr(self, "_options", None)
-        self.run_worker(partial(self._export, self._gen, app.placement, app.placement_key, out, drawn, options),
+        self.run_worker(partial(self._export, self._gen, app.placement, app.placement_key, out, drawn, options, hand),
                         thread=True, exclusive=True, group="export", exit_on_error=False)
 
-    def _export(self, gen, placement, key, out: Path, drawn=None, options: ExportOptions | None = None):
+    def _export(self, gen, placement, key, out: Path, drawn=None, options: ExportOptions | None = None, hand=None):
         """Runs in a worker thread.  Returns (gen, kind, value); never raises.
         An error is returned as one line in the operator's language."""
         try:
             # the rules file, manifest and SHA256SUMS are part of the export;
             # overwriting was confirmed before this runs
-            result = export_placement(placement, out, options, overwrite=True, drawn=drawn)
+            result = export_placement(placement, out, options, overwrite=True, drawn=drawn, hand=hand)
             draw = None
             if options is not None and options.teachers:
                 draw = draw_teachers(options.teachers, placement.labels, placement.rules.seed).by_class
