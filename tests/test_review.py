@@ -416,3 +416,54 @@ async def test_declining_the_saved_session_starts_afresh(tmp_path, monkeypatch):
         await pilot.press("n")
         await wait_until(pilot, lambda: app.screen.query("#path"), 10)
         assert app.roster is None and app.review is None
+
+
+async def test_reading_the_same_roster_again_keeps_the_review(tmp_path, monkeypatch):
+    """Back on 导入, Enter on the same unchanged file: the classes and every hand
+    edit stay; a changed file starts afresh.  An empty seed is refused."""
+    monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
+    path = small_roster(tmp_path / "r120.csv")
+    app = FenbanApp(roster_path=str(path), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await reviewing(pilot, app)
+        rv = app.review
+        a = free_students(rv, 0)[0]
+        b = free_students(rv, 1)[0]
+        assert rv.swap(a, b).ok
+        app.review_changed()
+        classes = rv.classes.copy()
+        for _ in range(3):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+        importer = app.screen
+        importer.query_one("#path", Input).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        await pilot.pause()
+        assert app.review is rv and (app.placement.classes == classes).all()
+        assert int(app.placement.classes[a]) == 1 and int(app.placement.classes[b]) == 0
+        # the same file with one score changed is another roster: nothing is kept
+        text = path.read_text(encoding="utf-8-sig").splitlines()
+        cells = text[1].split(",")
+        col = text[0].split(",").index("语文")
+        cells[col] = "66.6" if cells[col] != "66.6" else "66.7"
+        path.write_text("\n".join([text[0], ",".join(cells)] + text[2:]) + "\n", encoding="utf-8-sig")
+        before = app.roster_version
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.roster is not None and app.roster_version > before, 30)
+        assert app.placement is None and app.review is None
+        # rules: an empty seed is not silently the default
+        await step_to(pilot, app, RulesScreen)
+        app.screen.query_one("#seed", Input).value = ""
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, RulesScreen)
+        assert "随机种子" in status_text(app, "#rules-status")
+        # the command palette (ctrl+k) goes to a step
+        app.screen.query_one("#seed", Input).value = "2026"
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        await pilot.press(*"import")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.step == 0, 10)

@@ -80,11 +80,15 @@ def gaps(model: PlacementModel, classes: np.ndarray) -> list[Gap]:
                 ss.append(s)
         if ms:
             detail = ""
+            spread = max(ms) - min(ms)
             if f.kind == "total":
+                # the part 缺考 forces, when the subject means are level; a hand
+                # edit can leave the subjects uneven so that it exceeds the range,
+                # and then "of which" would be false
                 floor = absent_total_floor(model, classes)
-                if floor > 0:
+                if 0 < floor <= spread:
                     detail = f"{floor:.3f}"
-            out.append(Gap(f.name, "mean", max(ms) - min(ms), detail))
+            out.append(Gap(f.name, "mean", spread, detail))
         if ss and f.kind != "birth":
             out.append(Gap(f.name, "sd", max(ss) - min(ss)))
     for f in model.categories:

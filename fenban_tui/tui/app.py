@@ -8,6 +8,7 @@ operator moves back and forth.  The core is reached only through plain calls in
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import replace
 from functools import partial
@@ -54,6 +55,16 @@ def roster_key(roster) -> tuple[str, ...] | None:
             repr(getattr(roster, "cmap", None)))
 
 
+def same_roster(a, b) -> bool:
+    """The same roster read twice: same file, sheets, header, column map, rows
+    and values as parsed (gender codes mapped another way give other values)."""
+    try:
+        return (roster_key(a) == roster_key(b) and a.table.equals(b.table) and a.values.equals(b.values)
+                and [p.key for p in a.problems] == [p.key for p in b.problems])
+    except Exception:  # frames that cannot be compared are not the same
+        return False
+
+
 def fresh_rules(rules: Rules) -> Rules:
     """The default rules for a newly loaded roster.
 
@@ -71,7 +82,9 @@ def fresh_rules(rules: Rules) -> Rules:
 
 class FenbanApp(App):
     CSS_PATH = "fenban.tcss"
-    ENABLE_COMMAND_PALETTE = False  # ctrl+p is "previous step" here
+    # ctrl+p is "previous step" here: the palette opens with ctrl+k and lists
+    # the wizard's own commands (steps, the current step's keys, help, quit)
+    COMMAND_PALETTE_BINDING = "ctrl+k"
     MODES = {
         "import": ImportScreen,
         "rules": RulesScreen,
@@ -97,9 +110,9 @@ class FenbanApp(App):
         # Footer order = binding order; the inherited ctrl+q would otherwise come first
         keys = self._bindings.key_to_bindings
         keys["ctrl+q"] = keys.pop("ctrl+q")
+        if "ctrl+k" in keys:
+            keys["ctrl+k"] = [replace(b, description=t("key_palette", self.lang)) for b in keys["ctrl+k"]]
         self.step = 0
-        # the CLI's default seed: the wizard and `fenban ROSTER` give the same classes
-        self.default_seed = Rules().seed
         # wizard state
         self.roster = None
         self.roster_version = 0
@@ -113,12 +126,24 @@ class FenbanApp(App):
         self.written: list[Path] = []
         self.written_key: tuple | None = None
         self.review: Review | None = None  # hand edits on the placement (复核)
+        self._kept: tuple | None = None  # the state while the same roster is read again
         self.sessions: SessionStore | None = None
         self._save_failed = False
 
     # ------------------------------------------------------------------ state
 
-    def set_roster(self, roster) -> None:
+    def set_roster(self, roster) -> bool:
+        """Load ``roster`` (None while a file is being read).  Reading the same
+        roster again (same file, sheet, columns and contents) keeps the result
+        and every review edit; returns True when it did."""
+        if roster is None:
+            if self.roster is not None:
+                self._kept = (self.roster, self.roster_version, self.placement, self.placement_key, self.review)
+        else:
+            kept, self._kept = self._kept, None
+            if kept is not None and same_roster(kept[0], roster):
+                self.roster, self.roster_version, self.placement, self.placement_key, self.review = kept
+                return True
         self.roster = roster
         self.roster_version += 1
         self.placement = None
@@ -130,6 +155,7 @@ class FenbanApp(App):
             # what the previous roster had (or lacked)
             self.rules = fresh_rules(self.rules)
             self.rules_roster = key
+        return False
 
     def set_rules(self, rules: Rules) -> None:
         self.rules = rules
@@ -216,7 +242,9 @@ class FenbanApp(App):
 
     def on_mount(self) -> None:
         # 16-colour terminals get the ANSI theme: the terminal's own palette, no RGB guesses.
-        if self.console.color_system in ("standard", "windows"):
+        # Not under NO_COLOR: Textual greys colours by their RGB, and the terminal's
+        # own colours have none (everything would come out black on black).
+        if self.console.color_system in ("standard", "windows") and not os.environ.get("NO_COLOR"):
             self.register_theme(ANSI_THEME)
             self.theme = ANSI_THEME.name
         try:
@@ -285,6 +313,46 @@ class FenbanApp(App):
             self.notify(t("first_step", self.lang))
             return
         await self.go_to(self.step - 1)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette, SearchIcon
+
+        class Palette(CommandPalette):
+            def on_mount(self) -> None:
+                self.query_one(SearchIcon).icon = ">"  # no emoji: LANG=C and old terminals
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(Palette(placeholder=t("cmd_placeholder", self.lang), id="--command-palette"))
+
+    def get_system_commands(self, screen):
+        from textual.app import SystemCommand
+
+        for k, mode in enumerate(STEP_MODES):
+            # the English word too, so the palette finds it typed without an IME
+            alias = "" if self.lang == "en" else "  " + t("step_" + mode, "en").lower()
+            yield SystemCommand(t("cmd_step", self.lang, step=t("step_" + mode, self.lang)) + alias,
+                                t("cmd_step_help", self.lang), partial(self.walk_to, k))
+        if isinstance(screen, StepScreen):
+            for binding in screen.active_bindings.values():
+                b = binding.binding
+                if b.show and b.description:
+                    yield SystemCommand(f"{b.description}  ({b.key_display or b.key})", t("cmd_key_help", self.lang),
+                                        partial(screen.run_action, b.action))
+        yield SystemCommand(t("key_help", self.lang) + "  (F1)", t("cmd_help_help", self.lang), self.action_help)
+        yield SystemCommand(t("key_quit", self.lang) + "  (ctrl+q)", t("cmd_quit_help", self.lang), self.action_quit)
+
+    async def walk_to(self, step: int) -> None:
+        """Go to a step from the command palette: back at once, forward one
+        step at a time through each step's own check."""
+        if step <= self.step:
+            if step < self.step:
+                await self.go_to(step)
+            return
+        while self.step < step:
+            before = self.step
+            await self.action_next_step()
+            if self.step == before:
+                return
 
     def action_help(self) -> None:
         if not isinstance(self.screen, ModalScreen):

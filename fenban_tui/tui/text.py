@@ -44,6 +44,8 @@ TEXT: dict[str, tuple[str, str]] = {
                               "{errors} errors, {warnings} warnings"),
     "import_head": ("表头在第 {header} 行", "header on row {header}"),
     "import_no_head": ("无表头（按列映射）", "no header row (columns mapped)"),
+    "import_same_kept": ("名单没有改动：分班结果和复核中的调整都保留", "The roster has not changed: the classes and every review edit are kept"),
+    "rules_seed_empty": ("请填写随机种子（公开抽签得到的数字或文字）", "Enter the seed (the number or text drawn in public)"),
     "import_ok": ("名单可用，按 ctrl+n 进入下一步（规则）", "Roster usable; press ctrl+n for the next step (rules)"),
     "import_bad": ("名单有错误，不能分班：请在表格中修改后按 ctrl+r 重新读取",
                    "The roster has errors: fix them in the spreadsheet and press ctrl+r to reload"),
@@ -148,7 +150,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "stage_balance": ("均衡调整", "balancing"),
     "stage_done": ("完成", "done"),
     # public draw, export to a USB stick (issue 6)
-    "rules_hash": ("名单 SHA-256（先公布，再定种子）：", "Roster SHA-256 (announce it, then draw the seed):"),
+    "rules_hash": ("名单 SHA-256（先公布，再定种子）：", "Roster SHA-256 (announce, then draw):"),
     "export_drives": ("U 盘（Enter 选用）", "USB drives (Enter picks one)"),
     "export_no_drives": ("未发现 U 盘：可直接填写文件夹", "No USB drive found: type a folder"),
     "export_teachers": ("班主任抽签（每行一名或文件路径）", "Teachers to draw (a name a line, or a file)"),
@@ -267,6 +269,13 @@ TEXT: dict[str, tuple[str, str]] = {
                     "(type another folder and press ctrl+s)"),
     "export_os_error": ("无法写入 {path}：{reason}", "Cannot write {path}: {reason}"),
     # help
+    "cmd_placeholder": ("输入文字查找操作…", "Type to find an action…"),
+    "key_palette": ("命令", "Commands"),
+    "cmd_step": ("转到：{step}", "Go to: {step}"),
+    "cmd_step_help": ("向前逐步检查，向后直接返回", "forward step by step, each step checked; back at once"),
+    "cmd_key_help": ("当前步骤的操作", "an action of this step"),
+    "cmd_help_help": ("按键说明", "the keys"),
+    "cmd_quit_help": ("退出（已自动保存，下次可继续）", "quit (saved: you can resume next time)"),
     "help_title": ("按键说明", "Keys"),
     "help_body": (
         "ctrl+n       下一步\n"
@@ -283,6 +292,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "      l 锁定学生  L 锁定班级  r 重排（保留锁定和手动调整）\n"
         "      d 变动  o 排序  c 人数/均分  b 图表  ctrl+z 撤销  ctrl+y 重做  Esc 返回\n"
         "ctrl+s       导出：写出结果文件\n"
+        "ctrl+k       命令面板（输入文字查找任何操作）\n"
         "F1           帮助\n"
         "ctrl+q       退出",
         "ctrl+n       next step\n"
@@ -299,6 +309,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "        l lock student  L lock class  r re-solve (keeps locks and hand edits)\n"
         "        d changes  o sort  c counts/means  b chart  ctrl+z undo  ctrl+y redo  Esc back\n"
         "ctrl+s       export: write the result files\n"
+        "ctrl+k       command palette (type to find any action)\n"
         "F1           help\n"
         "ctrl+q       quit",
     ),

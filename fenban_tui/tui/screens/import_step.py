@@ -192,6 +192,8 @@ class ImportScreen(StepScreen):
                 and self.focused.parent.parent is opts:
             self.query_one("#path", Input).focus()
         opts.display = show
+        # at 80x24 the options need the room; their column map says what was recognised
+        self.query_one("#roles").set_class(show, "compact")
         if show and focus:
             self.query_one(focus, Input).focus()
 
@@ -402,8 +404,8 @@ class ImportScreen(StepScreen):
         fill_table(table, [col_letter(c) for c in range(width)], [r + [""] * (width - len(r)) for r in rows])
 
     def _show(self, roster, keep: bool = False) -> None:
-        if not keep:
-            self.fenban.set_roster(roster)
+        if not keep and self.fenban.set_roster(roster) and self.fenban.placement is not None:
+            self.notify(self.t("import_same_kept"))
         sheet, count = sheets_text(roster, self.lang)
         head = (self.t("import_head", header=roster.header_row) if roster.header_row
                 else self.t("import_no_head"))
@@ -418,8 +420,7 @@ class ImportScreen(StepScreen):
             verdict = self.t("import_gender_hint", codes="/".join(unknown[:4]), example=example)
             self._show_options(True)
         self._status(f"{summary}\n{verdict}", "ok" if roster.usable else "error")
-        roles = Text(self.t("import_roles", roles=roles_line(roster.cmap, self.lang)),
-                     no_wrap=True, overflow="ellipsis")
+        roles = Text(self.t("import_roles", roles=roles_line(roster.cmap, self.lang)))
         self.query_one("#roles", Static).update(roles)
 
         head = roster.table.head(PREVIEW_ROWS)

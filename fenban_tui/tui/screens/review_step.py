@@ -31,6 +31,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import ContentSwitcher, DataTable, Footer, Static
 from textual.worker import Worker
 
+from ...core.lottery import pinyin_key
 from ...core.review import Outcome, Review
 from ...i18n import FenbanError
 from .base import StepScreen, localize_bindings
@@ -146,8 +147,9 @@ class ReviewScreen(StepScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="review-status", classes="status")
         with ContentSwitcher(initial="review-classes", id="review-views"):
-            yield ClassTable(id="review-classes", cursor_type="row", zebra_stripes=True)
-            yield StudentTable(id="review-students", cursor_type="row", zebra_stripes=True)
+            # the class (or name) column stays in view when scrolling right
+            yield ClassTable(id="review-classes", cursor_type="row", zebra_stripes=True, fixed_columns=1)
+            yield StudentTable(id="review-students", cursor_type="row", zebra_stripes=True, fixed_columns=2)
             yield ChangeTable(id="review-changes", cursor_type="row", zebra_stripes=True)
             with Chart(id="review-chart"):
                 yield Static("", id="chart")
@@ -529,9 +531,9 @@ class ReviewScreen(StepScreen):
         if self.sort == "score" and total is not None:
             members.sort(key=lambda s: (np.isnan(total.values[s]), -np.nan_to_num(total.values[s]), s))
         elif self.sort == "school":
-            members.sort(key=lambda s: (schools[s] or "", m.names[s], s))
-        else:
-            members.sort(key=lambda s: (m.names[s], s))
+            members.sort(key=lambda s: (schools[s] or "", pinyin_key(m.names[s]), s))
+        else:  # by name as a class list is read: pinyin order
+            members.sort(key=lambda s: (pinyin_key(m.names[s]), s))
         self._rows = members
         rules_of = self._rule_marks()
         cols = [self.t("col_mark"), self.t("col_name"), self.t("col_gender")]

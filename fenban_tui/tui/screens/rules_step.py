@@ -236,7 +236,9 @@ class RulesScreen(StepScreen):
             return self.t("error_generic", reason=str(exc) or type(exc).__name__)
         if len(set(labels)) != k:
             return self.t("rules_labels_dup")
-        seed = self.query_one("#seed", Input).value.strip() or app.default_seed
+        seed = self.query_one("#seed", Input).value.strip()
+        if not seed:
+            return self.t("rules_seed_empty")
         return replace(
             self.with_checks(app.rules),
             classes=k,

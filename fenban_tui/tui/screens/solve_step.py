@@ -74,7 +74,7 @@ class SolveScreen(StepScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(Text(self.t("solve_idle")), id="solve-status", classes="status")
         yield ProgressBar(total=100, show_eta=False, id="progress")
-        yield DataTable(id="summary", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="summary", cursor_type="row", zebra_stripes=True, fixed_columns=1)
         with VerticalScroll(id="gaps-box", can_focus=False):
             yield Static("", id="gaps")
 
