@@ -153,6 +153,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rules_hash": ("名单 SHA-256（先公布，再定种子）：", "Roster SHA-256 (announce, then draw):"),
     "export_drives": ("U 盘（Enter 选用）", "USB drives (Enter picks one)"),
     "export_no_drives": ("未发现 U 盘：可直接填写文件夹", "No USB drive found: type a folder"),
+    "export_reserve": ("未分配（候补）", "reserve"),
     "export_teachers": ("班主任抽签（每行一名或文件路径）", "Teachers to draw (a name a line, or a file)"),
     "export_verified": ("已读回核对 {n} 个文件的 SHA-256：全部一致", "Read back {n} files: every SHA-256 matches"),
     "export_teacher_draw": ("班主任：{pairs}", "Head teachers: {pairs}"),
@@ -200,8 +201,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "review_keep": ("不调整", "Leave it"),
     "review_overridden": ("已强制调整：{why}", "Overridden: {why}"),
     "review_warning": ("警告：{items}", "Warning: {items}"),
-    "review_done_move": ("已移动 {n} 人", "Moved {n}"),
-    "review_done_swap": ("已对调", "Swapped"),
+    "review_kept_as_is": ("未调整，班级保持不变", "Not changed: the classes are as they were"),
+    "review_done_move": ("已移动 {n} 人：{where}", "Moved {n}: {where}"),
+    "review_done_swap": ("已对调：{where}", "Swapped: {where}"),
     "review_done_lock": ("已锁定 {who}", "Locked {who}"),
     "review_done_unlock": ("已解锁 {who}", "Unlocked {who}"),
     "review_done_lock_class": ("已锁定 {cls}：重排时不动", "Locked {cls}: a re-solve leaves it as it is"),
@@ -290,7 +292,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Esc          分班时取消；关闭本窗口\n"
         "复核：Enter 打开班级  m 移动  s 对调（先选一人，再选另一班的一人）\n"
         "      l 锁定学生  L 锁定班级  r 重排（保留锁定和手动调整）\n"
-        "      d 变动  o 排序  c 人数/均分  b 图表  ctrl+z 撤销  ctrl+y 重做  Esc 返回\n"
+        "      d 变动  o 排序  c 人数/均分  b 图表\n"
+        "      ctrl+z 撤销  ctrl+y 重做  Esc 返回\n"
         "ctrl+s       导出：写出结果文件\n"
         "ctrl+k       命令面板（输入文字查找任何操作）\n"
         "F1           帮助\n"
@@ -307,7 +310,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Esc          cancel solving; close this window\n"
         "review: Enter opens a class  m move  s swap (mark one, then one in another class)\n"
         "        l lock student  L lock class  r re-solve (keeps locks and hand edits)\n"
-        "        d changes  o sort  c counts/means  b chart  ctrl+z undo  ctrl+y redo  Esc back\n"
+        "        d changes  o sort  c counts/means  b chart\n"
+        "        ctrl+z undo  ctrl+y redo  Esc back\n"
         "ctrl+s       export: write the result files\n"
         "ctrl+k       command palette (type to find any action)\n"
         "F1           help\n"

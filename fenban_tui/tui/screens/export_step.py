@@ -173,7 +173,10 @@ class ExportScreen(StepScreen):
             result = export_placement(placement, out, options, overwrite=True, drawn=drawn, hand=hand)
             draw = None
             if options is not None and options.teachers:
-                draw = draw_teachers(options.teachers, placement.labels, placement.rules.seed).by_class
+                drawn_teachers = draw_teachers(options.teachers, placement.labels, placement.rules.seed)
+                draw = dict(drawn_teachers.by_class)
+                if drawn_teachers.reserves:  # teachers left over are reserves: on screen too
+                    draw[self.t("export_reserve")] = "、".join(drawn_teachers.reserves)
             return gen, "ok", (key, list(result), result.verified, draw)
         except FenbanError as exc:
             return gen, "error", exc.text(self.lang)

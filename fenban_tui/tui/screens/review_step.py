@@ -184,6 +184,7 @@ class ReviewScreen(StepScreen):
     def leaving(self) -> None:
         if self.running and self._cancel is not None:
             self._cancel.set()
+        self._message = None  # what the last edit did is news only here and now
 
     # ------------------------------------------------------------------ keys
 
@@ -308,7 +309,12 @@ class ReviewScreen(StepScreen):
         rv = self.review
         if outcome.ok:
             self.mark = None
-            text = Text(self.t("review_done_" + outcome.change.kind, n=len(outcome.change.moves)), style="bold")
+            moves = outcome.change.moves
+            # who went where, by name: "张三 → 3班、李四 → 1班"
+            where = "、".join(f"{rv.who(s)} → {rv.label(to)}" for s, _, to in moves[:4])
+            if len(moves) > 4:
+                where += " …"
+            text = Text(self.t("review_done_" + outcome.change.kind, n=len(moves), where=where), style="bold")
             if outcome.reasons:
                 text.append("\n" + self.t("review_overridden", why=self._reasons(outcome)), style="bold")
             self._message = text
@@ -326,7 +332,12 @@ class ReviewScreen(StepScreen):
         choices.append(("cancel", self.t("review_keep")))
         self.app.push_screen(SheetScreen(self.t("review_refused", why=why), choices, "cancel", self.lang,
                                          title=self.t("review_rule_title")),
-                             lambda how: retry(how) if how in ("group", "force") else None)
+                             lambda how: retry(how) if how in ("group", "force") else self._kept_as_is())
+
+    def _kept_as_is(self) -> None:
+        """The operator chose not to make a refused edit: say nothing changed."""
+        self._message = Text(self.t("review_kept_as_is"), style="bold")
+        self.show()
 
     def _reasons(self, outcome: Outcome) -> str:
         sep = "; " if self.lang == "en" else "；"
