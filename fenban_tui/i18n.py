@@ -148,6 +148,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "输出文件夹 {path} 中已有分班结果；加 --force 覆盖",
         "Output folder {path} already holds results; add --force to overwrite",
     ),
+    "header_duplicate": ("表头“{name}”出现了两次，第二列改称“{new}”，请确认用的是哪一列",
+                         "the header \u201c{name}\u201d appears twice; the second column is called \u201c{new}\u201d: "
+                         "check which one is meant"),
     "out_not_dir": ("输出位置 {path} 是一个文件，不是文件夹", "The output {path} is a file, not a folder"),
     "out_not_writable": ("无法写入输出文件夹 {path}（{reason}）：请换一个位置，或检查 U 盘是否写保护",
                          "Cannot write to the output folder {path} ({reason}): choose another place, "

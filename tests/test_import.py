@@ -394,3 +394,10 @@ def test_a_lone_name_below_the_table_is_refused_not_skipped(tmp_path):
     assert "丁" in r.table["姓名"].to_list()
     assert ("row_junk", 4) in [(p.key, p.row) for p in r.errors]
     assert not r.usable
+
+
+def test_a_header_written_twice_is_said(tmp_path):
+    rows = [["姓名", "性别", "姓名", "语文"], ["张三", "男", "张三", "90"]]
+    r = load_roster(_write_csv(tmp_path / "d.csv", rows, "utf-8"))
+    dup = [(p.row, p.column) for p in r.warnings if p.key == "header_duplicate"]
+    assert dup == [(1, "姓名_2(C)")] and r.n == 1

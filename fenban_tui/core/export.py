@@ -246,7 +246,7 @@ class ExportResult:
 
 def mask_name(name: str) -> str:
     """张三 → 张*, 张三明 → 张*明, 欧阳娜娜 → 欧**娜 (a one-character name stays)."""
-    chars = list(str(name).strip())
+    chars = [ch for ch in str(name) if not ch.isspace()]  # 叶　志轩 is three characters
     if len(chars) <= 1:
         return "".join(chars)
     if len(chars) == 2:

@@ -534,6 +534,11 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
     names, first_data = header_block(rows, h, width) if not synthetic else (rows[0], 1)
     name_idx = next((c for c, n in enumerate(names) if _match_role(n) == "name"), 0)
     out = _SheetRows(grid.name, 0 if synthetic else h + 1, names, [], [], [], [])
+    for c, col in enumerate(names):  # a header written twice: the second is renamed, and said so
+        twice = re.fullmatch(r"(.+)_(\d+)", col)
+        if twice and twice.group(1) in names[:c]:
+            out.problems.append(Problem("warning", "header_duplicate", grid.name, None if synthetic else h + 1,
+                                        f"{col}({col_letter(c)})", {"name": twice.group(1), "new": col}))
     single: list[tuple[int, int, str, int]] = []  # (index in out.rows, row, text, column) of one-cell rows
     big_by_row: dict[int, list[int]] = {}
     for row, c in grid.big_numbers:
