@@ -148,6 +148,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "输出文件夹 {path} 中已有分班结果；加 --force 覆盖",
         "Output folder {path} already holds results; add --force to overwrite",
     ),
+    "rule_student_missing": ("规则里的学生“{key}”不在名单中（名单改过？请在规则步骤中删掉这条规则）",
+                             "the student \u201c{key}\u201d named by a rule is not in the roster (was it changed? "
+                             "remove the rule in the rules step)"),
     "header_duplicate": ("表头“{name}”出现了两次，第二列改称“{new}”，请确认用的是哪一列",
                          "the header \u201c{name}\u201d appears twice; the second column is called \u201c{new}\u201d: "
                          "check which one is meant"),

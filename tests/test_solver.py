@@ -183,3 +183,30 @@ def test_group_by_divides_each_school_on_its_own(tmp_path):
     for r in result:  # pins are class numbers within the school
         if r["预设班级"]:
             assert r["班级"] == f"{r['录取学校']}·{int(float(r['预设班级']))}班"
+
+
+def test_same_sound_names_and_rules_added_by_student_key(tmp_path):
+    """同音 names (张莉/张丽) go apart when asked; rules added in the wizard name
+    students by ID (or row) and hold like the roster's own columns."""
+    rows = [["学号", "姓名", "性别", "语文"]]
+    names = ["张莉", "张丽", "王芳", "李雷", "韩梅", "赵四", "钱五", "孙六", "周七", "吴八", "郑九", "冯十"]
+    for i, name in enumerate(names):
+        rows.append([f"S{i:03d}", name, "男女"[i % 2], str(60 + 3 * i)])
+    roster = _small_roster(tmp_path, rows)
+    keys = roster.student_keys()
+    assert keys[:2] == ["S000", "S001"]
+    base = Rules(classes=2, seed="7", effort=1, same_name_sound=True,
+                 together_extra=[["S002", "S003"]], apart_extra=[["S004", "S005"]], pins_extra={"S006": 2})
+    sound = [m for code, m in build_model(roster, base).hard.apart if code.startswith("同音")]
+    assert sound == [[0, 1]]
+    assert not [c for c, _ in build_model(roster, Rules(classes=2)).hard.apart if c.startswith("同音")]
+    p = solve_roster(roster, base)
+    cls = {n: p.class_of(i) for i, n in enumerate(names)}
+    assert cls["张莉"] != cls["张丽"]
+    assert cls["王芳"] == cls["李雷"] and cls["韩梅"] != cls["赵四"] and cls["钱五"] == "2班"
+    # the rules file keeps them, and a key that is not in the roster is refused in words
+    again = Rules.from_dict(__import__("tomllib").loads(base.to_toml()))
+    assert again.together_extra == [["S002", "S003"]] and again.pins_extra == {"S006": 2}
+    with pytest.raises(FenbanError) as exc:
+        build_model(roster, Rules(classes=2, together_extra=[["S002", "X999"]]))
+    assert exc.value.key == "rule_student_missing" and "X999" in exc.value.text()

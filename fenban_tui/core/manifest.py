@@ -85,7 +85,7 @@ def versions() -> dict[str, str]:
     from .. import __version__
 
     out = {"fenban": __version__, "python": platform.python_version()}
-    for name in ("ortools", "polars", "numpy", "numba"):
+    for name in ("ortools", "polars", "numpy", "numba", "pypinyin"):
         try:
             out[name] = version(name)
         except PackageNotFoundError:

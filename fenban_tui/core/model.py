@@ -107,10 +107,38 @@ def hard_rules_of(roster: Roster, rules: Rules) -> HardRules:
     if rules.use_apart and "_apart" in vals.columns:
         hard.apart = _code_groups(vals["_apart"].to_list())
     if rules.same_name_apart and "_name_key" in vals.columns:
-        hard.apart += [(f"同名:{c}", m) for c, m in _code_groups(vals["_name_key"].to_list())]
+        keys = vals["_name_key"].to_list()
+        hard.apart += [(f"同名:{c}", m) for c, m in _code_groups(keys)]
+        if rules.same_name_sound:
+            # 同音: same pinyin, tones ignored; groups already apart as same names are not repeated
+            sounds = [sound_key(k) if k else "" for k in keys]
+            same = {tuple(m) for _, m in _code_groups(keys)}
+            hard.apart += [(f"同音:{c}", m) for c, m in _code_groups(sounds) if tuple(m) not in same]
     if rules.use_pins and "_pin" in vals.columns:
         hard.pins = {i: p - 1 for i, p in enumerate(vals["_pin"].to_list()) if p is not None}
+    # rules added in the wizard, by student key
+    if rules.together_extra or rules.apart_extra or rules.pins_extra:
+        index = {k: i for i, k in enumerate(roster.student_keys())}
+
+        def find(key: str) -> int:
+            if key not in index:
+                raise FenbanError("rule_student_missing", key=key)
+            return index[key]
+
+        for n, group in enumerate(rules.together_extra, start=1):
+            hard.together.append((f"手动绑定{n}", sorted({find(k) for k in group})))
+        for n, group in enumerate(rules.apart_extra, start=1):
+            hard.apart.append((f"手动互斥{n}", sorted({find(k) for k in group})))
+        for key, c in rules.pins_extra.items():
+            hard.pins[find(key)] = int(c) - 1
     return hard
+
+
+def sound_key(name: str) -> str:
+    """How a name sounds: its pinyin without tones (张莉 and 张丽 are both zhangli)."""
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(name)).lower()
 
 
 def build_model(roster: Roster, rules: Rules) -> PlacementModel:

@@ -216,6 +216,23 @@ class Roster:
     def row_numbers(self) -> list[int]:
         return self.table["_row"].to_list()
 
+    def student_keys(self) -> list[str]:
+        """A stable name for each student that rules can point at: the 学号 or
+        身份证号 as written when it is unique in the roster, else ``行12`` (the
+        spreadsheet row; ``原1班 行12`` when sheets were combined)."""
+        refs = self.row_refs()
+        out = [f"行{r}" for r in refs]
+        for role in ("idcard", "sid"):
+            col = getattr(self.cmap, role)
+            if not col:
+                continue
+            vals = [v.strip() if v else "" for v in self.table[col].to_list()]
+            counts: dict[str, int] = {}
+            for v in vals:
+                counts[v] = counts.get(v, 0) + 1
+            out = [v if v and counts[v] == 1 and o.startswith("行") else o for v, o in zip(vals, out)]
+        return out
+
     def row_refs(self) -> list[object]:
         """How messages name each student's row: the row number, with the sheet
         when several sheets were combined."""

@@ -32,9 +32,14 @@ class Rules:
     group_by: str | None = None  # divide each group (e.g. 录取学校) on its own
     # hard rules
     same_name_apart: bool = True
+    same_name_sound: bool = False  # also names that sound alike (同音: same pinyin, tones ignored)
     use_together: bool = True
     use_apart: bool = True
     use_pins: bool = True
+    # rules added in the wizard, by student key (学号/身份证号, else 行N: Roster.student_keys)
+    together_extra: list[list[str]] = field(default_factory=list)
+    apart_extra: list[list[str]] = field(default_factory=list)
+    pins_extra: dict[str, int] = field(default_factory=dict)  # student key -> class number (1-based)
     # import settings kept with the rules so a draw can be re-run
     sheet: str | None = None
     header_row: int | None = None  # 0: the file has no header row (map columns by letter)
@@ -124,7 +129,7 @@ class Rules:
 
 _INT_KEYS = {"classes", "class_size", "header_row", "effort"}
 _BOOL_KEYS = {"balance_total", "balance_gender", "balance_school", "balance_boarding", "total_deciles",
-              "same_name_apart", "use_together", "use_apart", "use_pins"}
+              "same_name_apart", "same_name_sound", "use_together", "use_apart", "use_pins"}
 
 
 def _type_ok(key: str, value: object) -> bool:
@@ -146,6 +151,12 @@ def _type_ok(key: str, value: object) -> bool:
         return isinstance(value, dict) and all(
             isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v)) for v in value.values()
         )
+    if key in ("together_extra", "apart_extra"):
+        return isinstance(value, list) and all(
+            isinstance(g, list) and len(g) >= 2 and all(isinstance(x, str) for x in g) for g in value)
+    if key == "pins_extra":
+        return isinstance(value, dict) and all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value.values())
     if key == "gender_codes":
         return isinstance(value, dict) and all(v in ("M", "F", "男", "女") for v in value.values())
     return True
