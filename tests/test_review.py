@@ -467,3 +467,69 @@ async def test_reading_the_same_roster_again_keeps_the_review(tmp_path, monkeypa
         await pilot.pause(0.5)
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.step == 0, 10)
+
+
+async def test_rules_added_by_searching_students_hold_after_solving(tmp_path, monkeypatch):
+    """Rules step, ctrl+e: find two students by name, F3 keeps them apart; find
+    one by ID, F4 pins it to class 2; Delete removes a rule; the solve holds them."""
+    from fenban_tui.tui.screens.dialogs import RuleEditor
+
+    monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
+    path = small_roster(tmp_path / "r120.csv")
+    app = FenbanApp(roster_path=str(path), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        await step_to(pilot, app, RulesScreen)
+        app.screen.query_one("#classes", Input).value = "4"
+        names, keys = app.roster.names(), app.roster.student_keys()
+        # two students of one class in the sample roster's order, not bound to anyone
+        free = [i for i in range(app.roster.n) if not app.roster.values["_together"][i]
+                and not app.roster.values["_apart"][i] and app.roster.values["_pin"][i] is None]
+        a, b, c = free[0], free[1], free[2]
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: isinstance(app.screen, RuleEditor), 10)
+        editor = app.screen
+        for who in (a, b):
+            editor.query_one("#rule-find", Input).value = names[who]
+            editor.query_one("#rule-find", Input).focus()
+            await pilot.pause()
+            await pilot.press("enter")  # to the matches
+            found = editor.query_one("#rule-found", OptionList)
+            index = next(k for k in range(found.option_count) if found.get_option_at_index(k).id == keys[who])
+            found.highlighted = index
+            await pilot.press("enter")
+        assert editor.chosen == [keys[a], keys[b]]
+        await pilot.press("f3")
+        await pilot.pause()
+        assert editor.apart == [[keys[a], keys[b]]] and editor.chosen == []
+        # a together rule added and removed again with Delete
+        editor.chosen = [keys[a], keys[c]]
+        await pilot.press("f2")
+        await pilot.pause()
+        added = editor.query_one("#rule-added", OptionList)
+        added.focus()
+        added.highlighted = 0  # together rules are listed first
+        await pilot.press("delete")
+        await pilot.pause()
+        assert editor.together == [] and len(editor.apart) == 1
+        # pin by ID: the class number is asked for
+        editor.query_one("#rule-find", Input).value = keys[c]
+        editor.query_one("#rule-find", Input).focus()
+        await pilot.pause()
+        await pilot.press("enter", "enter")
+        await pilot.press("f4")
+        await pilot.pause()
+        assert "班级号" in str(editor.query_one("#rule-status", Static).render())
+        editor.query_one("#rule-class", Input).value = "2"
+        await pilot.press("f4")
+        await pilot.pause()
+        assert editor.pins == {keys[c]: 2}
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, RulesScreen), 10)
+        assert app.rules.apart_extra == [[keys[a], keys[b]]] and app.rules.pins_extra == {keys[c]: 2}
+        assert "另加规则 2 条" in str(app.screen.query_one("#hard").border_subtitle)
+        app.rules = dataclasses.replace(app.rules, effort=1)
+        await step_to(pilot, app, SolveScreen)
+        await wait_until(pilot, lambda: app.placement is not None and not app.screen.running, 60)
+        p = app.placement
+        assert p.class_of(a) != p.class_of(b) and p.class_of(c) == "2班"

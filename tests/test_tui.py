@@ -329,7 +329,8 @@ async def test_balance_choices_do_not_leak_to_another_roster(tmp_path):
         # every item the new roster has is listed and on, the earlier toggles forgotten
         assert {"gender", "school", "boarding", "total"} <= set(balance.selected)
         assert set(balance.selected) == set(balance.values) - {"birth"}
-        assert set(hard.selected) == set(hard.values) >= {"same_name", "together", "apart"}
+        # (同音 is the one hard rule that is off by default)
+        assert set(hard.selected) == set(hard.values) - {"same_sound"} >= {"same_name", "together", "apart"}
         rendered = "\n".join(str(balance.get_option_at_index(i).prompt) for i in range(balance.option_count))
         assert "[x] 毕业学校" in rendered and "[x] 住宿" in rendered
         assert app.screen.query_one("#classes", Input).value == "2"  # ceil(60 / 50), not the old count

@@ -278,6 +278,28 @@ TEXT: dict[str, tuple[str, str]] = {
     "cmd_key_help": ("当前步骤的操作", "an action of this step"),
     "cmd_help_help": ("按键说明", "the keys"),
     "cmd_quit_help": ("退出（已自动保存，下次可继续）", "quit (saved: you can resume next time)"),
+    "key_edit_rules": ("加规则", "Add rules"),
+    "key_rule_together": ("同班", "Same class"),
+    "key_rule_apart": ("分开", "Apart"),
+    "key_rule_pin": ("预设班级", "Pin"),
+    "rule_title": ("添加规则：按姓名或学号查找学生", "Add rules: find students by name or ID"),
+    "rule_keys": ("Enter 选中  F2 同班  F3 分开  F4 预设班级  Delete 删除  Esc 完成",
+                  "Enter choose  F2 same class  F3 apart  F4 pin  Delete remove  Esc done"),
+    "rule_find": ("输入姓名或学号（身份证号）查找", "type a name or ID to find"),
+    "rule_found": ("找到的学生", "Students found"),
+    "rule_chosen": ("已选", "Chosen"),
+    "rule_added": ("已添加的规则", "Rules added"),
+    "rule_pin_class": ("预设到第几班（F4 用）", "class number to pin to (for F4)"),
+    "rule_show_together": ("同班：{who}", "same class: {who}"),
+    "rule_show_apart": ("分开：{who}", "apart: {who}"),
+    "rule_show_pin": ("预设：{who} → 第 {n} 班", "pinned: {who} → class {n}"),
+    "rule_need_two": ("请先选两名或更多学生（在找到的学生上按 Enter）", "Choose two or more students first (Enter on a student)"),
+    "rule_need_one": ("请先选学生（在找到的学生上按 Enter）", "Choose students first (Enter on a student)"),
+    "rule_class_bad": ("请填 1 到 {k} 之间的班级号", "Enter a class number from 1 to {k}"),
+    "rule_done": ("已添加；可继续添加，Esc 完成", "Added; add more, or Esc when done"),
+    "rule_removed": ("已删除这条规则", "Rule removed"),
+    "rules_extra": ("另加规则 {n} 条（ctrl+e）", "{n} rules added (ctrl+e)"),
+    "opt_same_sound": ("同音姓名也分开（张莉/张丽）", "names that sound alike apart too (张莉/张丽)"),
     "help_title": ("按键说明", "Keys"),
     "help_body": (
         "ctrl+n       下一步\n"
@@ -289,6 +311,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "ctrl+r       导入：重新读取；分班：重新分班\n"
         "ctrl+o       导入：选项（表头行、列映射、性别代码）\n"
         "ctrl+t       导入：选择读取哪些工作表（有多个时）\n"
+        "ctrl+e       规则：按姓名/学号查找学生，加同班、分开、预设班级规则\n"
         "Esc          分班时取消；关闭本窗口\n"
         "复核：Enter 打开班级  m 移动  s 对调（先选一人，再选另一班的一人）\n"
         "      l 锁定学生  L 锁定班级  r 重排（保留锁定和手动调整）\n"
@@ -307,6 +330,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "ctrl+r       import: reload; solve: run again\n"
         "ctrl+o       import: options (header row, columns, gender codes)\n"
         "ctrl+t       import: choose the sheet(s) to read\n"
+        "ctrl+e       rules: find students, add same-class / apart / pin rules\n"
         "Esc          cancel solving; close this window\n"
         "review: Enter opens a class  m move  s swap (mark one, then one in another class)\n"
         "        l lock student  L lock class  r re-solve (keeps locks and hand edits)\n"

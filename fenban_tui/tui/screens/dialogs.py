@@ -131,3 +131,163 @@ class ResumeScreen(ConfirmScreen):
 
     def on_mount(self) -> None:
         self.query_one("#yes", Button).focus()
+
+
+class RuleEditor(ModalScreen[dict | None]):
+    """Hard rules added by hand: find students by name or ID, choose them, then
+    F2 same class (同班), F3 different classes (分开) or F4 pin to a class.
+    The rules added so far are listed; Delete removes the highlighted one.
+    Esc closes and hands back {"together": [...], "apart": [...], "pins": {...}}
+    (students named by their key, see ``Roster.student_keys``)."""
+
+    BINDINGS = [
+        Binding("f2", "add('together')", "key_rule_together", priority=True),
+        Binding("f3", "add('apart')", "key_rule_apart", priority=True),
+        Binding("f4", "add('pin')", "key_rule_pin", priority=True),
+        Binding("escape", "close", "key_close", priority=True),
+        Binding("ctrl+q", "app.quit", "key_quit"),
+    ]
+    LIMIT = 40  # matches shown
+
+    def __init__(self, roster, rules, k: int | None, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+        self.k = k
+        self.names = roster.names()
+        self.keys = roster.student_keys()
+        self.index = {key: i for i, key in enumerate(self.keys)}
+        cm = roster.cmap
+        self.school = roster.table[cm.school].to_list() if cm.school else [""] * len(self.names)
+        self.together = [list(g) for g in rules.together_extra]
+        self.apart = [list(g) for g in rules.apart_extra]
+        self.pins = dict(rules.pins_extra)
+        self.chosen: list[str] = []
+        localize_bindings(self, lang)
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Input
+
+        with Vertical(id="rule-box") as box:
+            box.border_title = t("rule_title", self.lang)
+            box.border_subtitle = t("rule_keys", self.lang)
+            yield Input(placeholder=t("rule_find", self.lang), id="rule-find")
+            with Horizontal(id="rule-lists"):
+                found = OptionList(id="rule-found")
+                found.border_title = t("rule_found", self.lang)
+                yield found
+                chosen = OptionList(id="rule-chosen")
+                chosen.border_title = t("rule_chosen", self.lang)
+                yield chosen
+            yield Input(placeholder=t("rule_pin_class", self.lang), id="rule-class", type="integer", max_length=3)
+            added = OptionList(id="rule-added")
+            added.border_title = t("rule_added", self.lang)
+            yield added
+            yield Static("", id="rule-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._refresh_found("")
+        self._refresh_lists()
+        self.query_one("#rule-find").focus()
+
+    # ------------------------------------------------------------------ lists
+
+    def who(self, key: str) -> str:
+        i = self.index.get(key)
+        return f"{self.names[i]}（{key}）" if i is not None else key
+
+    def _refresh_found(self, query: str) -> None:
+        from ...core.roster import name_key
+
+        q = name_key(query).lower()
+        hits = [i for i, (n, key) in enumerate(zip(self.names, self.keys))
+                if not q or q in name_key(n or "").lower() or key.lower().startswith(q)]
+        found = self.query_one("#rule-found", OptionList)
+        keep = found.highlighted
+        found.clear_options()
+        found.add_options([Option(f"{'✓ ' if self.keys[i] in self.chosen else '  '}{self.names[i]}  {self.keys[i]}"
+                                  f"  {self.school[i] or ''}", id=self.keys[i]) for i in hits[: self.LIMIT]])
+        if keep is not None and found.option_count:
+            found.highlighted = min(keep, found.option_count - 1)  # the cursor stays where it was
+
+    def _refresh_lists(self) -> None:
+        chosen = self.query_one("#rule-chosen", OptionList)
+        chosen.clear_options()
+        chosen.add_options([Option(self.who(key), id=key) for key in self.chosen])
+        added = self.query_one("#rule-added", OptionList)
+        added.clear_options()
+        sep = ", " if self.lang == "en" else "、"
+        opts = [Option(t("rule_show_together", self.lang, who=sep.join(map(self.who, g))), id=f"t{n}")
+                for n, g in enumerate(self.together)]
+        opts += [Option(t("rule_show_apart", self.lang, who=sep.join(map(self.who, g))), id=f"a{n}")
+                 for n, g in enumerate(self.apart)]
+        opts += [Option(t("rule_show_pin", self.lang, who=self.who(key), n=c), id=f"p{key}")
+                 for key, c in self.pins.items()]
+        added.add_options(opts)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#rule-status", Static).update(Text(text))
+
+    # ------------------------------------------------------------------ events
+
+    def on_input_changed(self, event) -> None:
+        if event.input.id == "rule-find":
+            self._refresh_found(event.value)
+
+    def on_input_submitted(self, event) -> None:
+        if event.input.id == "rule-find":
+            found = self.query_one("#rule-found", OptionList)
+            found.focus()
+            if found.highlighted is None and found.option_count:
+                found.highlighted = 0  # Enter again chooses the first match
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        key = event.option.id
+        if event.option_list.id in ("rule-found", "rule-chosen") and key is not None:
+            if key in self.chosen:
+                self.chosen.remove(key)
+            else:
+                self.chosen.append(key)
+            self._refresh_found(self.query_one("#rule-find").value)
+            self._refresh_lists()
+
+    def on_key(self, event) -> None:
+        added = self.query_one("#rule-added", OptionList)
+        if event.key in ("delete", "backspace") and self.focused is added and added.highlighted is not None:
+            rid = added.get_option_at_index(added.highlighted).id or ""
+            if rid.startswith("t"):
+                del self.together[int(rid[1:])]
+            elif rid.startswith("a"):
+                del self.apart[int(rid[1:])]
+            elif rid.startswith("p"):
+                self.pins.pop(rid[1:], None)
+            self._refresh_lists()
+            self._status(t("rule_removed", self.lang))
+            event.stop()
+
+    def action_add(self, kind: str) -> None:
+        chosen = list(self.chosen)
+        if kind in ("together", "apart"):
+            if len(chosen) < 2:
+                self._status(t("rule_need_two", self.lang))
+                return
+            (self.together if kind == "together" else self.apart).append(chosen)
+        else:
+            if not chosen:
+                self._status(t("rule_need_one", self.lang))
+                return
+            raw = self.query_one("#rule-class").value.strip()
+            c = int(raw) if raw.isdigit() else 0
+            if c < 1 or (self.k is not None and c > self.k):
+                self._status(t("rule_class_bad", self.lang, k=self.k or "?"))
+                self.query_one("#rule-class").focus()
+                return
+            for key in chosen:
+                self.pins[key] = c
+        self.chosen = []
+        self._refresh_found(self.query_one("#rule-find").value)
+        self._refresh_lists()
+        self._status(t("rule_done", self.lang))
+
+    def action_close(self) -> None:
+        self.dismiss({"together": self.together, "apart": self.apart, "pins": self.pins})

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
@@ -14,6 +15,7 @@ from ...core.api import Rules
 from ...i18n import FenbanError
 from ..widgets import CheckList
 from .base import StepScreen
+from .dialogs import RuleEditor
 
 
 def suggested_classes(n: int, per_class: int) -> int:
@@ -48,6 +50,7 @@ def grouped_hash(digest: str) -> str:
 
 class RulesScreen(StepScreen):
     STEP = 1
+    BINDINGS = [Binding("ctrl+e", "edit_rules", "key_edit_rules", priority=True)]  # over Input's ctrl+e (end)
 
     def __init__(self) -> None:
         super().__init__()
@@ -124,7 +127,8 @@ class RulesScreen(StepScreen):
         balance.set_items(items)
 
         hard = self.query_one("#hard", CheckList)
-        hitems: list[tuple[str, str, bool]] = [(self.t("opt_same_name"), "same_name", rules.same_name_apart)]
+        hitems: list[tuple[str, str, bool]] = [(self.t("opt_same_name"), "same_name", rules.same_name_apart),
+                                               (self.t("opt_same_sound"), "same_sound", rules.same_name_sound)]
         if cm.together:
             hitems.append((self.t("opt_together", col=cm.together), "together", rules.use_together))
         if cm.apart:
@@ -132,8 +136,31 @@ class RulesScreen(StepScreen):
         if cm.pin:
             hitems.append((self.t("opt_pins", col=cm.pin), "pins", rules.use_pins))
         hard.set_items(hitems)
+        self._show_extra()
         self._update_labels_hint()
         self._set_status(None)
+
+    def _show_extra(self) -> None:
+        rules = self.fenban.rules
+        n = len(rules.together_extra) + len(rules.apart_extra) + len(rules.pins_extra)
+        self.query_one("#hard", CheckList).border_subtitle = self.t("rules_extra", n=n)
+
+    def action_edit_rules(self) -> None:
+        app = self.fenban
+        if app.roster is None:
+            self.notify(self.t("import_need"), severity="warning")
+            return
+        raw = self.query_one("#classes", Input).value.strip()
+        k = int(raw) if raw.isdigit() and int(raw) >= 1 else None
+
+        def done(result: dict | None) -> None:
+            if result is not None:
+                app.set_rules(replace(app.rules, together_extra=result["together"], apart_extra=result["apart"],
+                                      pins_extra=result["pins"]))
+                self._show_extra()
+                app.save_session()
+
+        self.app.push_screen(RuleEditor(app.roster, app.rules, k, self.lang), done)
 
     def with_checks(self, rules: Rules) -> Rules:
         """``rules`` with what the two checklists say.
@@ -163,6 +190,7 @@ class RulesScreen(StepScreen):
             scores=None if len(scores) == len(score_cols) else scores,
             balance_birth=("birth" in chosen) if "birth" in listed else default.balance_birth,
             same_name_apart=flag("same_name", hchosen, hlisted, default.same_name_apart),
+            same_name_sound=flag("same_sound", hchosen, hlisted, default.same_name_sound),
             use_together=flag("together", hchosen, hlisted, default.use_together),
             use_apart=flag("apart", hchosen, hlisted, default.use_apart),
             use_pins=flag("pins", hchosen, hlisted, default.use_pins),
