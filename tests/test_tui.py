@@ -826,3 +826,44 @@ async def test_public_draw_teachers_and_usb_export(tmp_path, monkeypatch):
     report = verify_export(out, roster)
     assert report.ok, report.verdict()
     assert any(f.key == "verify_teachers_same" for f in report.findings)
+
+
+async def test_browse_for_the_roster_and_jump_to_a_problem_row(tmp_path):
+    """ctrl+b: a folder tree (roster files only) picks the file and reads it;
+    Enter on a problem shows that row in the preview with the cursor on it."""
+    from textual.widgets import DirectoryTree
+
+    from fenban_tui.tui.screens.dialogs import FileBrowser
+
+    folder = tmp_path / "U盘"
+    folder.mkdir()
+    path = write_roster(folder / "名单.csv", 60)
+    text = path.read_text(encoding="utf-8-sig").splitlines()
+    cells = text[45].split(",")
+    col = text[0].split(",").index("语文")
+    cells[col] = "abc"  # row 46 of the file: a bad score
+    path.write_text("\n".join(text[:45] + [",".join(cells)] + text[46:]) + "\n", encoding="utf-8-sig")
+    (folder / "说明.docx").write_bytes(b"not a roster")
+    app = FenbanApp()
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one("#path", Input).value = str(folder)
+        await pilot.press("ctrl+b")
+        await wait_until(pilot, lambda: isinstance(app.screen, FileBrowser), 10)
+        tree = app.screen.query_one(DirectoryTree)
+        await wait_until(pilot, lambda: tree.root.children, 10)
+        names = [str(node.label) for node in tree.root.children]
+        assert any("名单.csv" in n for n in names) and not any("docx" in n for n in names)
+        node = next(n for n in tree.root.children if "名单.csv" in str(n.label))
+        tree.move_cursor(node)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        assert app.screen.query_one("#path", Input).value == str(path)
+        problems = app.screen.query_one("#problems", OptionList)
+        index = next(i for i, p in enumerate(app.screen._shown_problems) if p.row == 46)
+        problems.focus()
+        problems.highlighted = index
+        await pilot.press("enter")
+        await pilot.pause()
+        preview = app.screen.query_one("#preview", DataTable)
+        assert app.screen.focused is preview
+        assert preview.get_row_at(preview.cursor_row)[0] == "46"

@@ -51,6 +51,11 @@ TEXT: dict[str, tuple[str, str]] = {
                    "The roster has errors: fix them in the spreadsheet and press ctrl+r to reload"),
     "import_need": ("请先读取一份可用的名单", "Load a usable roster first"),
     "import_preview": ("预览（前 {n} 行）", "Preview (first {n} rows)"),
+    "import_preview_at": ("预览（从第 {row} 行起；在问题上按 Enter 跳到该行）", "Preview (from row {row}; Enter on a problem jumps to its row)"),
+    "import_row_skipped": ("第 {row} 行没有作为学生读入（空行、合计行或说明）", "Row {row} was not read as a student (blank, totals or a note)"),
+    "key_browse": ("浏览", "Browse"),
+    "key_up": ("上一级", "Up"),
+    "browse_title": ("选择名单文件（Enter 打开文件夹或选中文件，Esc 取消）", "Choose the roster (Enter opens a folder or picks a file, Esc cancels)"),
     "import_problems": ("问题列表", "Problems"),
     "import_no_problems": ("没有发现问题", "No problems found"),
     "import_more": ("… 另有 {n} 条", "… {n} more"),
@@ -310,6 +315,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "空格         勾选/取消均衡项和规则\n"
         "ctrl+r       导入：重新读取；分班：重新分班\n"
         "ctrl+o       导入：选项（表头行、列映射、性别代码）\n"
+        "ctrl+b       导入：浏览文件夹选文件；在问题上按 Enter 跳到该行\n"
         "ctrl+t       导入：选择读取哪些工作表（有多个时）\n"
         "ctrl+e       规则：按姓名/学号查找学生，加同班、分开、预设班级规则\n"
         "Esc          分班时取消；关闭本窗口\n"
@@ -329,6 +335,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Space        toggle a balance item or rule\n"
         "ctrl+r       import: reload; solve: run again\n"
         "ctrl+o       import: options (header row, columns, gender codes)\n"
+        "ctrl+b       import: browse for the file; Enter on a problem shows its row\n"
         "ctrl+t       import: choose the sheet(s) to read\n"
         "ctrl+e       rules: find students, add same-class / apart / pin rules\n"
         "Esc          cancel solving; close this window\n"

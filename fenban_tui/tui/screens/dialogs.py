@@ -291,3 +291,61 @@ class RuleEditor(ModalScreen[dict | None]):
 
     def action_close(self) -> None:
         self.dismiss({"together": self.together, "apart": self.apart, "pins": self.pins})
+
+
+ROSTER_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
+
+
+class FileBrowser(ModalScreen["str | None"]):
+    """A folder tree beside the typed path: folders and files a roster can be
+    in (hidden ones left out).  Enter on a file picks it; Esc cancels;
+    Backspace goes up a folder."""
+
+    BINDINGS = [
+        Binding("escape", "close", "key_close"),
+        Binding("backspace", "up", "key_up"),
+        Binding("ctrl+q", "app.quit", "key_quit"),
+    ]
+
+    def __init__(self, start: str, lang: str) -> None:
+        super().__init__()
+        self.start = start
+        self.lang = lang
+        localize_bindings(self, lang)
+
+    def compose(self) -> ComposeResult:
+        from pathlib import Path
+
+        from textual.widgets import DirectoryTree
+
+        class RosterTree(DirectoryTree):
+            # no emoji: LANG=C and old terminals draw them as boxes or at the wrong width
+            ICON_NODE, ICON_NODE_EXPANDED, ICON_FILE = "▸ ", "▾ ", "  "
+
+            def filter_paths(self, paths):
+                return [p for p in paths if not p.name.startswith(".")
+                        and (p.is_dir() or Path(p).suffix.lower() in ROSTER_SUFFIXES)]
+
+        with Vertical(id="browse-box") as box:
+            box.border_title = t("browse_title", self.lang)
+            box.border_subtitle = self.start
+            yield RosterTree(self.start, id="browse-tree")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#browse-tree").focus()
+
+    def on_directory_tree_file_selected(self, event) -> None:
+        event.stop()
+        self.dismiss(str(event.path))
+
+    def action_up(self) -> None:
+        from pathlib import Path
+
+        tree = self.query_one("#browse-tree")
+        parent = Path(str(tree.path)).resolve().parent
+        tree.path = parent
+        self.query_one("#browse-box").border_subtitle = str(parent)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -133,6 +133,7 @@ class ImportScreen(StepScreen):
         Binding("ctrl+r", "load", "key_load"),
         Binding("ctrl+o", "options", "key_options"),
         Binding("ctrl+t", "sheets", "key_sheets"),
+        Binding("ctrl+b", "browse", "key_browse", priority=True),  # over Input's ctrl+b (cursor left)
     ]
 
     def __init__(self) -> None:
@@ -423,19 +424,66 @@ class ImportScreen(StepScreen):
         roles = Text(self.t("import_roles", roles=roles_line(roster.cmap, self.lang)))
         self.query_one("#roles", Static).update(roles)
 
-        head = roster.table.head(PREVIEW_ROWS)
-        fill_table(self.query_one("#preview", DataTable), [self.t("col_row"), *roster.columns],
-                   [["" if v is None else str(v) for v in rec]
-                    for rec in head.select(["_row", *roster.columns]).iter_rows()])
+        self._preview(roster, 0)
 
         problems = self.query_one("#problems", OptionList)
         if not roster.problems:
             problems.add_option(Text(self.t("import_no_problems")))
         order = {"error": 0, "warning": 1, "info": 2}
         shown = sorted(roster.problems, key=lambda p: order.get(p.level, 3))[:MAX_PROBLEMS]
+        self._shown_problems = shown
         problems.add_options(self._problem_text(p) for p in shown)
         if len(roster.problems) > MAX_PROBLEMS:
             problems.add_option(Text(self.t("import_more", n=len(roster.problems) - MAX_PROBLEMS)))
+
+    def _preview(self, roster, start: int) -> None:
+        """The preview table from student ``start`` on (PREVIEW_ROWS of them)."""
+        table = self.query_one("#preview", DataTable)
+        table.clear(columns=True)
+        part = roster.table.slice(start, PREVIEW_ROWS)
+        fill_table(table, [self.t("col_row"), *roster.columns],
+                   [["" if v is None else str(v) for v in rec]
+                    for rec in part.select(["_row", *roster.columns]).iter_rows()])
+        table.border_title = (self.t("import_preview", n=PREVIEW_ROWS) if start == 0 else
+                              self.t("import_preview_at", row=part["_row"][0] if part.height else ""))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a problem shows its row in the preview, cursor on it."""
+        if event.option_list.id != "problems":
+            return
+        event.stop()
+        roster = self.fenban.roster
+        shown = getattr(self, "_shown_problems", [])
+        if roster is None or event.option_index >= len(shown) or shown[event.option_index].row is None:
+            return
+        p = shown[event.option_index]
+        rows = roster.table["_row"].to_list()
+        sheets = roster.table["_sheet"].to_list()
+        at = next((i for i, (r, s) in enumerate(zip(rows, sheets)) if r == p.row and (not p.sheet or s == p.sheet)),
+                  None)
+        if at is None:  # a blank, totals or notes row: not read as a student
+            self.notify(self.t("import_row_skipped", row=p.row))
+            return
+        start = max(0, at - 3)
+        self._preview(roster, start)
+        table = self.query_one("#preview", DataTable)
+        table.move_cursor(row=at - start)
+        table.focus()
+
+    def action_browse(self) -> None:
+        from .dialogs import FileBrowser
+
+        raw = clean_path(self.query_one("#path", Input).value)
+        here = Path(raw).expanduser() if raw else Path.cwd()
+        while not here.is_dir() and here != here.parent:
+            here = here.parent
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.query_one("#path", Input).value = path
+                self.action_load()
+
+        self.app.push_screen(FileBrowser(str(here if here.is_dir() else Path.cwd()), self.lang), chosen)
 
     def _problem_text(self, problem) -> Text:
         text = Text()
