@@ -210,3 +210,20 @@ def test_same_sound_names_and_rules_added_by_student_key(tmp_path):
     with pytest.raises(FenbanError) as exc:
         build_model(roster, Rules(classes=2, together_extra=[["S002", "X999"]]))
     assert exc.value.key == "rule_student_missing" and "X999" in exc.value.text()
+
+
+def test_priority_tightens_a_score_and_is_kept_in_the_rules(junior612):
+    import tomllib
+
+    from fenban_tui.core.roster import load_roster
+
+    roster = load_roster(junior612)
+    rules = Rules(classes=12, priority={"语文": 3, "英语": 1})
+    tol = {f.name: (f.mean_tol, f.sd_tol) for f in build_model(roster, rules).numeric}
+    base = {f.name: (f.mean_tol, f.sd_tol) for f in build_model(roster, Rules(classes=12)).numeric}
+    assert tol["语文"] == (base["语文"][0] / 2, base["语文"][1] / 2)
+    assert tol["英语"] == (base["英语"][0] * 2, base["英语"][1] * 2)
+    assert tol["数学"] == base["数学"]
+    assert Rules.from_dict(tomllib.loads(rules.to_toml())).priority == {"语文": 3, "英语": 1}
+    with pytest.raises(FenbanError):
+        Rules.from_dict({"priority": {"语文": 5}})

@@ -867,3 +867,27 @@ async def test_browse_for_the_roster_and_jump_to_a_problem_row(tmp_path):
         preview = app.screen.query_one("#preview", DataTable)
         assert app.screen.focused is preview
         assert preview.get_row_at(preview.cursor_row)[0] == "46"
+
+
+async def test_balance_priority_keys(tmp_path):
+    """Rules step: + on a score raises its priority (shown ·高), - lowers it."""
+    from fenban_tui.tui.widgets import CheckList
+
+    app = FenbanApp(roster_path=str(write_roster(tmp_path / "r.csv", 60)))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        await to_step(pilot, app, RulesScreen)
+        balance = app.screen.query_one("#balance", CheckList)
+        balance.focus()
+        balance.highlighted = balance.values.index("score:语文")
+        await pilot.press("plus")
+        balance.highlighted = balance.values.index("score:英语")
+        await pilot.press("minus")
+        await pilot.pause()
+        prompt = str(balance.get_option_at_index(balance.values.index("score:语文")).prompt)
+        assert prompt.endswith("·高")
+        balance.highlighted = balance.values.index("gender")
+        await pilot.press("plus")  # a count has no priority: nothing happens
+        app.screen.query_one("#seed", Input).value = "x"
+        rules = app.screen.read_rules()
+        assert rules.priority == {"语文": 3, "英语": 1}

@@ -17,6 +17,9 @@ TOL_TOTAL_MEAN = 0.05
 TOL_SD = 0.025
 TOL_BIRTH_DAYS = 0.5
 TOL_CATEGORY = 0.5
+# a score's priority scales its tolerances: high (3) weighs its gaps four times as
+# much as normal (2), low (1) a quarter
+PRIORITY_TOL = {1: 2.0, 2: 1.0, 3: 0.5}
 
 
 @dataclass
@@ -156,12 +159,14 @@ def build_model(roster: Roster, rules: Rules) -> PlacementModel:
         arr = np.array([np.nan if v is None else v for v in vals[c].to_list()], dtype=np.float64)
         if np.all(np.isnan(arr)):
             continue
-        numeric.append(NumericFeature(c, "score", arr, TOL_SUBJECT_MEAN, TOL_SD))
+        m = PRIORITY_TOL[rules.priority.get(c, 2)]
+        numeric.append(NumericFeature(c, "score", arr, TOL_SUBJECT_MEAN * m, TOL_SD * m))
     total_arr = None
     if cm.total and rules.balance_total:
         total_arr = np.array([np.nan if v is None else v for v in vals[cm.total].to_list()], dtype=np.float64)
         if not np.all(np.isnan(total_arr)):
-            numeric.append(NumericFeature(cm.total, "total", total_arr, TOL_TOTAL_MEAN, TOL_SD * 1.5))
+            m = PRIORITY_TOL[rules.priority.get(cm.total, 2)]
+            numeric.append(NumericFeature(cm.total, "total", total_arr, TOL_TOTAL_MEAN * m, TOL_SD * 1.5 * m))
         else:
             total_arr = None
     balance_birth = rules.balance_birth if rules.balance_birth is not None else not numeric
@@ -169,7 +174,8 @@ def build_model(roster: Roster, rules: Rules) -> PlacementModel:
         b = vals["_birth"].to_list()
         arr = np.array([np.nan if d is None else float(d.toordinal()) for d in b], dtype=np.float64)
         if not np.all(np.isnan(arr)):
-            numeric.append(NumericFeature("出生日期", "birth", arr, TOL_BIRTH_DAYS, None))
+            m = PRIORITY_TOL[rules.priority.get("出生日期", 2)]
+            numeric.append(NumericFeature("出生日期", "birth", arr, TOL_BIRTH_DAYS * m, None))
 
     cats: list[CategoryFeature] = []
     if rules.balance_gender and "_gender" in vals.columns:

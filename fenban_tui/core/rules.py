@@ -29,6 +29,8 @@ class Rules:
     categories: list[str] = field(default_factory=list)  # extra category columns
     balance_birth: bool | None = None  # None: only when there are no scores
     total_deciles: bool = True  # spread each 总分 decile evenly
+    # priority of a score (its column name, or 出生日期): 1 low, 2 normal, 3 high
+    priority: dict[str, int] = field(default_factory=dict)
     group_by: str | None = None  # divide each group (e.g. 录取学校) on its own
     # hard rules
     same_name_apart: bool = True
@@ -154,6 +156,9 @@ def _type_ok(key: str, value: object) -> bool:
     if key in ("together_extra", "apart_extra"):
         return isinstance(value, list) and all(
             isinstance(g, list) and len(g) >= 2 and all(isinstance(x, str) for x in g) for g in value)
+    if key == "priority":
+        return isinstance(value, dict) and all(
+            isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 3 for v in value.values())
     if key == "pins_extra":
         return isinstance(value, dict) and all(
             isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value.values())

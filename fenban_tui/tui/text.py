@@ -112,7 +112,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "rules_seed_hint": ("同一名单、同一规则、同一种子，结果相同", "Same roster, rules and seed give the same classes"),
     "rules_labels": ("班名格式（{n} 为班号）", "Class names ({n} = number)"),
     "rules_labels_preview": ("班名：{labels}", "Names: {labels}"),
-    "rules_balance": ("均衡（空格勾选）", "Balance (Space toggles)"),
+    "rules_balance": ("均衡（空格勾选，+/- 优先级）", "Balance (Space toggles, +/- priority)"),
+    "priority_low": ("  ·低", "  ·low"),
+    "priority_high": ("  ·高", "  ·high"),
     "rules_hard": ("硬性规则", "Hard rules"),
     "opt_gender": ("性别比例", "Gender"),
     "opt_school": ("{col}", "{col}"),
@@ -312,7 +314,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Tab          下一个输入框/列表（shift+Tab 上一个）\n"
         "Enter        确认当前输入框（读取名单、开始分班、写出）\n"
         "↑ ↓ ← →      在列表和表格中移动；PgUp/PgDn 翻页\n"
-        "空格         勾选/取消均衡项和规则\n"
+        "空格         勾选/取消均衡项和规则；+ / - 调高/调低某科的优先级\n"
         "ctrl+r       导入：重新读取；分班：重新分班\n"
         "ctrl+o       导入：选项（表头行、列映射、性别代码）\n"
         "ctrl+b       导入：浏览文件夹选文件；在问题上按 Enter 跳到该行\n"
@@ -332,7 +334,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Tab          next field or list (shift+Tab: previous)\n"
         "Enter        confirm the field (load, solve, write)\n"
         "arrows       move in lists and tables; PgUp/PgDn pages\n"
-        "Space        toggle a balance item or rule\n"
+        "Space        toggle a balance item or rule; + / - raise or lower a score's priority\n"
         "ctrl+r       import: reload; solve: run again\n"
         "ctrl+o       import: options (header row, columns, gender codes)\n"
         "ctrl+b       import: browse for the file; Enter on a problem shows its row\n"

@@ -124,7 +124,10 @@ class RulesScreen(StepScreen):
         if "_birth" in roster.values.columns:
             on = rules.balance_birth if rules.balance_birth is not None else not (cm.scores or cm.total)
             items.append((self.t("opt_birth"), "birth", on))
-        balance.set_items(items)
+        # scores take a priority (+/-): the feature's name is what the rules keep
+        levels = {value: rules.priority.get(self._feature_of(value), 2) for _, value, _ in items
+                  if value in ("total", "birth") or value.startswith("score:")}
+        balance.set_items(items, levels, {1: self.t("priority_low"), 2: "", 3: self.t("priority_high")})
 
         hard = self.query_one("#hard", CheckList)
         hitems: list[tuple[str, str, bool]] = [(self.t("opt_same_name"), "same_name", rules.same_name_apart),
@@ -139,6 +142,14 @@ class RulesScreen(StepScreen):
         self._show_extra()
         self._update_labels_hint()
         self._set_status(None)
+
+    def _feature_of(self, value: str) -> str:
+        """The score a balance item stands for (as ``Rules.priority`` names it)."""
+        if value.startswith("score:"):
+            return value[6:]
+        if value == "total":
+            return self.fenban.roster.cmap.total or "总分"
+        return "出生日期"
 
     def _show_extra(self) -> None:
         rules = self.fenban.rules
@@ -181,8 +192,10 @@ class RulesScreen(StepScreen):
         roster = self.fenban.roster
         score_cols = list(roster.cmap.scores) if roster is not None else []
         scores = [c for c in score_cols if f"score:{c}" in chosen]
+        priority = {self._feature_of(v): level for v, level in balance.levels.items() if level != 2}
         return replace(
             rules,
+            priority=priority,
             balance_gender=flag("gender", chosen, listed, default.balance_gender),
             balance_school=flag("school", chosen, listed, default.balance_school),
             balance_boarding=flag("boarding", chosen, listed, default.balance_boarding),

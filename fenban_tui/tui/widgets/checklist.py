@@ -11,7 +11,12 @@ from textual.widgets.option_list import Option
 
 
 class CheckList(OptionList):
-    BINDINGS = [Binding("space,enter", "toggle", "toggle", show=False)]
+    BINDINGS = [
+        Binding("space,enter", "toggle", "toggle", show=False),
+        Binding("plus,equals_sign", "priority(1)", "priority up", show=False),
+        Binding("minus", "priority(-1)", "priority down", show=False),
+    ]
+    MARKS = {1: "  ·低", 2: "", 3: "  ·高"}  # priority marks (1 low, 2 normal, 3 high)
 
     class Changed(Message):
         def __init__(self, check_list: "CheckList") -> None:
@@ -26,11 +31,17 @@ class CheckList(OptionList):
         super().__init__(id=id)
         self._items: list[tuple[str, str]] = []  # (value, label)
         self._on: set[str] = set()
+        self._levels: dict[str, int] = {}  # items that take a priority: value -> 1..3
+        self._marks = self.MARKS
 
-    def set_items(self, items: list[tuple[str, str, bool]]) -> None:
-        """Replace the items: (label, value, checked)."""
+    def set_items(self, items: list[tuple[str, str, bool]], levels: dict[str, int] | None = None,
+                  marks: dict[int, str] | None = None) -> None:
+        """Replace the items: (label, value, checked); ``levels`` gives the items
+        that take a priority (+/- change it) their level, 1 low … 3 high."""
         self._items = [(value, label) for label, value, _ in items]
         self._on = {value for _, value, checked in items if checked}
+        self._levels = dict(levels or {})
+        self._marks = marks or self.MARKS
         self.clear_options()
         self.add_options([Option(self._prompt(v, lab), id=v) for v, lab in self._items])
         if self._items:
@@ -40,7 +51,24 @@ class CheckList(OptionList):
         text = Text()
         text.append("[x] " if value in self._on else "[ ] ", style="bold" if value in self._on else "")
         text.append(label)
+        if value in self._levels:
+            text.append(self._marks[self._levels[value]], style="bold")
         return text
+
+    @property
+    def levels(self) -> dict[str, int]:
+        return dict(self._levels)
+
+    def action_priority(self, step: int) -> None:
+        index = self.highlighted
+        if index is None or not 0 <= index < len(self._items):
+            return
+        value, label = self._items[index]
+        if value not in self._levels:
+            return
+        self._levels[value] = min(3, max(1, self._levels[value] + step))
+        self.replace_option_prompt_at_index(index, self._prompt(value, label))
+        self.post_message(self.Changed(self))
 
     @property
     def values(self) -> list[str]:
