@@ -112,6 +112,30 @@ def _keep_best(n, cost, fp, keep):
 
 
 @njit(cache=True)
+def _pool(cap, levels, nf):
+    """Room for ``cap`` sets of swaps: the swaps (as single-swap indices), the
+    change of every class sum (S, Q, N), the cost and the fingerprint."""
+    return (np.zeros((cap, levels), dtype=np.int64), np.zeros((cap, nf), dtype=np.int64),
+            np.zeros((cap, nf), dtype=np.int64), np.zeros((cap, nf), dtype=np.int64),
+            np.zeros(cap, dtype=np.float64), np.zeros(cap, dtype=np.uint64))
+
+
+@njit(cache=True)
+def _gather(rows, src, dst):
+    """Copy the sets ``rows`` of pool ``src`` to the front of pool ``dst``.  When
+    the two are one pool, ``rows`` must be ascending (row w is only written
+    after every row still to be read was read)."""
+    for w in range(rows.shape[0]):
+        r = rows[w]
+        dst[0][w] = src[0][r]
+        dst[1][w] = src[1][r]
+        dst[2][w] = src[2][r]
+        dst[3][w] = src[3][r]
+        dst[4][w] = src[4][r]
+        dst[5][w] = src[5][r]
+
+
+@njit(cache=True)
 def _best_in_pair(a, b, cls, frozen, X, XX, P, S, Q, N, Mc, M2, wm, ws, codes, C, T, dz, hb, w_cat, band,
                   apart_ptr, apart_idx, key_floor, beam, levels):
     """Best improving move between classes a and b, of one to ``levels``
@@ -206,13 +230,8 @@ def _best_in_pair(a, b, cls, frozen, X, XX, P, S, Q, N, Mc, M2, wm, ws, codes, C
     for s in range(m):
         fp1[s] = _mix(s)
     # level 1: every single swap
-    cap = max(beam, m)
-    sets = np.empty((cap, levels), dtype=np.int64)
-    sS = np.zeros((cap, nf), dtype=np.int64)
-    sQ = np.zeros((cap, nf), dtype=np.int64)
-    sN = np.zeros((cap, nf), dtype=np.int64)
-    scost = np.empty(cap, dtype=np.float64)
-    sfp = np.empty(cap, dtype=np.uint64)
+    beam_pool = _pool(max(beam, m), levels, nf)
+    sets, sS, sQ, sN, scost, sfp = beam_pool
     ii = np.empty(levels, dtype=np.int64)
     jj = np.empty(levels, dtype=np.int64)
     for s in range(m):
@@ -235,12 +254,8 @@ def _best_in_pair(a, b, cls, frozen, X, XX, P, S, Q, N, Mc, M2, wm, ws, codes, C
     kept = _keep_best(m, scost, sfp, beam)
     nkept = kept.shape[0]
     buf_cap = 4 * beam
-    bsets = np.empty((buf_cap, levels), dtype=np.int64)
-    bS = np.empty((buf_cap, nf), dtype=np.int64)
-    bQ = np.empty((buf_cap, nf), dtype=np.int64)
-    bN = np.empty((buf_cap, nf), dtype=np.int64)
-    bcost = np.empty(buf_cap, dtype=np.float64)
-    bfp = np.empty(buf_cap, dtype=np.uint64)
+    buf_pool = _pool(buf_cap, levels, nf)
+    bsets, bS, bQ, bN, bcost, bfp = buf_pool
     tS = np.empty(nf, dtype=np.int64)
     tQ = np.empty(nf, dtype=np.int64)
     tN = np.empty(nf, dtype=np.int64)
@@ -316,17 +331,10 @@ def _best_in_pair(a, b, cls, frozen, X, XX, P, S, Q, N, Mc, M2, wm, ws, codes, C
                         best_j[u] = jj[u]
                 if not last and total < thresh:
                     if nbuf == buf_cap:
-                        keep = _keep_best(nbuf, bcost, bfp, beam)
-                        for w in range(keep.shape[0]):
-                            src = keep[w]
-                            bsets[w] = bsets[src]
-                            bS[w] = bS[src]
-                            bQ[w] = bQ[src]
-                            bN[w] = bN[src]
-                            bcost[w] = bcost[src]
-                            bfp[w] = bfp[src]
+                        keep = np.sort(_keep_best(nbuf, bcost, bfp, beam))
+                        _gather(keep, buf_pool, buf_pool)
                         nbuf = keep.shape[0]
-                        thresh = bcost[nbuf - 1]
+                        thresh = bcost[:nbuf].max()
                         if total >= thresh:
                             continue
                     for u in range(level):
@@ -343,14 +351,7 @@ def _best_in_pair(a, b, cls, frozen, X, XX, P, S, Q, N, Mc, M2, wm, ws, codes, C
             break
         keep = _keep_best(nbuf, bcost, bfp, beam)
         nkept = keep.shape[0]
-        for w in range(nkept):
-            src = keep[w]
-            sets[w] = bsets[src]
-            sS[w] = bS[src]
-            sQ[w] = bQ[src]
-            sN[w] = bN[src]
-            scost[w] = bcost[src]
-            sfp[w] = bfp[src]
+        _gather(keep, buf_pool, beam_pool)
         kept = np.arange(nkept)
     return best - cur, best_i, best_j, best_k, evals
 
