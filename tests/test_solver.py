@@ -227,3 +227,37 @@ def test_priority_tightens_a_score_and_is_kept_in_the_rules(junior612):
     assert Rules.from_dict(tomllib.loads(rules.to_toml())).priority == {"语文": 3, "英语": 1}
     with pytest.raises(FenbanError):
         Rules.from_dict({"priority": {"语文": 5}})
+
+
+def test_figures_report_the_floor_they_can_reach(tmp_path):
+    """Each count is shown with the best any placement could do (the distance of
+    the share from a whole number), each mean with the step class means move in."""
+    from fenban_tui.core.api import gap_lines
+    from fenban_tui.core.stats import gaps
+
+    rows = [["姓名", "性别", "语文"]] + [[f"学生{i}", "男" if i < 7 else "女", f"{60 + i}.5"] for i in range(20)]
+    roster = _small_roster(tmp_path, rows)
+    p = solve_roster(roster, Rules(classes=3, seed="1", effort=1))
+    by = {(g.feature, g.kind): g for g in gaps(p.model, p.classes)}
+    sizes = sorted(int((p.classes == c).sum()) for c in range(3))
+    assert sizes == [6, 7, 7]
+    # boys 7 of 20: shares 2.1, 2.45, 2.45 -> nearest whole numbers are 0.1 and 0.45 away
+    assert abs(by[("性别", "count")].floor - 0.45) < 1e-9
+    assert abs(by[("语文", "mean")].floor - 0.1 / 7) < 1e-9
+    assert "可达下限 0.45" in "；".join(gap_lines(p))
+
+
+def test_grouped_runs_check_hard_rules_within_each_group(tmp_path):
+    """Two schools each use 绑定 code T1 for their own twins, and each has a
+    张伟: across the district that would be a conflict, within each school none."""
+    rows = [["姓名", "性别", "语文", "绑定", "录取学校"]]
+    for school in ("一中", "二中"):
+        rows += [["张伟", "男", "80", "T1", school], ["张丽", "女", "82", "T1", school]]
+        rows += [[f"{school}学生{i}", "男女"[i % 2], str(70 + i), "", school] for i in range(6)]
+    whole = _small_roster(tmp_path, rows)
+    assert any(p.key == "inf_bind_apart" for p in whole.errors)  # one district-wide T1 group with two 张伟
+    grouped = check_roster(tmp_path / "r.csv", rules=Rules(group_by="录取学校"))
+    assert grouped.usable
+    p = solve_roster(grouped, Rules(group_by="录取学校", classes=2, seed="1", effort=1))
+    cls = [p.class_of(i) for i in range(grouped.n)]
+    assert cls[0] == cls[1] and cls[8] == cls[9] and cls[0].startswith("一中") and cls[8].startswith("二中")

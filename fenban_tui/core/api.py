@@ -116,6 +116,9 @@ def _solve_group(args: tuple) -> tuple[str, list[int], list[str], object]:
     return name, rows, model.labels, result.classes
 
 
+GROUPED_FULL_EFFORT = 5000  # students; larger grouped runs use one start per group
+
+
 def _solve_grouped(roster: Roster, rules: Rules, progress, cancel) -> Placement:
     """Each group (e.g. each admitting school in a district file) is divided on
     its own, in parallel processes; classes are labelled per group.  Each
@@ -129,7 +132,10 @@ def _solve_grouped(roster: Roster, rules: Rules, progress, cancel) -> Placement:
     jobs = []
     for name, rows in groups:
         seed = hashlib.sha256(f"{rules.seed}\x1f{name}".encode()).hexdigest()[:16]
-        sub_rules = replace(rules, group_by=None, seed=seed, label_pattern=f"{name}·{rules.label_pattern}")
+        # a whole district (more than GROUPED_FULL_EFFORT students) gets one start per group: time
+        effort = rules.effort if roster.n <= GROUPED_FULL_EFFORT else 1
+        sub_rules = replace(rules, group_by=None, seed=seed, label_pattern=f"{name}·{rules.label_pattern}",
+                            effort=effort)
         sub_rules.class_count(len(rows))  # refuse bad class counts before starting processes
         jobs.append((name, rows, roster, sub_rules))
     results: dict[str, tuple] = {}
@@ -233,13 +239,18 @@ def gap_lines(placement: Placement, lang: str = "zh") -> list[str]:
             if g.detail:
                 line += (f" (of which {g.detail} is forced by absent students' missing exams)" if en
                          else f"（其中缺考造成 {g.detail}）")
+            elif g.floor:
+                line += f" (class means move in steps of {g.floor:.3f})" if en else f"（均分最小刻度 {g.floor:.3f}）"
             out.append(line)
         elif g.kind == "sd":
             out.append(f"{g.feature} {'SD range' if en else '标准差极差'} {g.value:.3f}")
         elif g.feature == "人数":
             out.append(f"{'size range' if en else '人数极差'} {int(g.value)}")
         else:
-            out.append(f"{g.feature} {'max off share' if en else '偏离均分最多'} {g.value:.2f}")
+            line = f"{g.feature} {'max off share' if en else '偏离均分最多'} {g.value:.2f}"
+            if g.floor is not None:
+                line += f" (floor {g.floor:.2f})" if en else f"（可达下限 {g.floor:.2f}）"
+            out.append(line)
     return out
 
 
@@ -272,7 +283,12 @@ def check_roster(path: str | Path, sheet: str | None = None, rules: Rules | None
     rows = roster.row_numbers()
     sheets = roster.table["_sheet"].to_list()
     index = {r: i for i, r in enumerate(refs)}
-    for key, params in structural_checks(hard_rules_of(roster, rules), roster.n, refs):
-        i = index.get(params["rows"].rows[0], 0)
-        roster.problems.append(Problem("error", key, sheets[i], rows[i], None, params))
+    # grouped runs (each admitting school on its own): a code or a name shared
+    # by students of two groups binds nobody, so the rules are checked per group
+    parts = ([sub_roster(roster, members) for _, members in _group_rows(roster, rules.group_by)]
+             if rules.group_by and rules.group_by in roster.columns else [roster])
+    for part in parts:
+        for key, params in structural_checks(hard_rules_of(part, rules), part.n, part.row_refs()):
+            i = index.get(params["rows"].rows[0], 0)
+            roster.problems.append(Problem("error", key, sheets[i], rows[i], None, params))
     return roster

@@ -20,6 +20,19 @@ class Gap:
     kind: str  # "mean" | "sd" | "count"
     value: float  # range across classes (mean/sd) or worst deviation from share (count)
     detail: str = ""
+    # what the figure can reach at best: for a count the distance of a share
+    # from the nearest whole number; for a mean the step class means move in
+    # (the values' resolution over the class size); None for spreads
+    floor: float | None = None
+
+
+def _resolution(values: np.ndarray) -> float:
+    """The step the values are written in: 1, 0.1, 0.01 … (of the present ones)."""
+    v = values[~np.isnan(values)]
+    for step in (1.0, 0.1, 0.01):
+        if np.all(np.abs(v / step - np.rint(v / step)) < 1e-6):
+            return step
+    return 0.001
 
 
 def mean_sd(values: np.ndarray) -> tuple[float | None, float | None]:
@@ -88,11 +101,13 @@ def gaps(model: PlacementModel, classes: np.ndarray) -> list[Gap]:
                 floor = absent_total_floor(model, classes)
                 if 0 < floor <= spread:
                     detail = f"{floor:.3f}"
-            out.append(Gap(f.name, "mean", spread, detail))
+            counts = [int(np.sum(~np.isnan(f.values[classes == c]))) for c in range(model.k)]
+            step = _resolution(f.values) / max(max(counts), 1)
+            out.append(Gap(f.name, "mean", spread, detail, step))
         if ss and f.kind != "birth":
             out.append(Gap(f.name, "sd", max(ss) - min(ss)))
     for f in model.categories:
-        worst, where = 0.0, ""
+        worst, where, floor = 0.0, "", 0.0
         totals = np.bincount(f.codes, minlength=len(f.labels))
         for v, lab in enumerate(f.labels):
             if totals[v] == 0:
@@ -100,10 +115,11 @@ def gaps(model: PlacementModel, classes: np.ndarray) -> list[Gap]:
             for c in range(model.k):
                 cnt = int(np.sum((classes == c) & (f.codes == v)))
                 share = sizes[c] * totals[v] / model.n
+                floor = max(floor, abs(share - round(share)))
                 dev = abs(cnt - share)
                 if dev > worst:
                     worst, where = dev, f"{lab}@{model.labels[c]}"
-        out.append(Gap(f.name, "count", worst, where))
+        out.append(Gap(f.name, "count", worst, where, floor))
     out.append(Gap("人数", "count", float(sizes.max() - sizes.min()), "size range"))
     return out
 
