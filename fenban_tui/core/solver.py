@@ -34,7 +34,7 @@ from .model import TOL_CATEGORY, PlacementModel
 ProgressFn = Callable[[float, str], None]
 
 ABSENT_SUBJECT_RAISE = 0.0  # points: how far a 缺考 class's subject means rise to shrink its 总分 gap
-CATEGORY_BAND = {"decile": 1.5}  # allowed |count - share|; 1 for every other category
+CATEGORY_BAND: dict[str, float] = {}  # allowed |count - share| by kind (1 unless listed): deciles too
 BAND_PENALTY = 1e6  # a count more than one away from its share: effectively forbidden
 DEAD_ZONE = 0.85  # category counts this close to their share cost nothing
 SCALE = 100  # scores are kept as integers in hundredths: exact sums on any machine
