@@ -37,6 +37,9 @@ def build_solve_parser() -> argparse.ArgumentParser:
     p.add_argument("--classes", "-k", type=int, help="班级数 number of classes")
     p.add_argument("--class-size", type=int, help="每班人数上限 class size cap (class count computed)")
     p.add_argument("--seed", help="随机种子（任意文字）seed (any text)")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="最多用时（秒）；设了则结果可能因机器快慢而不同 wall-clock cap; the result may then not be "
+                        "reproducible")
     p.add_argument("--rules", help="规则文件 rules TOML file")
     p.add_argument("--sheet", help="工作表名 sheet name")
     p.add_argument("--labels", help="班名格式 class label pattern, e.g. '七({n})班'")
@@ -213,7 +216,13 @@ def cmd_solve(args: argparse.Namespace) -> int:
         print(tr("cli_seed_default", seed=rules.seed), file=sys.stderr, flush=True)
     if not args.quiet and not rules.group_by:
         print(tr("cli_seed", seed=rules.seed, k=rules.class_count(roster.n), n=roster.n), flush=True)
-    placement = solve_roster(roster, rules, cancel=_interrupt_event())
+    if args.time_limit is not None and not args.time_limit > 0:
+        raise FenbanError("cli_time_limit_bad", value=args.time_limit)
+    options.time_limit = args.time_limit
+    placement = solve_roster(roster, rules, cancel=_interrupt_event(), time_limit=args.time_limit)
+    if args.time_limit is not None:
+        key = "cli_time_limit_hit" if placement.result.timed_out else "cli_time_limit_set"
+        print(tr(key, s=args.time_limit), file=sys.stderr, flush=True)
     # every file, the rules used (so anyone can re-run the same draw), the
     # manifest and SHA256SUMS, read back after writing
     written = export_placement(placement, out, options, overwrite=args.force)

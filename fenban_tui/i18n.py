@@ -183,6 +183,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--classes {k} 与 --class-size {cap} 矛盾：{n} 人分 {k} 班，每班要 {need} 人",
         "--classes {k} contradicts --class-size {cap}: {n} students in {k} classes need {need} per class",
     ),
+    "cli_time_limit_bad": ("--time-limit {value} 不对：应为大于 0 的秒数", "--time-limit {value}: give seconds above 0"),
+    "cli_time_limit_hit": ("注意：到了 --time-limit {s} 秒，搜索提前停止；结果取决于机器快慢，换一台机器重新运行可能不同（不可复现）",
+                           "Note: the --time-limit of {s} s stopped the search early; the result depends on the "
+                           "machine's speed and may differ when re-run elsewhere (not reproducible)"),
+    "cli_time_limit_set": ("注意：设了 --time-limit {s} 秒（这次未用完，结果可复现；下次若用完则不可复现）",
+                           "Note: --time-limit {s} s was set (not reached this time, so the result is reproducible)"),
+    "verify_time_limited": ("这次分班设了时间上限（{s} 秒），重新运行可能因机器快慢而不同",
+                            "the draw was run with a time limit ({s} s): a re-run may differ with the machine's speed"),
     "cli_seed_default": ("注意：没有用 --seed 指定随机种子，使用默认种子 {seed}；公开抽签时请用 --seed 填入现场抽到的数字或文字",
                          "Note: no --seed given, so the default seed {seed} is used; for a public draw pass the "
                          "number or text drawn in the meeting with --seed"),

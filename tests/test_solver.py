@@ -261,3 +261,19 @@ def test_grouped_runs_check_hard_rules_within_each_group(tmp_path):
     p = solve_roster(grouped, Rules(group_by="录取学校", classes=2, seed="1", effort=1))
     cls = [p.class_of(i) for i in range(grouped.n)]
     assert cls[0] == cls[1] and cls[8] == cls[9] and cls[0].startswith("一中") and cls[8].startswith("二中")
+
+
+def test_time_limit_keeps_a_valid_result_and_says_it_is_not_reproducible(junior612):
+    from fenban_tui.core.roster import load_roster
+    from fenban_tui.core.stats import hard_rule_violations
+
+    roster = load_roster(junior612)
+    rules = Rules(classes=12, seed="5", effort=3)
+    cut = solve_roster(roster, rules, time_limit=0.3)
+    assert cut.result.timed_out
+    sizes = sorted(int((cut.classes == c).sum()) for c in range(12))
+    assert sizes == [51] * 12 and hard_rule_violations(cut.model, cut.classes) == []
+    # a limit that is not reached changes nothing
+    free = solve_roster(roster, Rules(classes=12, seed="5", effort=1), time_limit=3600)
+    assert not free.result.timed_out
+    assert (free.classes == solve_roster(roster, Rules(classes=12, seed="5", effort=1)).classes).all()

@@ -131,6 +131,8 @@ def anneal(seed, steps, t_start, t_end, f_start, b_start, cls, movable, X, XX, P
         if step % chunk == 0:
             progress[0] = step / steps
             if progress[1] != 0.0:
+                if step < final_from:
+                    best[:] = cls  # stopped before the final stretch: keep where it got to
                 break
         if step == final_from:
             cur = 0.0

@@ -81,11 +81,15 @@ def solve_roster(
     rules: Rules,
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
+    time_limit: float | None = None,
 ) -> Placement:
+    """Place the roster's students by ``rules``.  ``time_limit`` (seconds of
+    wall clock) may cut the search short; the result then says so
+    (``result.timed_out``) and may differ on another machine."""
     if rules.group_by:
-        return _solve_grouped(roster, rules, progress, cancel)
+        return _solve_grouped(roster, rules, progress, cancel, time_limit)
     model = build_model(roster, rules)
-    result = solve(model, progress=progress, cancel=cancel)
+    result = solve(model, progress=progress, cancel=cancel, time_limit=time_limit)
     return Placement(roster, rules, model, result)
 
 
@@ -109,17 +113,19 @@ def _group_rows(roster: Roster, column: str) -> list[tuple[str, list[int]]]:
 
 def _solve_group(args: tuple) -> tuple[str, list[int], list[str], object]:
     """Worker: place one group's students (runs in its own process)."""
-    name, rows, roster, rules = args
+    import time
+
+    name, rows, roster, rules, deadline = args
     sub = sub_roster(roster, rows)
     model = build_model(sub, rules)
-    result = solve(model)
-    return name, rows, model.labels, result.classes
+    result = solve(model, time_limit=None if deadline is None else max(0.0, deadline - time.time()))
+    return name, rows, model.labels, result.classes, result.timed_out
 
 
 GROUPED_FULL_EFFORT = 5000  # students; larger grouped runs use one start per group
 
 
-def _solve_grouped(roster: Roster, rules: Rules, progress, cancel) -> Placement:
+def _solve_grouped(roster: Roster, rules: Rules, progress, cancel, time_limit: float | None = None) -> Placement:
     """Each group (e.g. each admitting school in a district file) is divided on
     its own, in parallel processes; classes are labelled per group.  Each
     group's seed is derived from the seed and the group's name, so the result
@@ -127,6 +133,10 @@ def _solve_grouped(roster: Roster, rules: Rules, progress, cancel) -> Placement:
     import concurrent.futures as cf
     import hashlib
     import os
+    import time
+
+    # one wall-clock deadline for every process (time.time is shared by them)
+    deadline = None if time_limit is None else time.time() + float(time_limit)
 
     groups = _group_rows(roster, rules.group_by)
     jobs = []
@@ -137,8 +147,9 @@ def _solve_grouped(roster: Roster, rules: Rules, progress, cancel) -> Placement:
         sub_rules = replace(rules, group_by=None, seed=seed, label_pattern=f"{name}·{rules.label_pattern}",
                             effort=effort)
         sub_rules.class_count(len(rows))  # refuse bad class counts before starting processes
-        jobs.append((name, rows, roster, sub_rules))
+        jobs.append((name, rows, roster, sub_rules, deadline))
     results: dict[str, tuple] = {}
+    timed_out = False
     workers = max(1, min(len(jobs), os.cpu_count() or 1))
     if progress:
         progress(0.0, "start")
@@ -152,8 +163,9 @@ def _solve_grouped(roster: Roster, rules: Rules, progress, cancel) -> Placement:
             for done, fut in enumerate(cf.as_completed(futures), start=1):
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
-                name, rows, labels, classes = fut.result()
+                name, rows, labels, classes, hit = fut.result()
                 results[name] = (rows, labels, classes)
+                timed_out = timed_out or hit
                 if progress:
                     progress(done / len(jobs), "balance")
         except BaseException:
@@ -173,7 +185,8 @@ def _solve_grouped(roster: Roster, rules: Rules, progress, cancel) -> Placement:
                     same_name_apart=False, use_apart=False, use_together=False)
     model = build_model(roster, whole)
     model.labels = all_labels
-    result = SolveResult(classes=classes, labels=all_labels, objective=float("nan"), iterations=0)
+    result = SolveResult(classes=classes, labels=all_labels, objective=float("nan"), iterations=0,
+                         timed_out=timed_out)
     return Placement(roster, rules, model, result)
 
 

@@ -229,6 +229,9 @@ class ExportOptions:
     teachers: list[str] | None = None  # 班主任抽签
     student_id: str | None = None  # 学号 pattern, e.g. "2026{class:02d}{seq:02d}"
     student_id_order: str = "roster"  # roster | name | score
+    # the solve's wall-clock limit (--time-limit), recorded in the manifest: a
+    # draw cut short by the clock may not re-run identically elsewhere
+    time_limit: float | None = None
 
 
 @dataclass
@@ -455,7 +458,8 @@ def build_files(roster: Roster, rules, model: PlacementModel, classes: np.ndarra
     manifest = build_manifest(
         roster, rules, labels, classes, stats, roster_file_sha256=roster_hash,
         teachers=draw.as_json() if draw else None, student_ids=sid_info,
-        export={"csv_encoding": enc, "mask_names": opts.mask_names, "assignment": ASSIGNMENT_CSV},
+        export={"csv_encoding": enc, "mask_names": opts.mask_names, "assignment": ASSIGNMENT_CSV,
+                "time_limit": opts.time_limit},
         files={}, drawn=drawn, hand=hand,
     )
     if summary is None:

@@ -368,6 +368,8 @@ def verify_export(out_dir: str | Path, roster_path: str | Path, rules_path: str 
     else:
         findings.append(Finding("warn", "verify_roster_resaved"))
     # re-run
+    if man.get("export", {}).get("time_limit"):
+        findings.append(Finding("warn", "verify_time_limited", {"s": man["export"]["time_limit"]}))
     placement = solve_roster(roster, rules, cancel=cancel)
     labels = [placement.labels[int(c)] for c in placement.classes]
     rec = man.get("assignment", {})

@@ -51,6 +51,7 @@ class SolveResult:
     objective: float
     iterations: int
     history: list[float] = field(default_factory=list)
+    timed_out: bool = False  # a wall-clock limit stopped the search: not reproducible
 
     def class_of(self, i: int) -> str:
         return self.labels[int(self.classes[i])]
@@ -688,7 +689,7 @@ def figure_score(model: PlacementModel, classes: np.ndarray) -> float:
     return worst
 
 
-def _anneal(bal: Balancer, movable: np.ndarray, seed: int, steps: int, tick, cancel) -> np.ndarray:
+def _anneal(bal: Balancer, movable: np.ndarray, seed: int, steps: int, tick, cancel, clock=None) -> np.ndarray:
     """Run the compiled annealer on a copy of the balancer's state; returns the
     best assignment it found.  Progress is polled from a helper thread so the
     compiled loop never calls back into Python."""
@@ -706,10 +707,10 @@ def _anneal(bal: Balancer, movable: np.ndarray, seed: int, steps: int, tick, can
         )
         return best
 
-    return _compiled(run, tick, cancel)
+    return _compiled(run, tick, cancel, clock)
 
 
-def _pair_moves(bal: Balancer, tick, cancel) -> np.ndarray:
+def _pair_moves(bal: Balancer, tick, cancel, clock=None) -> np.ndarray:
     """Double-swap descent between pairs of classes (compiled); returns the
     improved assignment."""
     from .pairmoves import pair_descent
@@ -726,7 +727,7 @@ def _pair_moves(bal: Balancer, tick, cancel) -> np.ndarray:
         )
         return cls
 
-    return _compiled(run, tick, cancel)
+    return _compiled(run, tick, cancel, clock)
 
 
 def _strata(bal: Balancer, movable: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -764,15 +765,18 @@ def _apart_csr(bal: Balancer) -> tuple[np.ndarray, np.ndarray]:
     return ptr, np.array(idx, dtype=np.int64)
 
 
-def _compiled(run, tick, cancel):
+def _compiled(run, tick, cancel, clock=None):
     """Run a compiled search, polling its progress from a helper thread so the
-    compiled loop never calls back into Python; ``cancel`` stops it."""
+    compiled loop never calls back into Python; ``cancel`` stops it (and so
+    does the ``clock`` running out: then the search's result so far is kept)."""
     shared = np.zeros(2)  # [progress fraction, stop flag]
     done = threading.Event()
 
     def poll() -> None:
         while not done.wait(0.1):
             if cancel is not None and cancel.is_set():
+                shared[1] = 1.0
+            if clock is not None and clock.over():
                 shared[1] = 1.0
             try:
                 tick(min(0.99, float(shared[0])))
@@ -797,9 +801,13 @@ def solve(
     cancel: threading.Event | None = None,
     start: np.ndarray | None = None,
     frozen: np.ndarray | None = None,
+    time_limit: float | None = None,
 ) -> SolveResult:
-    """Place every student.  Deterministic for a given model (seed included)."""
+    """Place every student.  Deterministic for a given model (seed included),
+    unless ``time_limit`` (seconds of wall clock) cuts the search short: then
+    the result depends on the machine's speed and says so (``timed_out``)."""
     rng = np.random.Generator(np.random.PCG64(model.seed))
+    clock = _Clock(time_limit)
 
     def report(frac: float, msg: str) -> None:
         if cancel is not None and cancel.is_set():
@@ -821,6 +829,8 @@ def solve(
     iterations = 0
     step_no = 0
     for r in range(restarts):
+        if r and clock.over():
+            break  # out of time: keep the starts made so far
         if start is None:
             classes, frz = initial_assignment(model, rng, cancel)
         else:
@@ -836,11 +846,13 @@ def solve(
         steps = min(ANNEAL_STEPS_PER_STUDENT * len(movable), ANNEAL_MAX_STEPS)
         if steps and len(movable) > 2:
             iterations += steps
-            bal.set_state(_anneal(bal, movable, model.seed + r, steps, progress_at(step_no, total_steps), cancel))
+            bal.set_state(_anneal(bal, movable, model.seed + r, steps, progress_at(step_no, total_steps), cancel,
+                                  clock))
         step_no += 1
         iterations += _descend(bal, movable, rng, lambda f: report((step_no + f) / total_steps, "balance"))
-        if len(movable) > 2:
-            bal.set_state(_pair_moves(bal, lambda f: report((step_no + f) / total_steps, "balance"), cancel))
+        if len(movable) > 2 and not clock.over():
+            bal.set_state(_pair_moves(bal, lambda f: report((step_no + f) / total_steps, "balance"), cancel,
+                                      clock))
         step_no += 1
         history.append(bal.objective())
         # keep the start whose worst figure (relative to what schools accept)
@@ -849,4 +861,22 @@ def solve(
         if best is None or score < best_score:
             best, best_obj, best_score = bal.cls.copy(), bal.objective(), score
     report(1.0, "done")
-    return SolveResult(classes=best, labels=model.labels, objective=best_obj, iterations=iterations, history=history)
+    return SolveResult(classes=best, labels=model.labels, objective=best_obj, iterations=iterations, history=history,
+                       timed_out=clock.hit)
+
+
+class _Clock:
+    """An optional wall-clock limit (``--time-limit``); remembers whether it
+    stopped anything."""
+
+    def __init__(self, seconds: float | None) -> None:
+        import time
+
+        self._now = time.monotonic
+        self.deadline = None if seconds is None else self._now() + float(seconds)
+        self.hit = False
+
+    def over(self) -> bool:
+        if self.deadline is not None and self._now() >= self.deadline:
+            self.hit = True
+        return self.hit
