@@ -219,6 +219,8 @@ from .test_tui import SIZE, assert_on_screen, footer_keys, status_text, wait_unt
 
 
 async def step_to(pilot, app, screen_type) -> None:
+    if isinstance(app.screen, RulesScreen) and not app.screen.query_one("#seed", Input).value:
+        app.screen.query_one("#seed", Input).value = "2026"  # the operator types the seed drawn
     await pilot.press("ctrl+n")
     await wait_until(pilot, lambda: isinstance(app.screen, screen_type), 30)
     await pilot.pause()
@@ -533,3 +535,42 @@ async def test_rules_added_by_searching_students_hold_after_solving(tmp_path, mo
         await wait_until(pilot, lambda: app.placement is not None and not app.screen.running, 60)
         p = app.placement
         assert p.class_of(a) != p.class_of(b) and p.class_of(c) == "2班"
+
+
+async def test_changing_rules_after_the_review_asks_and_a_new_class_name_keeps_it(tmp_path, monkeypatch):
+    from fenban_tui.tui.screens.dialogs import ResolveScreen
+
+    monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
+    app = FenbanApp(roster_path=str(small_roster(tmp_path / "r120.csv")), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await reviewing(pilot, app)
+        rv = app.review
+        a, b = free_students(rv, 0)[0], free_students(rv, 1)[0]
+        assert rv.swap(a, b).ok
+        app.review_changed()
+        classes = rv.classes.copy()
+        for _ in range(2):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+        assert isinstance(app.screen, RulesScreen)
+        # a new class-name pattern: the classes are renamed, nobody moves, no question
+        app.screen.query_one("#labels", Input).value = "七({n})班"
+        await step_to(pilot, app, SolveScreen)
+        assert app.review is rv and (app.placement.classes == classes).all()
+        assert app.placement.labels[0] == "七(1)班" and app.placement.class_of(a) == "七(2)班"
+        # another seed would place everyone again: asked first; "no" keeps everything
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, RulesScreen), 10)
+        app.screen.query_one("#seed", Input).value = "另一个种子"
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ResolveScreen), 10)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, RulesScreen), 10)
+        assert app.review is rv and (app.placement.classes == classes).all()
+        # "yes" solves again
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ResolveScreen), 10)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, SolveScreen), 10)
+        await wait_until(pilot, lambda: app.placement is not None and not app.screen.running, 60)
+        assert app.rules.seed == "另一个种子" and app.review is None

@@ -135,7 +135,8 @@ async def test_full_walk_import_rules_solve_export(tmp_path):
         classes = rules_screen.query_one("#classes", Input)
         assert classes.value == "10"  # ceil(500 / 50)
         assert_on_screen(app, "#classes", "#seed", "#labels", "#balance", "#hard", "#rules-status")
-        assert rules_screen.query_one("#seed", Input).value  # a default seed
+        assert rules_screen.query_one("#seed", Input).value == ""  # no seed until one is drawn
+        rules_screen.query_one("#seed", Input).value = "2026 抽签"
         balance = rules_screen.query_one("#balance", CheckList)
         assert {"gender", "school", "total"} <= set(balance.selected)
         # a bad class count is refused with a message
@@ -216,6 +217,7 @@ async def test_cancel_solve_with_escape():
         await wait_until(pilot, lambda: isinstance(app.screen, RulesScreen), 10)
         # many independent starts: the solve runs long enough to be cancelled
         app.rules = dataclasses.replace(app.rules, effort=40)
+        app.screen.query_one("#seed", Input).value = "7"
         await pilot.press("ctrl+n")
         await wait_until(pilot, lambda: isinstance(app.screen, SolveScreen), 10)
         screen = app.screen
@@ -241,6 +243,7 @@ async def test_solver_error_is_a_message_not_a_traceback():
         await pilot.press("ctrl+n")
         await wait_until(pilot, lambda: isinstance(app.screen, RulesScreen), 10)
         app.screen.query_one("#classes", Input).value = "2"
+        app.screen.query_one("#seed", Input).value = "7"
         await pilot.press("ctrl+n")
         await wait_until(pilot, lambda: isinstance(app.screen, SolveScreen), 10)
         screen = app.screen
@@ -276,6 +279,8 @@ async def load(pilot, app: FenbanApp, path: Path) -> None:
 
 
 async def to_step(pilot, app: FenbanApp, screen_type, key: str = "ctrl+n") -> None:
+    if isinstance(app.screen, RulesScreen) and key == "ctrl+n" and not app.screen.query_one("#seed", Input).value:
+        app.screen.query_one("#seed", Input).value = "2026"  # the operator types the seed drawn
     await pilot.press(key)
     await wait_until(pilot, lambda: isinstance(app.screen, screen_type), 10)
     await pilot.pause()  # let the step's entered() hook run
@@ -307,8 +312,9 @@ async def test_balance_choices_do_not_leak_to_another_roster(tmp_path):
         balance = app.screen.query_one("#balance", CheckList)
         hard = app.screen.query_one("#hard", CheckList)
         assert "school" not in balance.values and "boarding" not in balance.values
-        # the wizard starts from the CLI's default seed
-        assert app.screen.query_one("#seed", Input).value == Rules().seed
+        # the wizard starts with no seed: the operator types the one drawn
+        assert app.screen.query_one("#seed", Input).value == ""
+        app.screen.query_one("#seed", Input).value = "2026"
         # the operator switches off 总分 and 绑定 for this roster
         balance.set_checked("total", False)
         hard.set_checked("together", False)
@@ -359,7 +365,7 @@ async def test_balance_choices_do_not_leak_to_another_roster(tmp_path):
     rules = read_toml(out / "分班规则.toml")
     assert rules["balance_school"] is True and rules["balance_boarding"] is True
     assert rules["balance_total"] is True and rules["use_together"] is True
-    assert rules["seed"] == Rules().seed
+    assert rules["seed"] == "2026"  # the seed typed for the first roster is kept for the next
 
 
 async def test_stale_class_count_error_goes_when_fixed(tmp_path):
@@ -368,6 +374,7 @@ async def test_stale_class_count_error_goes_when_fixed(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.roster is not None, 30)
         await to_step(pilot, app, RulesScreen)
+        app.screen.query_one("#seed", Input).value = "2026"
         classes = app.screen.query_one("#classes", Input)
         classes.value = "0"
         await pilot.press("ctrl+n")

@@ -55,6 +55,11 @@ def roster_key(roster) -> tuple[str, ...] | None:
             repr(getattr(roster, "cmap", None)))
 
 
+def placing_rules(rules: Rules) -> str:
+    """The rules as far as they decide who goes where (all but the class names)."""
+    return repr(sorted((k, v) for k, v in rules.as_dict().items() if k != "label_pattern"))
+
+
 def same_roster(a, b) -> bool:
     """The same roster read twice: same file, sheets, header, column map, rows
     and values as parsed (gender codes mapped another way give other values)."""
@@ -116,7 +121,9 @@ class FenbanApp(App):
         # wizard state
         self.roster = None
         self.roster_version = 0
-        self.rules = Rules()
+        # no seed until the operator types the one drawn in public (Rules()'s "1" is
+        # the CLI's default, said aloud there; a wizard draw must not slip into it)
+        self.rules = replace(Rules(), seed="")
         self.rules_roster: tuple[str, ...] | None = None  # roster_key() the rules belong to
         self.placement = None
         self.placement_key: tuple | None = None
@@ -160,10 +167,27 @@ class FenbanApp(App):
     def set_rules(self, rules: Rules) -> None:
         self.rules = rules
         self.rules_roster = roster_key(self.roster)
+        p = self.placement
+        if p is not None and placing_rules(p.rules) == placing_rules(rules) and p.rules != rules:
+            # only the class names changed: rename the classes, place nobody again
+            p.model.labels = rules.labels(p.model.k)
+            p.rules = rules
+            p.result.labels = p.model.labels
+            self.placement_key = self.current_key()
+            self.save_session()
+
+    def review_would_be_lost(self, rules: Rules) -> int:
+        """How many review edits a new solve for ``rules`` would throw away (0
+        when the rules place the students as before)."""
+        rv, p = self.review, self.placement
+        if rv is None or p is None or placing_rules(p.rules) == placing_rules(rules):
+            return 0
+        return len(rv.undo_stack) + len(rv.locked) + len(rv.locked_classes)
 
     def current_key(self) -> tuple:
-        """What a placement depends on: the roster loaded and the rules."""
-        return (self.roster_version, repr(sorted(self.rules.as_dict().items())))
+        """What a placement depends on: the roster loaded and the rules that
+        place students (the class-name pattern only names the classes)."""
+        return (self.roster_version, placing_rules(self.rules))
 
     def set_placement(self, placement, key: tuple | None) -> None:
         self.placement = placement
@@ -303,6 +327,17 @@ class FenbanApp(App):
         reason = screen.check_next()
         if reason:
             self.notify(reason, severity="warning")
+            return
+        question = screen.confirm_next()
+        if question:
+            from .screens.dialogs import ResolveScreen
+
+            async def answered(yes: bool | None) -> None:
+                if yes:
+                    screen.confirmed()
+                    await self.go_to(self.step + 1)
+
+            self.push_screen(ResolveScreen(question, self.lang), answered)
             return
         await self.go_to(self.step + 1)
 

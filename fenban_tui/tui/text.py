@@ -45,6 +45,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "import_head": ("表头在第 {header} 行", "header on row {header}"),
     "import_no_head": ("无表头（按列映射）", "no header row (columns mapped)"),
     "import_same_kept": ("名单没有改动：分班结果和复核中的调整都保留", "The roster has not changed: the classes and every review edit are kept"),
+    "key_resolve_yes": ("重新分班", "Solve again"),
+    "key_resolve_no": ("不改，留在这里", "Keep the classes"),
+    "rules_lose_review": ("规则改了，要重新分班：复核中的 {n} 处调整和锁定会丢掉（只改班名格式则不会）。要重新分班吗？",
+                          "The rules changed and the classes will be made again: the {n} edits and locks of the "
+                          "review will be lost (a new class-name pattern alone keeps them). Solve again?"),
+    "rules_seed_ph": ("现场抽出的数字或文字，如 3 17 29", "drawn in public, e.g. 3 17 29"),
     "rules_seed_empty": ("请填写随机种子（公开抽签得到的数字或文字）", "Enter the seed (the number or text drawn in public)"),
     "import_ok": ("名单可用，按 ctrl+n 进入下一步（规则）", "Roster usable; press ctrl+n for the next step (rules)"),
     "import_bad": ("名单有错误，不能分班：请在表格中修改后按 ctrl+r 重新读取",

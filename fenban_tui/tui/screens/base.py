@@ -67,6 +67,13 @@ class StepScreen(Screen):
         """None when the wizard may go on to the next step, else the reason why not."""
         return None
 
+    def confirm_next(self) -> str | None:
+        """A question to ask before going on (None: go on at once)."""
+        return None
+
+    def confirmed(self) -> None:
+        """The operator said yes to ``confirm_next``'s question."""
+
     def leaving(self) -> None:
         """Called just before the app switches away from this step."""
 

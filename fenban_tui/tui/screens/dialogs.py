@@ -133,6 +133,16 @@ class ResumeScreen(ConfirmScreen):
         self.query_one("#yes", Button).focus()
 
 
+class ResolveScreen(ConfirmScreen):
+    """The rules changed after the review: solve again (y) or keep the classes (n, the default)."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "key_resolve_yes"),
+        Binding("n,escape", "answer(False)", "key_resolve_no"),
+    ]
+    YES, NO = "key_resolve_yes", "key_resolve_no"
+
+
 class RuleEditor(ModalScreen[dict | None]):
     """Hard rules added by hand: find students by name or ID, choose them, then
     F2 same class (同班), F3 different classes (分开) or F4 pin to a class.

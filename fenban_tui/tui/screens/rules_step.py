@@ -66,7 +66,8 @@ class RulesScreen(StepScreen):
                 yield Label(self.t("rules_hash"), classes="field-label")
                 yield Static("", id="roster-hash")
                 yield Label(self.t("rules_seed"), classes="field-label")
-                yield Input(id="seed", max_length=60)
+                # long enough for a list of numbers drawn in the meeting; never cut short silently
+                yield Input(id="seed", max_length=200, placeholder=self.t("rules_seed_ph"))
                 yield Label(self.t("rules_labels"), classes="field-label")
                 yield Input(id="labels", max_length=40)
                 yield Static("", id="labels-hint", classes="hint")
@@ -296,5 +297,20 @@ class RulesScreen(StepScreen):
             self._set_status(rules)
             return rules
         self._set_status(None)
+        if self.fenban.review_would_be_lost(rules):
+            self._pending = rules  # asked first (confirm_next): the review's edits would go
+            return None
+        self._pending = None
         self.fenban.set_rules(rules)
         return None
+
+    def confirm_next(self) -> str | None:
+        pending = getattr(self, "_pending", None)
+        if pending is None:
+            return None
+        return self.t("rules_lose_review", n=self.fenban.review_would_be_lost(pending))
+
+    def confirmed(self) -> None:
+        if getattr(self, "_pending", None) is not None:
+            self.fenban.set_rules(self._pending)
+            self._pending = None
