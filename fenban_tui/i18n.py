@@ -151,6 +151,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rule_student_missing": ("规则里的学生“{key}”不在名单中（名单改过？请在规则步骤中删掉这条规则）",
                              "the student \u201c{key}\u201d named by a rule is not in the roster (was it changed? "
                              "remove the rule in the rules step)"),
+    "rule_pin_conflict": ("{name}（{key}）在名单里预设在第 {was} 班，加的规则却要放到第 {now} 班：请删掉其中一条",
+                          "{name} ({key}) is pinned to class {was} in the roster, but an added rule pins them to "
+                          "class {now}: remove one of the two"),
     "header_duplicate": ("表头“{name}”出现了两次，第二列改称“{new}”，请确认用的是哪一列",
                          "the header \u201c{name}\u201d appears twice; the second column is called \u201c{new}\u201d: "
                          "check which one is meant"),
@@ -313,6 +316,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify_teachers_same": ("班主任抽签：重新抽签结果一致（{n} 个班）", "head-teacher draw: the re-draw matches ({n} classes)"),
     "verify_sids_same": ("学号：重新生成的结果一致", "student numbers: regenerated, identical"),
     "verify_sids_differ": ("学号与重新生成的不同", "student numbers differ from a regeneration"),
+    "verify_student_missing": ("记录的规则提到的学生“{key}”不在这份名单中：这不是分班时用的名单",
+                               "the recorded rules name the student \u201c{key}\u201d, who is not in this roster: it "
+                               "is not the roster of the draw"),
+    "verify_rules_misfit": ("记录的规则用不到这份名单上（{reason}）：这不是分班时用的名单",
+                            "the recorded rules do not fit this roster ({reason}): it is not the roster of the draw"),
     "verify_files_differ": ("这些文件与按记录重新生成的不一致（被改动过）：{names}",
                             "these files differ from the ones made again from the record (edited): {names}"),
     "verify_files_same": ("其余 {n} 个文件（各班名单、公示名单、工作簿…）与重新生成的完全一致",

@@ -447,7 +447,10 @@ def test_hand_adjustments_on_record_and_verified(small_placement, roster_file, t
     assert [x[0] for x in man["assignment"]["adjusted"]] == sorted([a, b, c, d])
     assert man["assignment"]["by_hand"] == sorted([a, b])
     record = (out / "分班记录.html").read_text(encoding="utf-8")
-    assert "复核调整" in record and "其中 2 人是手动移动或对调的，其余 2 人是锁定后重新分班时由电脑调整的" in record
+    assert "复核调整" in record and "手动移动或对调 2 人，锁定后重新分班时由电脑调整 2 人" in record
+    # every hand move is listed in the record's table, by row
+    refs = small_placement.roster.row_refs()
+    assert all(f"<td>{refs[i]}</td>" in record for i in (a, b))
     assert main(["verify", str(out), "--roster", str(roster_file)]) == 0
     assert "调整的 4 名学生（手动 2 名，重新分班 2 名）" in capsys.readouterr().out
     # an adjustment that is not on record is caught
@@ -463,3 +466,23 @@ def test_mask_name_counts_characters_not_spaces(raw, masked):
     from fenban_tui.core.export import mask_name
 
     assert mask_name(raw) == masked
+
+
+def test_verify_with_a_roster_the_recorded_rules_do_not_fit(roster_file, tmp_path, capsys):
+    """A rule added in the wizard names a student by ID; verify against another
+    roster says it is not the roster of the draw (not 'remove the rule')."""
+    from fenban_tui.core.api import check_roster
+
+    key = check_roster(roster_file).student_keys()[0]
+    rules = tmp_path / "r.toml"
+    rules.write_text(f'effort = 1\n[pins_extra]\n"{key}" = 2\n', encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["solve", str(roster_file), "--classes", "4", "--seed", "1", "--rules", str(rules),
+                 "--out", str(out), "-q"]) == 0
+    other = tmp_path / "other.xlsx"
+    rows = samplegen.junior_rows(160, seed=99, absent=2, pins=1, twins=2, apart_pairs=1)
+    samplegen.write_xlsx(other, samplegen.JUNIOR_HEADER, rows, "另一份名单")
+    assert main(["verify", str(out), "--roster", str(other)]) == 1
+    text = capsys.readouterr().out
+    assert "不是分班时用的名单" in text or "名单已改动" in text
+    assert "删掉这条规则" not in text

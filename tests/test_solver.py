@@ -277,3 +277,18 @@ def test_time_limit_keeps_a_valid_result_and_says_it_is_not_reproducible(junior6
     free = solve_roster(roster, Rules(classes=12, seed="5", effort=1), time_limit=3600)
     assert not free.result.timed_out
     assert (free.classes == solve_roster(roster, Rules(classes=12, seed="5", effort=1)).classes).all()
+
+
+def test_an_added_pin_never_overrides_the_rosters_own_in_silence(junior612):
+    from fenban_tui.core.roster import load_roster
+
+    roster = load_roster(junior612)
+    i = next(k for k, v in enumerate(roster.values["_pin"].to_list()) if v is not None)
+    pinned = int(roster.values["_pin"][i])
+    key = roster.student_keys()[i]
+    other = 1 if pinned != 1 else 2
+    with pytest.raises(FenbanError) as exc:
+        build_model(roster, Rules(classes=12, pins_extra={key: other}))
+    assert exc.value.key == "rule_pin_conflict" and roster.names()[i] in exc.value.text()
+    # the same class as the roster's is no conflict
+    assert build_model(roster, Rules(classes=12, pins_extra={key: pinned})).hard.pins[i] == pinned - 1

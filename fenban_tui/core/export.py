@@ -379,6 +379,14 @@ def record_html(manifest: dict, summary_header: list[str], summary: list[list[st
                if rules.get(key)]
     balance += list(rules.get("categories") or [])
     items.insert(6, ("均衡项目", "各科成绩、" + "、".join(balance) if balance else "各科成绩"))
+    level = {1: "低", 3: "高"}
+    if rules.get("priority"):
+        items.insert(7, ("优先级", "、".join(f"{k}：{level.get(v, '中')}" for k, v in rules["priority"].items())))
+    added = ([f"同班：{'、'.join(g)}" for g in rules.get("together_extra") or []]
+             + [f"分开：{'、'.join(g)}" for g in rules.get("apart_extra") or []]
+             + [f"{k} 预设第 {v} 班" for k, v in (rules.get("pins_extra") or {}).items()])
+    if added:
+        items.insert(7, ("另加的规则（学号/身份证号）", "；".join(added)))
     rows = "\n".join(f'<tr><th>{_esc(a)}</th><td class="{"mono" if "SHA" in a else ""}">{_esc(b)}</td></tr>'
                      for a, b in items)
     body = ('<section class="sheet">\n<h1>分班记录（公开抽签）</h1>\n'
@@ -387,14 +395,18 @@ def record_html(manifest: dict, summary_header: list[str], summary: list[list[st
     adjusted = manifest["assignment"].get("adjusted") or []
     if adjusted:
         by_hand = set(manifest["assignment"].get("by_hand") or [])
-        shown = "；".join(f"第 {ref} 行 {a} → {b}{'（手动）' if i in by_hand else ''}"
-                         for i, ref, a, b in adjusted[:20])
-        more = f" 等共 {len(adjusted)} 人" if len(adjusted) > 20 else ""
-        hand_n = sum(1 for i, *_ in adjusted if i in by_hand)
-        why = (f"其中 {hand_n} 人是手动移动或对调的，其余 {len(adjusted) - hand_n} 人是锁定后重新分班时由电脑调整的"
-               if hand_n < len(adjusted) else "都是手动移动或对调的")
-        body += (f'<h2>复核调整</h2>\n<p class="small">电脑分班后，复核时共有 {len(adjusted)} 名学生的班级与抽签结果不同，'
-                 f"{why}（均记录在 manifest.json 中，可核验）：{_esc(shown + more)}</p>\n")
+        hand = [x for x in adjusted if x[0] in by_hand]
+        solver = [x for x in adjusted if x[0] not in by_hand]
+        body += (f'<h2>复核调整</h2>\n<p class="small">电脑分班后，复核时共有 {len(adjusted)} 名学生的班级与抽签结果不同：'
+                 f"手动移动或对调 {len(hand)} 人，锁定后重新分班时由电脑调整 {len(solver)} 人。每一名学生的"
+                 "变动都记录在 manifest.json 中，fenban verify 会核对最终结果与这些记录一致；哪些是手动、哪些是重新"
+                 "分班，是本机的操作记录。</p>\n")
+        if hand:  # every hand move, never cut short
+            body += _table(["行", "抽签分到", "手动调到"], [[ref, a, b] for _, ref, a, b in hand])
+        if solver:
+            shown = "；".join(f"第 {ref} 行 {a} → {b}" for _, ref, a, b in solver[:20])
+            more = f" 等共 {len(solver)} 人（全部见 manifest.json）" if len(solver) > 20 else ""
+            body += f'<p class="small">重新分班调整：{_esc(shown + more)}</p>\n'
     if t:
         body += "<h2>班主任抽签</h2>\n" + _table(["班级", "班主任"], [[k, v] for k, v in t["draw"].items()])
         if t.get("reserves"):

@@ -315,6 +315,16 @@ def check_sums(out_dir: Path) -> list[Finding]:
     return out
 
 
+# errors that mean the recorded rules do not fit the roster given to verify
+_MISFIT = ("rule_student_missing", "rule_pin_conflict", "pin_bad", "infeasible", "category_missing")
+
+
+def _misfit(exc: FenbanError) -> Finding:
+    if exc.key == "rule_student_missing":
+        return Finding("fail", "verify_student_missing", {"key": exc.params.get("key", "")})
+    return Finding("fail", "verify_rules_misfit", {"reason": exc.text()})
+
+
 def verify_export(out_dir: str | Path, roster_path: str | Path, rules_path: str | Path | None = None,
                   cancel=None) -> VerifyReport:
     """Re-run the draw recorded in ``out_dir`` on ``roster_path`` and compare.
@@ -354,7 +364,13 @@ def verify_export(out_dir: str | Path, roster_path: str | Path, rules_path: str 
     # the roster
     old = man.get("roster", {})
     file_hash = file_sha256(roster_path) if Path(roster_path).is_file() else None
-    roster = check_roster(roster_path, rules=rules)
+    try:
+        roster = check_roster(roster_path, rules=rules)
+    except FenbanError as exc:
+        if exc.key not in _MISFIT:
+            raise
+        findings.append(_misfit(exc))
+        return VerifyReport(findings)
     if not roster.usable:
         first = roster.errors[0].text() if roster.errors else ""
         findings.append(Finding("fail", "verify_roster_unusable", {"reason": first}))
@@ -370,7 +386,14 @@ def verify_export(out_dir: str | Path, roster_path: str | Path, rules_path: str 
     # re-run
     if man.get("export", {}).get("time_limit"):
         findings.append(Finding("warn", "verify_time_limited", {"s": man["export"]["time_limit"]}))
-    placement = solve_roster(roster, rules, cancel=cancel)
+    try:
+        placement = solve_roster(roster, rules, cancel=cancel)
+    except FenbanError as exc:
+        if exc.key not in _MISFIT:
+            raise
+        # the recorded rules do not fit this roster: it is not the roster of the draw
+        findings.append(_misfit(exc))
+        return VerifyReport(findings)
     labels = [placement.labels[int(c)] for c in placement.classes]
     rec = man.get("assignment", {})
     adjusted = rec.get("adjusted") or []

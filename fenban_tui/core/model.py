@@ -129,11 +129,16 @@ def hard_rules_of(roster: Roster, rules: Rules) -> HardRules:
             return index[key]
 
         for n, group in enumerate(rules.together_extra, start=1):
-            hard.together.append((f"手动绑定{n}", sorted({find(k) for k in group})))
+            hard.together.append((f"加规则·同班{n}", sorted({find(k) for k in group})))
         for n, group in enumerate(rules.apart_extra, start=1):
-            hard.apart.append((f"手动互斥{n}", sorted({find(k) for k in group})))
+            hard.apart.append((f"加规则·分开{n}", sorted({find(k) for k in group})))
         for key, c in rules.pins_extra.items():
-            hard.pins[find(key)] = int(c) - 1
+            i = find(key)
+            if i in hard.pins and hard.pins[i] != int(c) - 1:
+                # the roster's own 预设班级 says otherwise: never overridden in silence
+                raise FenbanError("rule_pin_conflict", key=key, name=roster.names()[i], was=hard.pins[i] + 1,
+                                  now=int(c))
+            hard.pins[i] = int(c) - 1
     return hard
 
 
