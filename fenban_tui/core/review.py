@@ -281,9 +281,19 @@ class Review:
         while nothing else edits this review)."""
         from .solver import solve
 
-        result = solve(self.model, progress=progress, cancel=cancel, start=self.classes.copy(),
-                       frozen=self.frozen())
+        frozen = self.frozen()
+        touched = self.touched_classes()
+        if touched:
+            # only the classes the edits changed are rearranged: everyone else stays
+            frozen = frozen | ~np.isin(self.classes, sorted(touched))
+        result = solve(self.model, progress=progress, cancel=cancel, start=self.classes.copy(), frozen=frozen)
         return np.asarray(result.classes, dtype=np.int64)
+
+    def touched_classes(self) -> set[int]:
+        """Classes that gained or lost a student since the last result (the
+        solver's, or the last re-solve): a re-solve rearranges only these."""
+        moved = np.flatnonzero(self.reference != self.classes)
+        return {int(c) for c in self.reference[moved]} | {int(c) for c in self.classes[moved]}
 
     def apply_resolve(self, new: np.ndarray) -> Change:
         moved = np.flatnonzero(new != self.classes)
