@@ -494,15 +494,21 @@ async def test_rules_added_by_searching_students_hold_after_solving(tmp_path, mo
         await pilot.press("ctrl+e")
         await wait_until(pilot, lambda: isinstance(app.screen, RuleEditor), 10)
         editor = app.screen
-        for who in (a, b):
-            editor.query_one("#rule-find", Input).value = names[who]
-            editor.query_one("#rule-find", Input).focus()
-            await pilot.pause()
-            await pilot.press("enter")  # to the matches
-            found = editor.query_one("#rule-found", OptionList)
-            index = next(k for k in range(found.option_count) if found.get_option_at_index(k).id == keys[who])
-            found.highlighted = index
-            await pilot.press("enter")
+        # by name: the matches list, Enter on the one meant
+        editor.query_one("#rule-find", Input).value = names[a][:1]  # a surname: many matches
+        editor.query_one("#rule-find", Input).focus()
+        await pilot.pause()
+        await pilot.press("enter")  # to the matches
+        found = editor.query_one("#rule-found", OptionList)
+        assert editor.focused is found and found.option_count > 1
+        found.highlighted = next(k for k in range(found.option_count) if found.get_option_at_index(k).id == keys[a])
+        await pilot.press("enter")
+        # by ID: one match, Enter in the search box chooses it at once
+        editor.query_one("#rule-find", Input).focus()
+        editor.query_one("#rule-find", Input).value = keys[b]
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
         assert editor.chosen == [keys[a], keys[b]]
         await pilot.press("f3")
         await pilot.pause()
@@ -518,10 +524,12 @@ async def test_rules_added_by_searching_students_hold_after_solving(tmp_path, mo
         await pilot.pause()
         assert editor.together == [] and len(editor.apart) == 1
         # pin by ID: the class number is asked for
-        editor.query_one("#rule-find", Input).value = keys[c]
         editor.query_one("#rule-find", Input).focus()
+        editor.query_one("#rule-find", Input).value = keys[c]
         await pilot.pause()
-        await pilot.press("enter", "enter")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert editor.chosen == [keys[c]]
         await pilot.press("f4")
         await pilot.pause()
         assert "班级号" in str(editor.query_one("#rule-status", Static).render())

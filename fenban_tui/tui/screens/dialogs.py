@@ -247,6 +247,10 @@ class RuleEditor(ModalScreen[dict | None]):
     def on_input_submitted(self, event) -> None:
         if event.input.id == "rule-find":
             found = self.query_one("#rule-found", OptionList)
+            if found.option_count == 1:  # one match: Enter chooses it; type the next name at once
+                self._toggle(found.get_option_at_index(0).id)
+                event.input.value = ""
+                return
             found.focus()
             if found.highlighted is None and found.option_count:
                 found.highlighted = 0  # Enter again chooses the first match
@@ -254,14 +258,24 @@ class RuleEditor(ModalScreen[dict | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         key = event.option.id
         if event.option_list.id in ("rule-found", "rule-chosen") and key is not None:
-            if key in self.chosen:
-                self.chosen.remove(key)
-            else:
-                self.chosen.append(key)
-            self._refresh_found(self.query_one("#rule-find").value)
-            self._refresh_lists()
+            self._toggle(key)
+
+    def _toggle(self, key: str) -> None:
+        if key in self.chosen:
+            self.chosen.remove(key)
+        else:
+            self.chosen.append(key)
+        self._refresh_found(self.query_one("#rule-find").value)
+        self._refresh_lists()
 
     def on_key(self, event) -> None:
+        find = self.query_one("#rule-find")
+        if isinstance(self.focused, OptionList) and event.is_printable and event.character:
+            # typing in a list searches: the text goes to the search box
+            find.focus()
+            find.insert_text_at_cursor(event.character)
+            event.stop()
+            return
         added = self.query_one("#rule-added", OptionList)
         if event.key in ("delete", "backspace") and self.focused is added and added.highlighted is not None:
             rid = added.get_option_at_index(added.highlighted).id or ""

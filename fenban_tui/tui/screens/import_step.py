@@ -467,8 +467,15 @@ class ImportScreen(StepScreen):
         start = max(0, at - 3)
         self._preview(roster, start)
         table = self.query_one("#preview", DataTable)
-        table.move_cursor(row=at - start)
         table.focus()
+        table.call_after_refresh(table.move_cursor, row=at - start, animate=False)
+
+    def on_descendant_focus(self, event) -> None:
+        # the problem list gets a highlighted line as soon as it has the focus,
+        # so the first Enter already jumps
+        problems = self.query_one("#problems", OptionList)
+        if event.widget is problems and problems.highlighted is None and problems.option_count:
+            problems.highlighted = 0
 
     def action_browse(self) -> None:
         from .dialogs import FileBrowser
