@@ -154,6 +154,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rule_pin_conflict": ("{name}（{key}）在名单里预设在第 {was} 班，加的规则却要放到第 {now} 班：请删掉其中一条",
                           "{name} ({key}) is pinned to class {was} in the roster, but an added rule pins them to "
                           "class {now}: remove one of the two"),
+    "stored_problem": ("{zh}", "{en}"),  # a problem kept in a saved session, worded when it was found
     "header_duplicate": ("表头“{name}”出现了两次，第二列改称“{new}”，请确认用的是哪一列",
                          "the header \u201c{name}\u201d appears twice; the second column is called \u201c{new}\u201d: "
                          "check which one is meant"),

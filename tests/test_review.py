@@ -182,6 +182,10 @@ def test_session_saved_and_loaded(placed, tmp_path, monkeypatch):
     assert not fresh.source_changed(session)
     again = fresh.load_roster(session)
     assert again.names() == roster.names() and again.values.equals(roster.values)
+    # the problems the check found come back too, worded as they were, in both languages
+    assert roster.problems and [p.text("zh") for p in again.problems] == [p.text("zh") for p in roster.problems]
+    assert [p.text("en") for p in again.problems] == [p.text("en") for p in roster.problems]
+    assert [p.level for p in again.problems] == [p.level for p in roster.problems]
     placement = placement_of(again, rules_of(session), session.result)
     back = Review.from_dict(placement.model, session.review)
     assert back.model.names[a] == roster.names()[a]

@@ -164,7 +164,7 @@ class SessionStore:
         cmap = ColumnMap(**meta.get("cmap", {}))
         return Roster(path=Path(session.roster_path), sheet=meta.get("sheet", ""),
                       header_row=meta.get("header_row", 1), columns=list(meta.get("columns", [])),
-                      table=table, values=values, cmap=cmap, problems=[],
+                      table=table, values=values, cmap=cmap, problems=[_stored_problem(d) for d in meta.get("problems", [])],
                       dropped_rows=list(meta.get("dropped_rows", [])), sheets_used=list(meta.get("sheets_used", [])))
 
     def source_changed(self, session: Session) -> bool:
@@ -186,6 +186,13 @@ def rules_of(session: Session):
     return Rules.from_dict(session.rules, "session")
 
 
+def _stored_problem(d: dict):
+    from .roster import Problem
+
+    return Problem(d.get("level", "info"), "stored_problem", d.get("sheet"), d.get("row"), d.get("column"),
+                   {"zh": d.get("zh", ""), "en": d.get("en", "")})
+
+
 def roster_meta(roster) -> dict:
     return {
         "sheet": roster.sheet,
@@ -194,4 +201,8 @@ def roster_meta(roster) -> dict:
         "cmap": dataclasses.asdict(roster.cmap),
         "dropped_rows": list(roster.dropped_rows),
         "sheets_used": list(roster.sheets_used),
+        # the problems as the check worded them, in both languages (their
+        # parameters are not all plain data): a resumed import step lists them again
+        "problems": [{"level": p.level, "sheet": p.sheet, "row": p.row, "column": p.column,
+                      "zh": p.message("zh"), "en": p.message("en")} for p in roster.problems],
     }
