@@ -121,7 +121,7 @@ class Chart(ViewMixin, VerticalScroll):
 class ReviewScreen(StepScreen):
     STEP = 3
     BINDINGS = [
-        Binding("ctrl+z", "undo", "key_undo"),
+        Binding("ctrl+z", "undo", "key_undo", show=False),  # in the tables' borders, with ctrl+y
         Binding("ctrl+y", "redo", "key_redo", show=False),
     ]
 
