@@ -38,10 +38,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "import_loading": ("正在读取 {path} …", "Reading {path} …"),
     "import_summary": ("工作表“{sheet}”，{head}，学生 {n} 人；错误 {errors} 个，提示 {warnings} 个",
                        "sheet \u201c{sheet}\u201d, {head}, {n} students; "
-                       "{errors} errors, {warnings} warnings"),
+                       "errors: {errors}, warnings: {warnings}"),
     "import_summary_sheets": ("合并了 {k} 个工作表（{sheet}），{head}，学生 {n} 人；错误 {errors} 个，提示 {warnings} 个",
                               "{k} sheets combined ({sheet}), {head}, {n} students; "
-                              "{errors} errors, {warnings} warnings"),
+                              "errors: {errors}, warnings: {warnings}"),
     "import_head": ("表头在第 {header} 行", "header on row {header}"),
     "import_no_head": ("无表头（按列映射）", "no header row (columns mapped)"),
     "import_same_kept": ("名单没有改动：分班结果和复核中的调整都保留", "The roster has not changed: the classes and every review edit are kept"),
@@ -192,7 +192,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "key_redo": ("重做", "Redo"),
     "key_back": ("返回", "Back"),
     "review_head": ("{k} 班 {n} 人；手动调整 {edited} 人，锁定 {locked} 人、{classes} 个班",
-                    "{k} classes, {n} students; {edited} placed by hand, {locked} students and {classes} classes locked"),
+                    "classes: {k}, students: {n}; placed by hand: {edited}; locked: {locked} students, {classes} classes"),
     "review_classes_title": ("各班均分±标准差（▲▼ 最偏离）", "Class means ±SD (▲▼ furthest from even)"),
     "review_counts_title": ("各班人数（▲▼ 最偏离）", "Counts per class (▲▼ furthest from even)"),
     "review_students_title": ("{cls}：{n} 人，按{sort}", "{cls}: {n} students, by {sort}"),
