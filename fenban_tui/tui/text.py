@@ -192,7 +192,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "key_redo": ("重做", "Redo"),
     "key_back": ("返回", "Back"),
     "review_head": ("{k} 班 {n} 人；手动调整 {edited} 人，锁定 {locked} 人、{classes} 个班",
-                    "classes: {k}, students: {n}; placed by hand: {edited}; locked: {locked} students, {classes} classes"),
+                    "classes: {k}, students: {n}; placed by hand: {edited}; students locked: {locked}, classes locked: {classes}"),
     "review_classes_title": ("各班均分±标准差（▲▼ 最偏离）", "Class means ±SD (▲▼ furthest from even)"),
     "review_counts_title": ("各班人数（▲▼ 最偏离）", "Counts per class (▲▼ furthest from even)"),
     "review_students_title": ("{cls}：{n} 人，按{sort}", "{cls}: {n} students, by {sort}"),
