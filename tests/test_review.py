@@ -427,6 +427,21 @@ async def test_declining_the_saved_session_starts_afresh(tmp_path, monkeypatch):
         assert app.roster is None and app.review is None
 
 
+async def swapped_then_back(pilot, app, steps: int):
+    """Solve, swap one student of class 1 with one of class 2 in the review,
+    then go back ``steps`` steps; returns (review, a, b, classes after the swap)."""
+    await reviewing(pilot, app)
+    rv = app.review
+    a, b = free_students(rv, 0)[0], free_students(rv, 1)[0]
+    assert rv.swap(a, b).ok
+    app.review_changed()
+    classes = rv.classes.copy()
+    for _ in range(steps):
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+    return rv, a, b, classes
+
+
 async def test_reading_the_same_roster_again_keeps_the_review(tmp_path, monkeypatch):
     """Back on 导入, Enter on the same unchanged file: the classes and every hand
     edit stay; a changed file starts afresh.  An empty seed is refused."""
@@ -434,16 +449,7 @@ async def test_reading_the_same_roster_again_keeps_the_review(tmp_path, monkeypa
     path = small_roster(tmp_path / "r120.csv")
     app = FenbanApp(roster_path=str(path), lang="zh")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await reviewing(pilot, app)
-        rv = app.review
-        a = free_students(rv, 0)[0]
-        b = free_students(rv, 1)[0]
-        assert rv.swap(a, b).ok
-        app.review_changed()
-        classes = rv.classes.copy()
-        for _ in range(3):
-            await pilot.press("ctrl+p")
-            await pilot.pause()
+        rv, a, b, classes = await swapped_then_back(pilot, app, 3)
         importer = app.screen
         importer.query_one("#path", Input).focus()
         await pilot.press("enter")
@@ -558,15 +564,7 @@ async def test_changing_rules_after_the_review_asks_and_a_new_class_name_keeps_i
     monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
     app = FenbanApp(roster_path=str(small_roster(tmp_path / "r120.csv")), lang="zh")
     async with app.run_test(size=SIZE) as pilot:
-        await reviewing(pilot, app)
-        rv = app.review
-        a, b = free_students(rv, 0)[0], free_students(rv, 1)[0]
-        assert rv.swap(a, b).ok
-        app.review_changed()
-        classes = rv.classes.copy()
-        for _ in range(2):
-            await pilot.press("ctrl+p")
-            await pilot.pause()
+        rv, a, b, classes = await swapped_then_back(pilot, app, 2)
         assert isinstance(app.screen, RulesScreen)
         # a new class-name pattern: the classes are renamed, nobody moves, no question
         app.screen.query_one("#labels", Input).value = "七({n})班"
