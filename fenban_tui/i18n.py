@@ -168,6 +168,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "category_missing": ("要均衡的列“{column}”不在名单中", "The column \u201c{column}\u201d to balance is not in the roster"),
     "sheet_empty": ("空工作表，已跳过", "empty sheet, skipped"),
+    "sheet_skipped_data": ("这个工作表有 {n} 行像学生记录，但找不到名单表头（姓名列），没有读入：请用 --sheet 指定它，"
+                           "并用 --column name=列字母 或 --header-row 说明表头",
+                           "this sheet has {n} rows that look like students but no roster header (a name column) "
+                           "was found, so it was not read: name it with --sheet and say where the header or the "
+                           "name column is (--header-row, --column name=LETTER)"),
     "sheet_skipped": ("没有名单表头（说明页？），已跳过", "no roster header (a notes sheet?), skipped"),
     "sheets_combined": (
         "合并了 {count} 个同样格式的工作表（{sheets}），工作表名记在“{column}”列",

@@ -378,6 +378,9 @@ def test_ids_stored_as_numbers_flagged_even_with_a_valid_check_digit(tmp_path):
     flagged = sorted((p.row, p.key, p.column) for p in r.warnings if p.key.startswith("id_"))
     assert flagged == [(2, "id_float", "身份证号(D)"), (4, "id_float", "学号(A)"), (4, "id_zeros", "身份证号(D)")]
     assert r.table["身份证号"].to_list()[1] == text_id
+    # the number cell (openpyxl stores 9.901012010010159e+17) reads as Excel shows it:
+    # 15 significant digits, then zeros -- never a binary double's invented tail
+    assert r.table["身份证号"].to_list()[0] == "990101201001016000"
 
 
 def test_a_student_named_like_a_totals_word_is_kept(tmp_path):
@@ -401,3 +404,26 @@ def test_a_header_written_twice_is_said(tmp_path):
     r = load_roster(_write_csv(tmp_path / "d.csv", rows, "utf-8"))
     dup = [(p.row, p.column) for p in r.warnings if p.key == "header_duplicate"]
     assert dup == [(1, "姓名_2(C)")] and r.n == 1
+
+
+def test_a_sheet_of_students_without_a_recognised_header_is_an_error(tmp_path):
+    """A second sheet whose name column is called 学生 (not recognised) is not
+    skipped as a notes sheet: its students would be lost."""
+    import xlsxwriter
+
+    path = tmp_path / "two.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    a = wb.add_worksheet("甲")
+    a.write_row(0, 0, ["学号", "姓名", "性别", "语文"])
+    a.write_row(1, 0, ["001", "张三", "男", "90"])
+    b = wb.add_worksheet("乙")
+    b.write_row(0, 0, ["学号", "学生", "性别", "语文"])
+    for i in range(5):
+        b.write_row(i + 1, 0, [f"10{i}", f"学生{i}", "女", "80"])
+    notes = wb.add_worksheet("说明")
+    notes.write(0, 0, "请勿修改本表")
+    wb.close()
+    r = load_roster(path)
+    keys = {(p.key, p.sheet, p.level) for p in r.problems}
+    assert ("sheet_skipped_data", "乙", "error") in keys and ("sheet_skipped", "说明", "info") in keys
+    assert not r.usable

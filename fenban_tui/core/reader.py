@@ -135,9 +135,27 @@ def _mark_cells(data: bytes, book: Book) -> None:
                     if formulas and b"<f" in inner and not re.search(rb"<v>[^<]+</v>", inner):
                         grid.unsaved_formulas.add((int(row) - 1, _col_index(col.decode())))
                     elif not _TEXT_TYPE.search(attrs) and _BIG_NUMBER.search(inner):
-                        grid.big_numbers.add((int(row) - 1, _col_index(col.decode())))
+                        r, c = int(row) - 1, _col_index(col.decode())
+                        grid.big_numbers.add((r, c))
+                        # the cell as written (digits a script stored), or as Excel shows a
+                        # double: 15 significant digits, then zeros -- never the binary
+                        # double's invented tail (…010176)
+                        raw = re.search(rb"<v>\s*([^<]+?)\s*</v>", inner).group(1).decode()
+                        if r < len(grid.rows) and c < len(grid.rows[r]):
+                            grid.rows[r][c] = _as_excel_shows(raw)
     except (KeyError, zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, RuntimeError):
         return
+
+
+def _as_excel_shows(raw: str) -> str:
+    if raw.isdigit():
+        return raw
+    try:
+        from decimal import Decimal
+
+        return str(int(Decimal(format(float(raw), ".15g"))))
+    except (ValueError, ArithmeticError):
+        return raw
 
 
 def _col_index(letters: str) -> int:

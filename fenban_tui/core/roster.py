@@ -603,6 +603,15 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
     return out
 
 
+def _skipped(g: SheetGrid) -> Problem:
+    """A sheet passed over: a note for a notes sheet, an error for one that
+    looks like a table of students (never lose a sheet of children quietly)."""
+    table_rows = sum(1 for row in g.rows if sum(1 for c in row if clean(c)) >= 3)
+    if table_rows >= 3:
+        return Problem("error", "sheet_skipped_data", g.name, None, None, {"n": table_rows})
+    return Problem("info", "sheet_skipped", g.name)
+
+
 def _data_sheets(book: Book, need_header: bool = True) -> tuple[list[SheetGrid], list[Problem]]:
     """Sheets that hold a roster, and a note for every sheet passed over."""
     data, notes = [], []
@@ -610,7 +619,7 @@ def _data_sheets(book: Book, need_header: bool = True) -> tuple[list[SheetGrid],
         if not any(any(clean(c) for c in row) for row in g.rows):
             notes.append(Problem("info", "sheet_empty", g.name))
         elif need_header and find_header(g.rows) is None:
-            notes.append(Problem("info", "sheet_skipped", g.name))
+            notes.append(_skipped(g))
         else:
             data.append(g)
     return data, notes
@@ -677,7 +686,7 @@ def load_roster(
         except FenbanError as exc:
             if len(grids) == 1 or exc.key != "header_only":
                 raise
-            notes.append(Problem("info", "sheet_skipped", g.name))
+            notes.append(_skipped(g))
     if not parts:
         raise FenbanError("header_only", path=str(p), sheet=grids[0].name)
     first = parts[0]
@@ -921,18 +930,20 @@ def _parse_values(
         if c:
             out[f"_{role}"] = [to_ascii(v) if role in ("together", "apart") else v for v in col(c)]
 
-    # IDs: exact text; flag damage, bad check digits and duplicates
-    for role in ("sid", "idcard"):
-        c = getattr(cmap, role)
-        if not c:
-            continue
+    # IDs: exact text; flag damage, bad check digits and duplicates -- in every
+    # ID column (a 考号 or 学籍号 beside the 学号 too)
+    id_cols = [(r, getattr(cmap, r)) for r in ("sid", "idcard") if getattr(cmap, r)]
+    id_cols += [(_match_role(n), n) for n in names
+                if _match_role(n) in ("sid", "idcard") and n not in {c for _, c in id_cols}]
+    for role, c in id_cols:
         seen: dict[str, int] = {}
         for i, raw in enumerate(col(c)):
             if not raw:
                 continue
-            damage = id_damage(raw)
-            if not damage and stored_numbers and (sheet_of[i], rows[i], c) in stored_numbers:
+            if stored_numbers and (sheet_of[i], rows[i], c) in stored_numbers:
                 damage = "id_float"  # the file holds a number: digits past the 15th are lost
+            else:
+                damage = id_damage(raw)
             if damage:
                 add("warning", damage, i, c, value=raw)
                 continue
