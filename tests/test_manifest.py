@@ -63,6 +63,8 @@ def _resum(folder: Path) -> None:
     lines = []
     for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
         name = line.split("  ", 1)[1]
+        if not (folder / name).exists():
+            continue  # a file taken away: its line goes too
         lines.append(f"{hashlib.sha256((folder / name).read_bytes()).hexdigest()}  {name}\n")
     (folder / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
 
@@ -143,8 +145,13 @@ def test_changed_rules_are_named(solved, roster_file, tmp_path):
 def test_versions_named_as_likely_cause(solved, roster_file, tmp_path, capsys):
     folder = _copy(solved, tmp_path / "old")
     man = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    real = man["versions"]["ortools"]
     man["versions"]["ortools"] = "9.0.0"
     (folder / "manifest.json").write_text(json.dumps(man, ensure_ascii=False), encoding="utf-8")
+    # an export made with another OR-Tools says so on its record page too
+    record = folder / "分班记录.html"
+    record.write_text(record.read_text(encoding="utf-8").replace(f"ortools {real}", "ortools 9.0.0"),
+                      encoding="utf-8")
     _resum(folder)
     assert main(["verify", str(folder), "--roster", str(roster_file)]) == 0  # a warning only: classes identical
     assert "ortools 9.0.0 →" in capsys.readouterr().out
@@ -486,3 +493,31 @@ def test_verify_with_a_roster_the_recorded_rules_do_not_fit(roster_file, tmp_pat
     text = capsys.readouterr().out
     assert "不是分班时用的名单" in text or "名单已改动" in text
     assert "删掉这条规则" not in text
+
+
+@pytest.mark.parametrize("forgery", ["record", "deleted", "extra", "figures"])
+def test_forged_or_incomplete_folders_fail_verify(solved, roster_file, tmp_path, capsys, forgery):
+    folder = _copy(solved, tmp_path / "forged")
+    if forgery == "record":  # the record page says another seed
+        page = folder / "分班记录.html"
+        page.write_text(page.read_text(encoding="utf-8").replace("2026 公开抽签 37", "2026 公开抽签 38"),
+                        encoding="utf-8")
+        named = "分班记录.html"
+    elif forgery == "deleted":
+        (folder / "公示名单.html").unlink()
+        named = "公示名单.html"
+    elif forgery == "extra":
+        shutil.copy(folder / "各班名单" / "七(1)班.csv", folder / "各班名单" / "七(9)班.csv")
+        named = "七(9)班.csv"
+    else:  # a class mean in the manifest
+        man = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        subject = next(iter(man["classes"][0]["means"]))
+        man["classes"][0]["means"][subject] += 0.5
+        (folder / "manifest.json").write_text(json.dumps(man, ensure_ascii=False), encoding="utf-8")
+        named = "manifest.json"
+    _resum(folder)
+    # a file of one's own beside the results does not matter
+    (folder / "说明.txt").write_text("给校长", encoding="utf-8")
+    assert main(["verify", str(folder), "--roster", str(roster_file)]) == 1
+    out = capsys.readouterr().out
+    assert named in out and "说明.txt" not in out

@@ -469,17 +469,19 @@ def _check_published(out_dir: Path, man: dict, labels: list[str]) -> list[Findin
     return []
 
 
-# files whose bytes carry the time of the export (or are checked on their own)
-_NOT_COMPARED = (MANIFEST, RULES_FILE, "分班记录.html")
+RECORD_HTML = "分班记录.html"
 
 
 def _check_files(out_dir: Path, man: dict, placement, rules: Rules) -> list[Finding]:
     """Every published file made again from the re-run classes with the
     recorded options and compared with the one in the folder: a class list,
     the 公示 list or the teacher draw edited by hand (and SHA256SUMS made
-    again) is named.  The workbook is compared part by part, without the
-    creation time in its document properties."""
-    from .export import WORKBOOK, ExportOptions, build_files
+    again) is named, and so is a file missing or one that does not belong.
+    The workbook is compared part by part, without the creation time in its
+    document properties; the record page is made again from the recorded
+    manifest, whose class figures must be the re-run's."""
+    from .api import summary_rows
+    from .export import WORKBOOK, ExportOptions, build_files, record_html
 
     exp = man.get("export", {})
     sid = man.get("student_ids") or {}
@@ -489,19 +491,61 @@ def _check_files(out_dir: Path, man: dict, placement, rules: Rules) -> list[Find
                              teachers=teachers or None, student_id=sid.get("pattern"),
                              student_id_order=sid.get("order", "roster"))
         files = build_files(placement.roster, rules, placement.model, placement.classes, opts)
-    except FenbanError:
+        record = record_html(man, *summary_rows(placement))
+    except (FenbanError, KeyError, TypeError, ValueError):
         return [Finding("fail", "verify_files_unchecked")]
+    out: list[Finding] = []
+    present = {str(p.relative_to(out_dir)).replace("\\", "/") for p in out_dir.rglob("*")
+               if p.is_file() and not p.name.startswith(".")}
+    expected = set(files) | {SUMS_FILE}
+    missing = sorted(expected - present)
+    # a file of one's own beside the results is no matter; one posing as a
+    # result (a class list, or listed in SHA256SUMS) is
+    try:
+        listed = {name for _, name in parse_sums((out_dir / SUMS_FILE).read_text(encoding="utf-8"))}
+    except (OSError, UnicodeDecodeError, ValueError):
+        listed = set()
+    classes_dir = next(iter(n.split("/")[0] for n in files if "/" in n), None)
+    extra = sorted(n for n in present - expected
+                   if n in listed or (classes_dir and n.startswith(classes_dir + "/")))
+    if missing:
+        out.append(Finding("fail", "verify_files_missing", {"names": _Joined(missing)}))
+    if extra:
+        out.append(Finding("fail", "verify_files_extra", {"names": _Joined(extra)}))
     differ = []
-    for name, data in files.items():
+    for name, data in {**files, RECORD_HTML: record}.items():
         path = out_dir / name
-        if name in _NOT_COMPARED or not path.is_file():
+        if name in (MANIFEST, RULES_FILE) or not path.is_file():
             continue
         have = path.read_bytes()
         if have != data and not (name == WORKBOOK and _same_workbook(have, data)):
             differ.append(name)
+    if not _same_figures(man.get("classes"), placement):
+        differ.append(MANIFEST)
     if differ:
-        return [Finding("fail", "verify_files_differ", {"names": _Joined(differ)})]
-    return [Finding("ok", "verify_files_same", {"n": sum(1 for n in files if n not in _NOT_COMPARED)})]
+        out.append(Finding("fail", "verify_files_differ", {"names": _Joined(sorted(set(differ)))}))
+    if not out:
+        out.append(Finding("ok", "verify_files_same", {"n": len(files) - 1}))
+    return out
+
+
+def _same_figures(recorded, placement) -> bool:
+    """The manifest's per-class figures are the re-run's (to the last digit printed)."""
+    try:
+        again = placement.stats()
+        if len(recorded) != len(again):
+            return False
+        for r, st in zip(recorded, again):
+            if (r["label"], r["size"], r["boys"], r["girls"]) != (st.label, st.size, st.boys, st.girls):
+                return False
+            for key, mine in (("means", st.means), ("sds", st.sds)):
+                for name, v in mine.items():
+                    w = r[key].get(name)
+                    if (v is None) != (w is None) or (v is not None and abs(float(v) - float(w)) > 1e-9):
+                        return False
+        return True
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False
 
 
 def _same_workbook(a: bytes, b: bytes) -> bool:
