@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -186,6 +187,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
         rules.group_by = args.group_by
     rules.categories = list(dict.fromkeys(rules.categories + args.balance))
     _apply_columns(rules, args.column, args.gender_code, args)
+    if args.time_limit is not None and not (math.isfinite(args.time_limit) and args.time_limit > 0):
+        raise FenbanError("cli_time_limit_bad", value=args.time_limit)
+    if args.seed is not None and not args.seed.strip():
+        raise FenbanError("cli_seed_empty")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise FenbanError("out_not_dir", path=str(out))
@@ -216,8 +221,6 @@ def cmd_solve(args: argparse.Namespace) -> int:
         print(tr("cli_seed_default", seed=rules.seed), file=sys.stderr, flush=True)
     if not args.quiet and not rules.group_by:
         print(tr("cli_seed", seed=rules.seed, k=rules.class_count(roster.n), n=roster.n), flush=True)
-    if args.time_limit is not None and not args.time_limit > 0:
-        raise FenbanError("cli_time_limit_bad", value=args.time_limit)
     options.time_limit = args.time_limit
     placement = solve_roster(roster, rules, cancel=_interrupt_event(), time_limit=args.time_limit)
     if args.time_limit is not None:

@@ -192,6 +192,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--classes {k} 与 --class-size {cap} 矛盾：{n} 人分 {k} 班，每班要 {need} 人",
         "--classes {k} contradicts --class-size {cap}: {n} students in {k} classes need {need} per class",
     ),
+    "rules_is_dir": ("这是一个文件夹，不是规则文件：{path}", "This is a folder, not a rules file: {path}"),
+    "rule_column_missing": ("规则要均衡的列“{column}”不在名单中", "the rules balance a column \u201c{column}\u201d the roster does not have"),
+    "rule_priority_unknown": ("规则给“{column}”定了优先级，但名单中没有这一科", "the rules give \u201c{column}\u201d a priority, but the roster has no such score"),
+    "cli_seed_empty": ("--seed 不能为空：请填入现场抽到的数字或文字", "--seed is empty: give the number or text drawn"),
     "cli_time_limit_bad": ("--time-limit {value} 不对：应为大于 0 的秒数", "--time-limit {value}: give seconds above 0"),
     "cli_time_limit_hit": ("注意：到了 --time-limit {s} 秒，搜索提前停止；结果取决于机器快慢，换一台机器重新运行可能不同（不可复现）",
                            "Note: the --time-limit of {s} s stopped the search early; the result depends on the "
@@ -218,6 +222,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 没有表头：请用 --column 指定各列，例如 --column name=A --column gender=B",
         "{path} has no header: map the columns, e.g. --column name=A --column gender=B",
     ),
+    "row_header_again": ("表头又出现了一次（分页表头），已跳过", "the header row again (a page header), skipped"),
     "row_note": ("表格下方的说明行，已跳过：{text}", "a note below the table, skipped: {text}"),
     "row_junk": ("这一行只有一个单元格有内容（“{text}”），不像学生记录", "only one cell is filled (\u201c{text}\u201d): this does not look like a student"),
     "file_html": (

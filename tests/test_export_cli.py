@@ -259,3 +259,18 @@ def test_encrypted_workbook_refused(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le")
                      + b"\x00" * 1024 + b"EncryptedPackage")
     assert main(["check", str(path), "--lang", "en"]) == 1
+
+
+def test_empty_seed_bad_time_limit_and_a_rules_folder_refused_leaving_nothing(tmp_path, capsys):
+    from fenban_tui.core import samplegen
+
+    roster = tmp_path / "r.csv"
+    samplegen.write_csv(roster, samplegen.JUNIOR_HEADER, samplegen.junior_rows(40, seed=2), None,
+                        encoding="utf-8-sig")
+    for extra, text in ((["--seed", " "], "--seed 不能为空"), (["--time-limit", "inf"], "--time-limit inf"),
+                        (["--rules", str(tmp_path)], "不是规则文件")):
+        out = tmp_path / f"out{len(text)}"
+        assert main(["solve", str(roster), "--classes", "2", "--out", str(out), *extra]) == 1
+        assert text in capsys.readouterr().err and not out.exists()
+    assert main(["check", str(roster), "--rules", str(tmp_path), "--json"]) == 1
+    assert "不是规则文件" in json.loads(capsys.readouterr().out)["errors"][0]["message"]

@@ -427,3 +427,16 @@ def test_a_sheet_of_students_without_a_recognised_header_is_an_error(tmp_path):
     keys = {(p.key, p.sheet, p.level) for p in r.problems}
     assert ("sheet_skipped_data", "乙", "error") in keys and ("sheet_skipped", "说明", "info") in keys
     assert not r.usable
+
+
+def test_page_headers_signatures_and_totals_told_from_students(tmp_path):
+    rows = [["学号", "姓名", "性别", "语文"], ["001", "张三", "男", "90"],
+            ["学号", "姓名", "性别", "语文"],  # the header printed again on page 2
+            ["002", "平均", "", "80"],  # a student called 平均 whose gender is missing
+            ["003", "李四", "女", "70"],
+            ["合计", "3人", "男1女1", "240"],  # a totals row, its "gender" a count
+            ["制表人：王老师", "", "日期：2026-08-01", ""]]  # a signature line below the table
+    r = load_roster(_write_csv(tmp_path / "p.csv", rows, "utf-8"))
+    assert r.table["姓名"].to_list() == ["张三", "平均", "李四"]
+    keys = {(p.key, p.row) for p in r.problems}
+    assert {("row_header_again", 3), ("row_total", 6), ("row_note", 7), ("gender_missing", 4)} <= keys

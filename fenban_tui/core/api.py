@@ -300,6 +300,14 @@ def check_roster(path: str | Path, sheet: str | None = None, rules: Rules | None
     # by students of two groups binds nobody, so the rules are checked per group
     parts = ([sub_roster(roster, members) for _, members in _group_rows(roster, rules.group_by)]
              if rules.group_by and rules.group_by in roster.columns else [roster])
+    # the rules' columns must be the roster's (solve would refuse them later)
+    for col in rules.categories:
+        if col not in roster.columns:
+            roster.problems.append(Problem("error", "rule_column_missing", None, None, None, {"column": col}))
+    scores = set(roster.cmap.scores) | {roster.cmap.total, "出生日期"}
+    for col in rules.priority:
+        if col not in scores:
+            roster.problems.append(Problem("warning", "rule_priority_unknown", None, None, None, {"column": col}))
     for part in parts:
         for key, params in structural_checks(hard_rules_of(part, rules), part.n, part.row_refs()):
             i = index.get(params["rows"].rows[0], 0)

@@ -506,10 +506,18 @@ def check_writable(out_dir: str | Path) -> None:
     from ..i18n import FenbanError
 
     out = Path(out_dir)
+    # the folder and its class-list folder where they exist, else the nearest
+    # folder that does (nothing is created here: a refused run leaves nothing)
+    probes = [d for d in (out, out / CLASS_DIR) if d.is_dir()]
+    if not probes:
+        here = out
+        while not here.exists() and here != here.parent:
+            here = here.parent
+        probes = [here]
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=out, prefix=".~probe.", delete=True):
-            pass
+        for d in probes:
+            with tempfile.NamedTemporaryFile(dir=d, prefix=".~probe.", delete=True):
+                pass
     except OSError as exc:
         raise FenbanError("out_not_writable", path=str(out), reason=exc.strerror or str(exc)) from None
 

@@ -561,6 +561,7 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
     for row, c in grid.big_numbers:
         big_by_row.setdefault(row, []).append(c)
     gender_idx = next((c for c, n in enumerate(names) if _match_role(n) == "gender"), None)
+    id_idx = [c for c, n in enumerate(names) if _match_role(n) in ("sid", "idcard")]
     for r in range(first_data, len(rows)):
         raw = rows[r]
         cells = [clean(raw[c]) if c < len(raw) else "" for c in range(width)]
@@ -568,18 +569,32 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
         if not any(cells):
             out.dropped.append(excel_row)
             continue
-        # a row with a gender is a student, whatever its name (Sum Li, 平均)
-        has_gender = gender_idx is not None and gender_idx < width and cells[gender_idx] != ""
-        if not has_gender and _is_totals_row(cells[: max(3, name_idx + 1)]):
+        # a row with a gender or an ID is a student, whatever its name (Sum Li, 平均);
+        # "男1女1" in the gender column is a totals row's count, not a gender
+        g = cells[gender_idx] if gender_idx is not None and gender_idx < width else ""
+        has_gender = bool(g) and (parse_gender(g) is not None or (len(g) <= 2 and not any(ch.isdigit() for ch in g)))
+        # (an ID has digits; "合计" in the 学号 column is the totals row's label)
+        has_id = any(c < width and any(ch.isdigit() for ch in cells[c]) and not _TOTALS_HINT.search(cells[c])
+                     for c in id_idx)
+        if not has_gender and not has_id and _is_totals_row(cells[: max(3, name_idx + 1)]):
             out.dropped.append(excel_row)
             out.problems.append(Problem("info", "row_total", grid.name, excel_row, None,
                                         {"text": " ".join(c for c in cells if c)[:40]}))
             continue
         out.unsaved.extend((excel_row, c) for (row, c) in grid.unsaved_formulas if row == r and c < width)
         out.big_numbers.update((excel_row, c) for c in big_by_row.get(r, ()))
-        if width >= 3 and sum(1 for c in cells if c) == 1:
+        filled = [v for v in cells if v]
+        # the header printed again (a page header in a long export): not a student
+        if sum(1 for v, n in zip(cells, names) if v and v == n) >= max(2, (len(filled) + 1) // 2):
+            out.dropped.append(excel_row)
+            out.problems.append(Problem("info", "row_header_again", grid.name, excel_row, None, {}))
+            continue
+        if width >= 3 and len(filled) == 1:
             col = next(c for c, v in enumerate(cells) if v)
             single.append((len(out.rows), excel_row, cells[col], col))
+        elif width >= 3 and len(filled) <= 3 and all(re.search(r"[:：]", v) for v in filled):
+            # 制表人：王老师　日期：2026-08-01 — a signature line, a note if it is below the table
+            single.append((len(out.rows), excel_row, "  ".join(filled), -1))
         out.rows.append(cells)
         out.row_numbers.append(excel_row)
     # one-cell rows: below the table they are notes (注：…, 制表人…) and are

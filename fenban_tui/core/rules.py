@@ -119,6 +119,8 @@ class Rules:
         p = Path(path)
         if not p.exists():
             raise FenbanError("file_missing", path=str(p))
+        if p.is_dir():
+            raise FenbanError("rules_is_dir", path=str(p))
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8-sig"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
