@@ -222,6 +222,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 没有表头：请用 --column 指定各列，例如 --column name=A --column gender=B",
         "{path} has no header: map the columns, e.g. --column name=A --column gender=B",
     ),
+    "formula_zero": ("这个单元格是公式，文件里存的结果是 0：若表格是程序生成的，请在 Excel/WPS 中打开、重新计算并保存后再读入",
+                     "this cell is a formula whose stored result is 0: if a program wrote the file, open it in "
+                     "Excel or WPS, recalculate and save, then read it again"),
     "row_header_again": ("表头又出现了一次（分页表头），已跳过", "the header row again (a page header), skipped"),
     "row_note": ("表格下方的说明行，已跳过：{text}", "a note below the table, skipped: {text}"),
     "row_junk": ("这一行只有一个单元格有内容（“{text}”），不像学生记录", "only one cell is filled (\u201c{text}\u201d): this does not look like a student"),

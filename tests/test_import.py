@@ -440,3 +440,21 @@ def test_page_headers_signatures_and_totals_told_from_students(tmp_path):
     assert r.table["姓名"].to_list() == ["张三", "平均", "李四"]
     keys = {(p.key, p.row) for p in r.problems}
     assert {("row_header_again", 3), ("row_total", 6), ("row_note", 7), ("gender_missing", 4)} <= keys
+
+
+def test_formulas_saved_with_a_zero_result_are_pointed_out(tmp_path):
+    """xlsxwriter (and other programs) store 0 as every formula's result until
+    Excel recalculates: a score of 0 from a formula is said, by cell."""
+    import xlsxwriter
+
+    path = tmp_path / "zero.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("名单")
+    ws.write_row(0, 0, ["姓名", "性别", "语文", "数学", "总分"])
+    ws.write_row(1, 0, ["张三", "男", 80, 70])
+    ws.write_formula(1, 4, "=C2+D2")  # stored result: 0
+    ws.write_row(2, 0, ["李四", "女", 90, 60])
+    ws.write_formula(2, 4, "=C3+D3", None, 150)  # saved with its result
+    wb.close()
+    r = load_roster(path)
+    assert [(p.key, p.row, p.column) for p in r.warnings if p.key == "formula_zero"] == [("formula_zero", 2, "总分(E)")]

@@ -36,6 +36,9 @@ class SheetGrid:
     # cells stored as numbers of 16 or more digits (0-based row, col): beyond
     # Excel's 15 significant digits, so an ID held this way has lost digits
     big_numbers: set[tuple[int, int]] = field(default_factory=set)
+    # formula cells whose stored result is 0 (0-based row, col): what scripts such
+    # as xlsxwriter store for every formula until Excel recalculates it
+    zero_formulas: set[tuple[int, int]] = field(default_factory=set)
 
 
 @dataclass
@@ -134,6 +137,8 @@ def _mark_cells(data: bytes, book: Book) -> None:
                         continue
                     if formulas and b"<f" in inner and not re.search(rb"<v>[^<]+</v>", inner):
                         grid.unsaved_formulas.add((int(row) - 1, _col_index(col.decode())))
+                    elif formulas and b"<f" in inner and re.search(rb"<v>\s*0(\.0*)?\s*</v>", inner):
+                        grid.zero_formulas.add((int(row) - 1, _col_index(col.decode())))
                     elif not _TEXT_TYPE.search(attrs) and _BIG_NUMBER.search(inner):
                         r, c = int(row) - 1, _col_index(col.decode())
                         grid.big_numbers.add((r, c))

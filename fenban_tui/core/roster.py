@@ -522,6 +522,7 @@ class _SheetRows:
     problems: list[Problem]
     unsaved: list[tuple[int, int]] = field(default_factory=list)  # (row, col) formulas without results
     big_numbers: set[tuple[int, int]] = field(default_factory=set)  # (row, col) 16+ digit numbers
+    zero_formulas: list[tuple[int, int]] = field(default_factory=list)  # (row, col) formulas whose result is 0
 
 
 def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
@@ -557,9 +558,14 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
             out.problems.append(Problem("warning", "header_duplicate", grid.name, None if synthetic else h + 1,
                                         f"{col}({col_letter(c)})", {"name": twice.group(1), "new": col}))
     single: list[tuple[int, int, str, int]] = []  # (index in out.rows, row, text, column) of one-cell rows
-    big_by_row: dict[int, list[int]] = {}
-    for row, c in grid.big_numbers:
-        big_by_row.setdefault(row, []).append(c)
+    def by_row(cells) -> dict[int, list[int]]:
+        rows_of: dict[int, list[int]] = {}
+        for row, c in sorted(cells):
+            rows_of.setdefault(row, []).append(c)
+        return rows_of
+
+    big_by_row, unsaved_by_row, zero_by_row = (by_row(grid.big_numbers), by_row(grid.unsaved_formulas),
+                                               by_row(grid.zero_formulas))
     gender_idx = next((c for c, n in enumerate(names) if _match_role(n) == "gender"), None)
     id_idx = [c for c, n in enumerate(names) if _match_role(n) in ("sid", "idcard")]
     for r in range(first_data, len(rows)):
@@ -581,8 +587,9 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
             out.problems.append(Problem("info", "row_total", grid.name, excel_row, None,
                                         {"text": " ".join(c for c in cells if c)[:40]}))
             continue
-        out.unsaved.extend((excel_row, c) for (row, c) in grid.unsaved_formulas if row == r and c < width)
+        out.unsaved.extend((excel_row, c) for c in unsaved_by_row.get(r, ()) if c < width)
         out.big_numbers.update((excel_row, c) for c in big_by_row.get(r, ()))
+        out.zero_formulas.extend((excel_row, c) for c in zero_by_row.get(r, ()) if c < width)
         filled = [v for v in cells if v]
         # the header printed again (a page header in a long export): not a student
         if sum(1 for v, n in zip(cells, names) if v and v == n) >= max(2, (len(filled) + 1) // 2):
@@ -783,6 +790,10 @@ def _build(path: Path, label: str, header_row: int, names: list[str], parts: lis
             col = names[c + offset]
             if col in key_cols:
                 problems.append(Problem("error", "formula_unsaved", part.sheet, r, _colname(col, names, offset)))
+        for r, c in part.zero_formulas:
+            col = names[c + offset]
+            if col in key_cols:
+                problems.append(Problem("warning", "formula_zero", part.sheet, r, _colname(col, names, offset)))
     for part in parts:
         problems.extend(part.problems)
         dropped.extend(part.dropped)
