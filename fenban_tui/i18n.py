@@ -136,6 +136,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "互斥组“{code}”中的学生被预设到同一班（第 {rows} 行）",
         "apart-group \u201c{code}\u201d has students preset to the same class (rows {rows})",
     ),
+    "why_together": ("这几条规则不能同时成立：{rules}（去掉或改动其中一条）",
+                     "these rules cannot all hold together: {rules} (drop or change one of them)"),
+    "why_sizes": ("各班人数相差不超过 1（每班 {q}–{cap} 人，共 {k} 个班）",
+                  "class sizes within one of each other ({q}–{cap} a class, {k} classes)"),
+    "why_apart": ("互斥“{code}”（第 {rows} 行）分在不同班", "apart \u201c{code}\u201d (rows {rows}) in different classes"),
+    "why_pin": ("第 {rows} 行预设在 {label}", "row {rows} preset to {label}"),
     "cancelled": ("已取消", "cancelled"),
     # --- CLI -------------------------------------------------------------
     "cli_students": ("学生 {n} 人", "{n} students"),

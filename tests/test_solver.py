@@ -292,3 +292,21 @@ def test_an_added_pin_never_overrides_the_rosters_own_in_silence(junior612):
     assert exc.value.key == "rule_pin_conflict" and roster.names()[i] in exc.value.text()
     # the same class as the roster's is no conflict
     assert build_model(roster, Rules(classes=12, pins_extra={key: pinned})).hard.pins[i] == pinned - 1
+
+
+def test_a_conflict_the_quick_checks_miss_is_named_rule_by_rule(tmp_path):
+    """A and B pinned to class 1, D to class 2, C apart from all three: C has
+    no class.  No single pair conflicts, so the quick checks find nothing;
+    CP-SAT with one assumption literal per rule names the rules that clash."""
+    rows = [["学号", "姓名", "性别", "语文"]] + [[f"S{i}", n, "男女"[i % 2], str(70 + i)]
+                                              for i, n in enumerate("甲乙丙丁戊己庚辛")]
+    roster = _small_roster(tmp_path, rows)
+    rules = Rules(classes=2, seed="1", effort=1, apart_extra=[["S0", "S2"], ["S1", "S2"], ["S2", "S3"]],
+                  pins_extra={"S0": 1, "S1": 1, "S3": 2})
+    assert quick_checks(build_model(roster, rules)) == []
+    with pytest.raises(FenbanError) as exc:
+        solve_roster(roster, rules)
+    text = exc.value.text()
+    assert "不能同时成立" in text
+    for part in ("第 2 行预设在 1班", "第 5 行预设在 2班", "加规则·分开"):
+        assert part in text, text

@@ -111,7 +111,7 @@ def _group_rows(roster: Roster, column: str) -> list[tuple[str, list[int]]]:
     return list(groups.items())
 
 
-def _solve_group(args: tuple) -> tuple[str, list[int], list[str], object]:
+def _solve_group(args: tuple) -> tuple[str, list[int], list[str], object, bool]:
     """Worker: place one group's students (runs in its own process)."""
     import time
 

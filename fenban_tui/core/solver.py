@@ -299,10 +299,63 @@ def _cpsat_constrained(model, units, unit_of, constrained, absent, rng, cancel):
     if cancel is not None and cancel.is_set():
         raise Cancelled()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        _raise_infeasible(quick_checks(model))
+        reasons = quick_checks(model)
+        if not reasons and status == cp_model.INFEASIBLE:
+            reasons = conflicting_rules(model, units, unit_of, constrained)
+        _raise_infeasible(reasons)
     unit_class = {u: c for u in constrained for c in range(k) if solver.BooleanValue(x[u, c])}
     bigs = [c for c in range(k) if solver.BooleanValue(big[c])]
     return unit_class, bigs
+
+
+def conflicting_rules(model, units, unit_of, constrained) -> list[tuple[str, dict]]:
+    """A set of hard rules that cannot hold together, named in words.
+
+    Each rule (every 互斥 group, every pin, the class sizes) is switched on by
+    an assumption literal; CP-SAT proves the model infeasible and returns a
+    sufficient set of assumptions: those rules conflict.  One worker, fixed
+    seed: the same rules are named on any machine."""
+    from ortools.sat.python import cp_model
+
+    k = model.k
+    q, r = divmod(model.n, k)
+    rows = model.row_numbers
+    m = cp_model.CpModel()
+    x = {(u, c): m.NewBoolVar(f"x{u}_{c}") for u in constrained for c in range(k)}
+    for u in constrained:
+        m.AddExactlyOne(x[u, c] for c in range(k))
+    labels: list[tuple[str, dict]] = []
+    lits = []
+
+    def rule(key: str, params: dict):
+        lit = m.NewBoolVar(f"rule{len(lits)}")
+        lits.append(lit)
+        labels.append((key, params))
+        return lit
+
+    sizes = rule("why_sizes", {"q": q, "cap": q + (1 if r else 0), "k": k})
+    big = [m.NewBoolVar(f"big{c}") for c in range(k)]
+    m.Add(sum(big) == r).OnlyEnforceIf(sizes)
+    for c in range(k):
+        m.Add(sum(len(units[u]) * x[u, c] for u in constrained) <= q + big[c]).OnlyEnforceIf(sizes)
+    for code, members in model.hard.apart:
+        us = sorted({int(unit_of[i]) for i in members})
+        lit = rule("why_apart", {"code": code, "rows": _rows(rows, members)})
+        for c in range(k):
+            m.Add(sum(x[u, c] for u in us) <= 1).OnlyEnforceIf(lit)
+    for i, c in sorted(model.hard.pins.items()):
+        lit = rule("why_pin", {"rows": _rows(rows, [i]), "label": model.labels[c]})
+        m.Add(x[int(unit_of[i]), c] == 1).OnlyEnforceIf(lit)
+    m.AddAssumptions(lits)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 1
+    solver.parameters.max_deterministic_time = 10.0
+    if solver.Solve(m) != cp_model.INFEASIBLE:
+        return []
+    core = set(solver.SufficientAssumptionsForInfeasibility())
+    named = [labels[t] for t, lit in enumerate(lits) if lit.Index() in core]
+    return [("why_together", {"rules": _Joined(named)})] if named else []
 
 
 def initial_assignment(
