@@ -528,8 +528,8 @@ async def test_rules_added_by_searching_students_hold_after_solving(tmp_path, mo
         await pilot.press("f2")
         await pilot.pause()
         added = editor.query_one("#rule-added", OptionList)
-        added.focus()
-        added.highlighted = 0  # together rules are listed first
+        added.focus()  # the first rule is highlighted at once (together rules come first)
+        await pilot.pause()
         await pilot.press("delete")
         await pilot.pause()
         assert editor.together == [] and len(editor.apart) == 1

@@ -677,11 +677,6 @@ ANNEAL_MAX_STEPS = 60_000_000  # about 20 s here: large rosters get fewer propos
 ANNEAL_T = (1000.0, 0.1)  # temperature from, to (objective units: 1 = one tolerance squared)
 ANNEAL_MEAN_WEIGHT_FROM = 1e-3
 ANNEAL_BAND_FROM = 1.0  # the out-of-band penalty starts at this fraction and rises to full
-# a re-solve from the review's classes starts cold (full weight on the means, a low
-# temperature) with a quarter of the proposals: it mends what the edits upset and
-# moves few students, instead of drawing the classes anew
-RESOLVE_T = (1.0, 0.1)
-RESOLVE_STEPS_SHARE = 0.25
 ANNEAL_MATCHED = 0.5  # share of proposals that swap two students of one stratum (same gender, school, …)
 MAX_SWEEPS = 40
 PAIR_KEY_FLOOR = 1.0  # sets of swaps may leave the key score's mean cost at this (one tolerance squared)
@@ -747,8 +742,7 @@ def figure_score(model: PlacementModel, classes: np.ndarray) -> float:
     return worst
 
 
-def _anneal(bal: Balancer, movable: np.ndarray, seed: int, steps: int, tick, cancel, clock=None,
-            gentle: bool = False) -> np.ndarray:
+def _anneal(bal: Balancer, movable: np.ndarray, seed: int, steps: int, tick, cancel, clock=None) -> np.ndarray:
     """Run the compiled annealer on a copy of the balancer's state; returns the
     best assignment it found.  Progress is polled from a helper thread so the
     compiled loop never calls back into Python."""
@@ -758,8 +752,7 @@ def _anneal(bal: Balancer, movable: np.ndarray, seed: int, steps: int, tick, can
 
     def run(shared):
         best, _ = anneal(
-            int(seed % (2**31 - 1)), int(steps), *(RESOLVE_T if gentle else ANNEAL_T),
-            1.0 if gentle else ANNEAL_MEAN_WEIGHT_FROM, ANNEAL_BAND_FROM,
+            int(seed % (2**31 - 1)), int(steps), ANNEAL_T[0], ANNEAL_T[1], ANNEAL_MEAN_WEIGHT_FROM, ANNEAL_BAND_FROM,
             bal.cls.copy(), movable.astype(np.int64), bal.X, bal.XX, bal.P, bal.S.copy(), bal.Q.copy(),
             bal.N.copy(), bal.Mc, bal._M2[:, 0].copy(), bal._wm[:, 0].copy(), bal._ws[:, 0].copy(), bal.codes,
             bal.C.copy(), bal.T, bal.dead_zone, bal.hard_band, float(bal.w_cat), float(bal.band), ptr, idx,
@@ -903,13 +896,13 @@ def solve(
         history.append(bal.objective())
         # Annealing (compiled): the class-mean weight starts loose and tightens,
         # the temperature falls; then a vectorised descent at full weight.
-        steps = min(ANNEAL_STEPS_PER_STUDENT * len(movable), ANNEAL_MAX_STEPS)
-        if start is not None:
-            steps = int(steps * RESOLVE_STEPS_SHARE)
+        # a re-solve from the review's classes (start) makes improving moves only:
+        # it mends what the edits upset and moves few students, never draws anew
+        steps = 0 if start is not None else min(ANNEAL_STEPS_PER_STUDENT * len(movable), ANNEAL_MAX_STEPS)
         if steps and len(movable) > 2:
             iterations += steps
             bal.set_state(_anneal(bal, movable, model.seed + r, steps, progress_at(step_no, total_steps), cancel,
-                                  clock, gentle=start is not None))
+                                  clock))
         step_no += 1
         iterations += _descend(bal, movable, rng, lambda f: report((step_no + f) / total_steps, "balance"))
         if len(movable) > 2 and not clock.over():

@@ -156,6 +156,8 @@ class RuleEditor(ModalScreen[dict | None]):
         Binding("f4", "add('pin')", "key_rule_pin", priority=True),
         Binding("escape", "close", "key_close", priority=True),
         Binding("ctrl+q", "app.quit", "key_quit"),
+        # not the search box's "delete to the end" (nor the palette, over a dialog)
+        Binding("ctrl+k", "nothing", show=False, priority=True),
     ]
     LIMIT = 40  # matches shown
 
@@ -268,6 +270,15 @@ class RuleEditor(ModalScreen[dict | None]):
         self._refresh_found(self.query_one("#rule-find").value)
         self._refresh_lists()
 
+    def action_nothing(self) -> None:
+        pass
+
+    def on_descendant_focus(self, event) -> None:
+        # a list gets a highlighted line as soon as it has the focus: Enter and
+        # Delete act at once
+        if isinstance(event.widget, OptionList) and event.widget.highlighted is None and event.widget.option_count:
+            event.widget.highlighted = 0
+
     def on_key(self, event) -> None:
         find = self.query_one("#rule-find")
         if isinstance(self.focused, OptionList) and event.is_printable and event.character:
@@ -285,7 +296,10 @@ class RuleEditor(ModalScreen[dict | None]):
                 del self.apart[int(rid[1:])]
             elif rid.startswith("p"):
                 self.pins.pop(rid[1:], None)
+            keep = added.highlighted
             self._refresh_lists()
+            if added.option_count:  # the cursor stays on the list, ready for another Delete
+                added.highlighted = min(keep, added.option_count - 1)
             self._status(t("rule_removed", self.lang))
             event.stop()
 
