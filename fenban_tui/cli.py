@@ -49,6 +49,8 @@ def build_solve_parser() -> argparse.ArgumentParser:
     p.add_argument("--balance", action="append", default=[], metavar="COLUMN",
                    help="另需均衡的类别列（可多次）extra category column to spread evenly (repeatable)")
     _column_option(p)
+    p.add_argument("--at-least", action="append", default=[], metavar="COLUMN=VALUE[:N]",
+                   help="每班至少 N 名（默认 1），如 性别=女:1  at least N such students in every class")
     p.add_argument("--out", "-o", required=True, help="输出文件夹 output folder")
     p.add_argument("--force", action="store_true", help="覆盖已有结果 overwrite existing results")
     p.add_argument("--save-rules", help="把所用规则保存到此文件 save the rules used to this TOML file")
@@ -186,6 +188,11 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if args.group_by:
         rules.group_by = args.group_by
     rules.categories = list(dict.fromkeys(rules.categories + args.balance))
+    for spec in args.at_least:
+        from .core.model import parse_at_least
+
+        key, count = parse_at_least(spec)
+        rules.at_least[key] = count
     _apply_columns(rules, args.column, args.gender_code, args)
     if args.time_limit is not None and not (math.isfinite(args.time_limit) and args.time_limit > 0):
         raise FenbanError("cli_time_limit_bad", value=args.time_limit)

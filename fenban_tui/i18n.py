@@ -142,6 +142,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "class sizes within one of each other ({q}–{cap} a class, {k} classes)"),
     "why_apart": ("互斥“{code}”（第 {rows} 行）分在不同班", "apart \u201c{code}\u201d (rows {rows}) in different classes"),
     "why_pin": ("第 {rows} 行预设在 {label}", "row {rows} preset to {label}"),
+    "why_at_least": ("每班至少 {count} 名{what}", "at least {count} {what} in every class"),
+    "inf_at_least": (
+        "要求每班至少 {count} 名{what}：{k} 个班需要 {need} 名，名单中只有 {have} 名",
+        "at least {count} {what} in every class: {k} classes need {need}, the roster has {have}",
+    ),
+    "at_least_bad": ("“每班至少”规则写法不对：“{spec}”（应写成 列=值:人数，如 性别=女:1）",
+                     "Bad “at least” rule “{spec}” (write COLUMN=VALUE:N, e.g. 性别=女:1)"),
+    "at_least_value_missing": ("“每班至少”规则：列“{column}”中没有“{value}”（有：{values}）",
+                               "“at least” rule: column “{column}” has no “{value}” (it has: {values})"),
+    "solve_rules_broken": ("分班结果没有满足这些规则：{items}。未写出任何文件。",
+                           "The placement breaks these rules: {items}. Nothing was written."),
     "cancelled": ("已取消", "cancelled"),
     # --- CLI -------------------------------------------------------------
     "cli_students": ("学生 {n} 人", "{n} students"),

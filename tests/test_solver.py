@@ -310,3 +310,77 @@ def test_a_conflict_the_quick_checks_miss_is_named_rule_by_rule(tmp_path):
     assert "不能同时成立" in text
     for part in ("第 2 行预设在 1班", "第 5 行预设在 2班", "加规则·分开"):
         assert part in text, text
+
+
+def _case14_rows():
+    """The shape of ../shared/cases/14: 26 students, only 4 girls, one pair both
+    绑定 and 互斥 and pinned to two classes."""
+    rows = [["学号", "姓名", "性别", "总分", "双胞胎绑定", "互斥", "预设班级"]]
+    for i in range(26):
+        rows.append([f"2024{i + 1:03d}", f"学生{i + 1:02d}", "女" if i < 4 else "男", str(500 + 37 * i % 113),
+                     "", "", ""])
+    rows[5][4:7] = ["1", "1", "1"]
+    rows[6][4:7] = ["1", "1", "2"]
+    return rows
+
+
+def test_at_least_one_girl_per_class_names_every_conflict(tmp_path, capsys):
+    """Case 14: with 6 classes and "at least one girl per class", the check
+    names all three clashes in plain words, before any solving."""
+    import csv
+
+    path = tmp_path / "c14.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(_case14_rows())
+    rc = main(["solve", str(path), "--classes", "6", "--at-least", "性别=女", "--seed", "1",
+               "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert rc == 1
+    assert "每班至少 1 名女生：6 个班需要 6 名，名单中只有 4 名" in err
+    assert "第 6、7 行" in err and "互斥" in err and "预设到不同班级" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+    # the rule and its bad spellings
+    assert main(["solve", str(path), "--classes", "6", "--at-least", "性别", "--out", str(tmp_path / "o2")]) == 1
+    assert "应写成 列=值:人数" in capsys.readouterr().err
+    roster = check_roster(path, rules=Rules(classes=3, at_least={"性别=X": 1}))
+    assert any(p.key == "at_least_value_missing" and "女、男" in p.text() for p in roster.errors)
+
+
+def test_at_least_demands_hold_when_tight(tmp_path):
+    """68 students in 7 classes (two of 9): 7 girls' share of a 9-student class
+    is 0.93, so balance alone may leave it without a girl (this seed does);
+    demanded, every class gets one, and two of the 14 boarders.  The demands
+    are saved with the rules."""
+    rows = [["学号", "姓名", "性别", "语文", "住宿"]]
+    for i in range(68):
+        rows.append([f"S{i:03d}", f"学生{i:02d}", "女" if i % 10 == 0 else "男", str(60 + (i * 37) % 40),
+                     "是" if i % 5 == 1 else "否"])
+    roster = _small_roster(tmp_path, rows)
+    girls = [i for i in range(68) if i % 10 == 0]
+    boarders = [i for i in range(68) if i % 5 == 1]
+    free = solve_roster(roster, Rules(classes=7, seed="4", effort=1)).classes
+    assert len({int(free[i]) for i in girls}) < 7
+    rules = Rules(classes=7, seed="4", effort=1, at_least={"性别=女": 1, "住宿=是": 2})
+    placed = solve_roster(roster, rules)
+    classes = placed.classes
+    assert sorted(int(classes[i]) for i in girls) == list(range(7))
+    assert all(sum(1 for i in boarders if classes[i] == c) == 2 for c in range(7))
+    assert placed.violations() == []
+    assert Rules.from_dict(__import__("tomllib").loads(rules.to_toml())).at_least == {"性别=女": 1, "住宿=是": 2}
+
+
+def test_a_demand_that_pins_make_impossible_is_named_by_cp_sat(tmp_path):
+    """3 girls for 3 classes, but two girls pinned to class 1: counts allow it,
+    the pins do not; CP-SAT names the demand and the pins."""
+    rows = [["学号", "姓名", "性别", "语文", "预设班级"]]
+    for i in range(12):
+        rows.append([f"S{i:02d}", f"学生{i:02d}", "女" if i < 3 else "男", str(70 + i), "1" if i < 2 else ""])
+    roster = _small_roster(tmp_path, rows)
+    rules = Rules(classes=3, seed="1", effort=1, at_least={"性别=女": 1})
+    assert quick_checks(build_model(roster, rules)) == []
+    with pytest.raises(FenbanError) as exc:
+        solve_roster(roster, rules)
+    text = exc.value.text()
+    assert "不能同时成立" in text and "每班至少 1 名女生" in text
+    assert "第 2 行预设在 1班" in text and "第 3 行预设在 1班" in text

@@ -403,6 +403,32 @@ async def test_stale_class_count_error_goes_when_fixed(tmp_path):
         assert "七(1)班" in str(app.screen.query_one("#labels-hint", Static).render())
 
 
+async def test_at_least_box_checks_the_roster_and_keeps_the_demand(tmp_path):
+    """每班至少: a value the roster lacks is named at once; a demand the
+    roster can meet goes into the rules and is shown again on return."""
+    roster = write_roster(tmp_path / "r.csv", 40)
+    app = FenbanApp(roster_path=str(roster), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        await to_step(pilot, app, RulesScreen)
+        assert_on_screen(app, "#at-least")
+        app.screen.query_one("#seed", Input).value = "2026"
+        app.screen.query_one("#classes", Input).value = "2"
+        box = app.screen.query_one("#at-least", Input)
+        box.value = "性别=X"
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, RulesScreen)
+        assert "列“性别”中没有“X”" in status_text(app, "#rules-status")
+        box.value = "性别=女:3；住宿=是"
+        await pilot.pause()
+        assert "error" not in app.screen.query_one("#rules-status").classes
+        app.screen.check_next()
+        assert app.rules.at_least == {"性别=女": 3, "住宿=是": 1}
+        app.screen._populate()
+        assert app.screen.query_one("#at-least", Input).value == "性别=女:3；住宿=是:1"
+
+
 async def test_english_gaps_export_errors_and_kept_files(tmp_path):
     roster = write_roster(tmp_path / "r.csv", 60)
     blocker = tmp_path / "a_file"

@@ -312,4 +312,26 @@ def check_roster(path: str | Path, sheet: str | None = None, rules: Rules | None
         for key, params in structural_checks(hard_rules_of(part, rules), part.n, part.row_refs()):
             i = index.get(params["rows"].rows[0], 0)
             roster.problems.append(Problem("error", key, sheets[i], rows[i], None, params))
+    if rules.at_least:
+        _check_demands(roster, parts, rules)
     return roster
+
+
+def _check_demands(roster: Roster, parts: list[Roster], rules: Rules) -> None:
+    """The rules' "at least N per class" demands against the roster (and the
+    class count, when the rules give it)."""
+    from .model import minimums_of
+
+    for part in parts:
+        try:
+            cats: list = []
+            demands = minimums_of(part, rules, cats)
+            k = rules.class_count(part.n) if (rules.classes or rules.class_size) else None
+        except FenbanError as exc:
+            roster.problems.append(Problem("error", exc.key, None, None, None, exc.params))
+            return
+        for d in demands if k else []:
+            have = int(np.sum(cats[d.feature].codes == d.code))
+            if have < d.count * k:
+                roster.problems.append(Problem("error", "inf_at_least", None, None, None, {
+                    "count": d.count, "what": d.what, "k": k, "need": d.count * k, "have": have}))

@@ -385,6 +385,8 @@ def record_html(manifest: dict, summary_header: list[str], summary: list[list[st
     added = ([f"同班：{'、'.join(g)}" for g in rules.get("together_extra") or []]
              + [f"分开：{'、'.join(g)}" for g in rules.get("apart_extra") or []]
              + [f"{k} 预设第 {v} 班" for k, v in (rules.get("pins_extra") or {}).items()])
+    if rules.get("at_least"):
+        items.insert(7, ("每班至少", "；".join(f"{k} {v} 名" for k, v in rules["at_least"].items())))
     if added:
         items.insert(7, ("另加的规则（学号/身份证号）", "；".join(added)))
     rows = "\n".join(f'<tr><th>{_esc(a)}</th><td class="{"mono" if "SHA" in a else ""}">{_esc(b)}</td></tr>'

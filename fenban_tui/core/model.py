@@ -47,6 +47,16 @@ class HardRules:
 
 
 @dataclass
+class Minimum:
+    """A demand: at least ``count`` students of one category value in every class."""
+
+    feature: int  # index into PlacementModel.categories
+    code: int  # the value's code in that feature
+    count: int
+    what: str  # the value in words (女生, “住宿”为“是”的学生)
+
+
+@dataclass
 class PlacementModel:
     n: int
     k: int
@@ -58,6 +68,7 @@ class PlacementModel:
     effort: int = 1
     row_numbers: list[object] = field(default_factory=list)  # as messages name rows
     names: list[str] = field(default_factory=list)
+    minimums: list[Minimum] = field(default_factory=list)
 
     def size_bounds(self) -> tuple[int, int]:
         q, r = divmod(self.n, self.k)
@@ -203,6 +214,7 @@ def build_model(roster: Roster, rules: Rules) -> PlacementModel:
         labels = [f"D{i + 1}" for i in range(11)]
         cats.append(CategoryFeature(f"{cm.total}十分位", "decile", codes, labels))
 
+    minimums = minimums_of(roster, rules, cats)
     hard = hard_rules_of(roster, rules)
     for i, c in hard.pins.items():
         if not 0 <= c < k:
@@ -211,5 +223,58 @@ def build_model(roster: Roster, rules: Rules) -> PlacementModel:
     return PlacementModel(
         n=n, k=k, labels=rules.labels(k), numeric=numeric, categories=cats, hard=hard,
         seed=rules.seed_int(), effort=max(1, int(rules.effort)), row_numbers=roster.row_refs(),
-        names=roster.names(),
+        names=roster.names(), minimums=minimums,
     )
+
+
+def parse_at_least(spec: str) -> tuple[str, int]:
+    """``列=值:人数`` (人数 defaults to 1) as the rules' key and count."""
+    key, sep, num = spec.rpartition(":") if ":" in spec else (spec, "", "1")
+    key = key.replace("：", ":").strip()
+    col, eq, val = key.partition("=")
+    try:
+        count = int(num.strip())
+    except ValueError:
+        count = 0
+    if not eq or not col.strip() or not val.strip() or count < 1:
+        raise FenbanError("at_least_bad", spec=spec)
+    return f"{col.strip()}={val.strip()}", count
+
+
+def minimums_of(roster: Roster, rules: Rules, cats: list[CategoryFeature]) -> list[Minimum]:
+    """The rules' demands (at least N of a value per class), each tied to a
+    category feature; a demanded column that is not balanced yet is added."""
+    from .roster import parse_gender
+
+    out: list[Minimum] = []
+    cm = roster.cmap
+    for key, count in rules.at_least.items():
+        col, _, val = str(key).partition("=")
+        col, val = col.strip(), val.strip()
+        is_gender = col in ("性别", "gender", cm.gender or "性别")
+        if is_gender:
+            if "_gender" not in roster.values.columns:
+                raise FenbanError("category_missing", column=col)
+            g = next((i for i, f in enumerate(cats) if f.kind == "gender"), None)
+            if g is None:
+                codes, labels = _category(roster.values["_gender"].to_list())
+                cats.append(CategoryFeature(cm.gender or "性别", "gender", codes, labels))
+                g = len(cats) - 1
+            want = parse_gender(val, rules.gender_codes) or parse_gender(val.removesuffix("生"), rules.gender_codes)
+            what = {"M": "男生", "F": "女生"}.get(want or "", val)
+        else:
+            if col not in roster.columns:
+                raise FenbanError("category_missing", column=col)
+            g = next((i for i, f in enumerate(cats) if f.name == col and f.kind != "decile"), None)
+            if g is None:
+                codes, labels = _category(roster.table[col].to_list())
+                cats.append(CategoryFeature(col, "category", codes, labels))
+                g = len(cats) - 1
+            want = val
+            what = f"“{col}”为“{val}”的学生"
+        labels = cats[g].labels
+        if want not in labels:
+            shown = [{"M": "男", "F": "女"}.get(x, x) if is_gender else x for x in labels]
+            raise FenbanError("at_least_value_missing", column=col, value=val, values="、".join(shown[:12]))
+        out.append(Minimum(g, labels.index(want), int(count), what))
+    return out

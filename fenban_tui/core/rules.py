@@ -42,6 +42,9 @@ class Rules:
     together_extra: list[list[str]] = field(default_factory=list)
     apart_extra: list[list[str]] = field(default_factory=list)
     pins_extra: dict[str, int] = field(default_factory=dict)  # student key -> class number (1-based)
+    # demands: "column=value" -> at least this many such students in every class
+    # (e.g. {"性别=女": 1}: at least one girl per class)
+    at_least: dict[str, int] = field(default_factory=dict)
     # import settings kept with the rules so a draw can be re-run
     sheet: str | None = None
     header_row: int | None = None  # 0: the file has no header row (map columns by letter)
@@ -161,6 +164,10 @@ def _type_ok(key: str, value: object) -> bool:
     if key == "priority":
         return isinstance(value, dict) and all(
             isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 3 for v in value.values())
+    if key == "at_least":
+        return isinstance(value, dict) and all(
+            "=" in str(k) and str(k).partition("=")[0].strip() and str(k).partition("=")[2].strip()
+            and isinstance(v, int) and not isinstance(v, bool) and v >= 1 for k, v in value.items())
     if key == "pins_extra":
         return isinstance(value, dict) and all(
             isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value.values())

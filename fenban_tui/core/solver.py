@@ -118,7 +118,20 @@ def quick_checks(model: PlacementModel) -> list[tuple[str, dict]]:
     for c in range(k):
         if load[c] > cap:
             reasons.append(("inf_pins_capacity", {"label": model.labels[c], "size": load[c], "cap": cap}))
+    for dem in model.minimums:
+        have = int(np.sum(model.categories[dem.feature].codes == dem.code))
+        if have < dem.count * k:
+            reasons.append(("inf_at_least", {"count": dem.count, "what": dem.what, "k": k, "need": dem.count * k,
+                                             "have": have}))
     return reasons
+
+
+def tight_minimums(model: PlacementModel) -> list:
+    """Demands the balance bands alone might not meet (fewer than one more
+    such student per class than demanded): the start places those students
+    with the rule-bound ones."""
+    return [d for d in model.minimums
+            if int(np.sum(model.categories[d.feature].codes == d.code)) < (d.count + 1) * model.k]
 
 
 def _raise_infeasible(reasons: list[tuple[str, dict]]) -> None:
@@ -277,6 +290,10 @@ def _cpsat_constrained(model, units, unit_of, constrained, absent, rng, cancel):
         per = -(-int(absent.sum()) // k)
         for c in range(k):
             m.Add(sum(int(absent[units[u]].sum()) * x[u, c] for u in abs_units) <= per)
+    for d in tight_minimums(model):
+        codes = model.categories[d.feature].codes
+        for c in range(k):
+            m.Add(sum(int(np.sum(codes[units[u]] == d.code)) * x[u, c] for u in constrained) >= d.count)
     # a seeded random objective picks one of the many feasible placements;
     # a small load term spreads constrained students over the classes
     weights = rng.integers(0, 1000, size=(len(constrained), k))
@@ -346,6 +363,12 @@ def conflicting_rules(model, units, unit_of, constrained) -> list[tuple[str, dic
     for i, c in sorted(model.hard.pins.items()):
         lit = rule("why_pin", {"rows": _rows(rows, [i]), "label": model.labels[c]})
         m.Add(x[int(unit_of[i]), c] == 1).OnlyEnforceIf(lit)
+    for d in tight_minimums(model):
+        codes = model.categories[d.feature].codes
+        lit = rule("why_at_least", {"count": d.count, "what": d.what})
+        for c in range(k):
+            m.Add(sum(int(np.sum(codes[units[u]] == d.code)) * x[u, c] for u in constrained) >= d.count
+                  ).OnlyEnforceIf(lit)
     m.AddAssumptions(lits)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -378,16 +401,22 @@ def initial_assignment(
     for f in model.numeric:
         if f.kind == "score":
             absent |= np.isnan(f.values)
+    tight = tight_minimums(model)
+    demanded = np.zeros(n, dtype=bool)
+    for d in tight:
+        demanded |= model.categories[d.feature].codes == d.code
     constrained = [
         u for u, ms in enumerate(units)
-        if len(ms) > 1 or any(m in model.hard.pins or m in apart_members or absent[m] for m in ms)
+        if len(ms) > 1 or any(m in model.hard.pins or m in apart_members or absent[m] or demanded[m] for m in ms)
     ]
     classes = np.full(n, -1, dtype=np.int64)
-    if constrained:
+    if constrained or model.minimums:
         reasons = quick_checks(model)
         if reasons:
             _raise_infeasible(reasons)
-        placed = _greedy_constrained(model, units, unit_of, constrained, absent, rng)
+    if constrained:
+        # demands are met by CP-SAT (the greedy does not count them)
+        placed = None if tight else _greedy_constrained(model, units, unit_of, constrained, absent, rng)
         if placed is None:
             placed = _cpsat_constrained(model, units, unit_of, constrained, absent, rng, cancel)
         unit_class, bigs = placed
@@ -466,6 +495,7 @@ class Balancer:
             offsets.append(total_vals)
             total_vals += len(feat.labels)
         self.V = total_vals
+        self.offsets = offsets
         self.codes = np.zeros((self.ncat, n), dtype=np.int64)
         for g, feat in enumerate(model.categories):
             self.codes[g] = feat.codes + offsets[g]
@@ -547,6 +577,11 @@ class Balancer:
             np.add.at(self.C, (self.cls, self.codes[g]), 1)
         # category targets: proportional share of each value in each class
         self.T = self.size[:, None] * (self.value_totals[None, :] / self.n)
+        # a demand (at least N per class) lifts the share to N: the band then
+        # holds every class at N or more
+        for d in self.model.minimums:
+            col = self.offsets[d.feature] + d.code
+            self.T[:, col] = np.maximum(self.T[:, col], d.count + 0.02)
         self.ncost = np.zeros((self.nf, k))
         self.ccost = np.zeros((k, self.V))
         self.dplus = np.zeros((k, self.V))
@@ -916,6 +951,11 @@ def solve(
         if best is None or score < best_score:
             best, best_obj, best_score = bal.cls.copy(), bal.objective(), score
     report(1.0, "done")
+    from .stats import hard_rule_violations
+
+    broken = hard_rule_violations(model, best) if start is None else []
+    if broken:  # never expected: every rule is built into the search; never passed on unsaid
+        raise FenbanError("solve_rules_broken", items="；".join(broken[:8]))
     return SolveResult(classes=best, labels=model.labels, objective=best_obj, iterations=iterations, history=history,
                        timed_out=clock.hit)
 

@@ -165,4 +165,9 @@ def hard_rule_violations(model: PlacementModel, classes: np.ndarray) -> list[str
     sizes = np.bincount(classes, minlength=model.k)
     if sizes.max() - sizes.min() > 1:
         bad.append("人数")
+    for d in model.minimums:
+        got = np.bincount(classes[model.categories[d.feature].codes == d.code], minlength=model.k)
+        short = [model.labels[c] for c in range(model.k) if got[c] < d.count]
+        if short:
+            bad.append(f"每班至少 {d.count} 名{d.what}（{'、'.join(short)}）")
     return bad

@@ -116,6 +116,8 @@ TEXT: dict[str, tuple[str, str]] = {
                            "{n} students: ≤50 a class → {k50}, ≤45 → {k45}"),
     "rules_seed": ("随机种子（任意文字）", "Seed (any text)"),
     "rules_seed_hint": ("同一名单、同一规则、同一种子，结果相同", "Same roster, rules and seed give the same classes"),
+    "rules_at_least": ("每班至少（选填，可写多条）", "At least, in every class (optional)"),
+    "rules_at_least_ph": ("如 性别=女:1；住宿=是:2", "e.g. 性别=女:1; 住宿=是:2"),
     "rules_labels": ("班名格式（{n} 为班号）", "Class names ({n} = number)"),
     "rules_labels_preview": ("班名：{labels}", "Names: {labels}"),
     "rules_balance": ("均衡（空格勾选，+/- 优先级）", "Balance (Space toggles, +/- priority)"),

@@ -48,6 +48,25 @@ def grouped_hash(digest: str) -> str:
     return " ".join(groups[:4]) + "\n" + " ".join(groups[4:])
 
 
+def read_at_least(text: str, roster, lang: str) -> dict[str, int] | str:
+    """The 每班至少 box (``性别=女:1；住宿=是:2``) as the rules keep it, or the
+    message saying what is wrong (a bad spelling, a column or value the roster
+    lacks)."""
+    from ...core.model import minimums_of, parse_at_least
+
+    out: dict[str, int] = {}
+    try:
+        for part in text.replace(";", "；").replace("，", "；").replace(",", "；").split("；"):
+            if part.strip():
+                key, count = parse_at_least(part.strip())
+                out[key] = count
+        if out and roster is not None:
+            minimums_of(roster, Rules(at_least=out), [])
+    except FenbanError as exc:
+        return exc.text(lang)
+    return out
+
+
 class RulesScreen(StepScreen):
     STEP = 1
     BINDINGS = [Binding("ctrl+e", "edit_rules", "key_edit_rules", priority=True)]  # over Input's ctrl+e (end)
@@ -71,6 +90,8 @@ class RulesScreen(StepScreen):
                 yield Label(self.t("rules_labels"), classes="field-label")
                 yield Input(id="labels", max_length=40)
                 yield Static("", id="labels-hint", classes="hint")
+                yield Label(self.t("rules_at_least"), classes="field-label")
+                yield Input(id="at-least", max_length=200, placeholder=self.t("rules_at_least_ph"))
             with Vertical(id="rules-lists"):
                 balance = CheckList(id="balance")
                 balance.border_title = self.t("rules_balance")
@@ -107,6 +128,7 @@ class RulesScreen(StepScreen):
         self.query_one("#classes-hint", Static).update(Text(self.t("rules_classes_hint", n=n, k50=k50, k45=k45)))
         self.query_one("#seed", Input).value = str(rules.seed)
         self.query_one("#labels", Input).value = rules.label_pattern
+        self.query_one("#at-least", Input).value = "；".join(f"{k}:{v}" for k, v in rules.at_least.items())
         self.query_one("#roster-hash", Static).update(Text(grouped_hash(roster_hash(roster))))
 
         balance = self.query_one("#balance", CheckList)
@@ -281,12 +303,16 @@ class RulesScreen(StepScreen):
         seed = self.query_one("#seed", Input).value.strip()
         if not seed:
             return self.t("rules_seed_empty")
+        at_least = read_at_least(self.query_one("#at-least", Input).value, app.roster, self.lang)
+        if isinstance(at_least, str):
+            return at_least
         return replace(
             self.with_checks(app.rules),
             classes=k,
             class_size=None,
             seed=seed,
             label_pattern=pattern,
+            at_least=at_least,
         )
 
     def check_next(self) -> str | None:
