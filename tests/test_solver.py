@@ -384,3 +384,23 @@ def test_a_demand_that_pins_make_impossible_is_named_by_cp_sat(tmp_path):
     text = exc.value.text()
     assert "不能同时成立" in text and "每班至少 1 名女生" in text
     assert "第 2 行预设在 1班" in text and "第 3 行预设在 1班" in text
+
+
+def test_starts_side_by_side_give_the_same_classes_as_one_by_one(tmp_path, monkeypatch):
+    """Independent starts on two threads, or on one: the same classes, bit
+    for bit (each start's stream depends on its number alone)."""
+    from fenban_tui.core import samplegen, solver
+
+    path = tmp_path / "r.xlsx"
+    samplegen.write_xlsx(path, samplegen.JUNIOR_HEADER,
+                         samplegen.junior_rows(150, seed=9, absent=1, pins=2, twins=2, apart_pairs=2), "名单")
+    roster = check_roster(path)
+    rules = Rules(classes=4, seed="side by side", effort=3)
+    runs = []
+    for threads in (1, 2):
+        monkeypatch.setattr(solver, "START_THREADS", threads)
+        runs.append(solve_roster(roster, rules).classes)
+    assert (runs[0] == runs[1]).all()
+    monkeypatch.setattr(solver, "START_THREADS", 2)
+    other = solve_roster(roster, Rules(classes=4, seed="another", effort=3)).classes
+    assert (other != runs[0]).any()

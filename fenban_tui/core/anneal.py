@@ -55,12 +55,12 @@ def _blocked(i, j, b, cls, apart_ptr, apart_idx):
 
 
 @njit(cache=True)
-def _delta(i, j, cls, X, XX, P, S, Q, N, Mc, M2, wm, ws, factor, codes, C, T, dz, hb, w_cat, band):
+def _num_delta(i, j, cls, X, XX, P, S, Q, N, Mc, M2, wm, ws, factor):
+    """Change of the numeric cost when students i and j swap classes."""
     a = cls[i]
     b = cls[j]
-    nf = X.shape[0]
     d = 0.0
-    for f in range(nf):
+    for f in range(X.shape[0]):
         dx = X[f, j] - X[f, i]
         dq = XX[f, j] - XX[f, i]
         dp = P[f, j] - P[f, i]
@@ -68,6 +68,15 @@ def _delta(i, j, cls, X, XX, P, S, Q, N, Mc, M2, wm, ws, factor, codes, C, T, dz
         d -= _num_cost(S[f, a], Q[f, a], N[f, a], Mc[f, a], M2[f], wm[f], ws[f], factor)
         d += _num_cost(S[f, b] - dx, Q[f, b] - dq, N[f, b] - dp, Mc[f, b], M2[f], wm[f], ws[f], factor)
         d -= _num_cost(S[f, b], Q[f, b], N[f, b], Mc[f, b], M2[f], wm[f], ws[f], factor)
+    return d
+
+
+@njit(cache=True)
+def _cat_delta(i, j, cls, codes, C, T, dz, hb, w_cat, band):
+    """Change of the category cost when students i and j swap classes."""
+    a = cls[i]
+    b = cls[j]
+    d = 0.0
     for g in range(codes.shape[0]):
         u = codes[g, i]
         v = codes[g, j]
@@ -78,6 +87,23 @@ def _delta(i, j, cls, X, XX, P, S, Q, N, Mc, M2, wm, ws, factor, codes, C, T, dz
         d += _cat_cost(C[b, v] - 1 - T[b, v], dz[v], hb[v], w_cat, band) - _cat_cost(C[b, v] - T[b, v], dz[v], hb[v], w_cat, band)
         d += _cat_cost(C[b, u] + 1 - T[b, u], dz[u], hb[u], w_cat, band) - _cat_cost(C[b, u] - T[b, u], dz[u], hb[u], w_cat, band)
     return d
+
+
+@njit(cache=True)
+def _class_num(c, S, Q, N, Mc, M2, wm, ws, mean_part, sd_part):
+    """Refresh class c's numeric cost, kept as its mean part and its spread
+    part (the mean weight changes during the run)."""
+    mp = 0.0
+    sp = 0.0
+    for f in range(S.shape[0]):
+        if N[f, c] > 0:
+            nf = float(N[f, c])
+            d = S[f, c] / nf - Mc[f, c]
+            e = Q[f, c] / nf - M2[f]
+            mp += wm[f] * d * d
+            sp += ws[f] * e * e
+    mean_part[c] = mp
+    sd_part[c] = sp
 
 
 @njit(cache=True)
@@ -102,7 +128,7 @@ def _apply(i, j, cls, X, XX, P, S, Q, N, codes, C):
     cls[j] = a
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def anneal(seed, steps, t_start, t_end, f_start, b_start, cls, movable, X, XX, P, S, Q, N, Mc, M2, wm, ws,
            codes, C, T, dz, hb, w_cat, band, apart_ptr, apart_idx, progress, strat_of, strat_ptr, strat_idx,
            p_match):
@@ -127,6 +153,11 @@ def anneal(seed, steps, t_start, t_end, f_start, b_start, cls, movable, X, XX, P
     log_b = math.log(1.0 / b_start) if b_start < 1.0 else 0.0
     final_from = int(steps * 0.7)
     chunk = 4096
+    k = S.shape[1]
+    mean_part = np.zeros(k)
+    sd_part = np.zeros(k)
+    for c in range(k):
+        _class_num(c, S, Q, N, Mc, M2, wm, ws, mean_part, sd_part)
     for step in range(steps):
         if step % chunk == 0:
             progress[0] = step / steps
@@ -158,9 +189,20 @@ def anneal(seed, steps, t_start, t_end, f_start, b_start, cls, movable, X, XX, P
             continue
         if apart_ptr[j + 1] > apart_ptr[j] and _blocked(j, i, a, cls, apart_ptr, apart_idx):
             continue
-        d = _delta(i, j, cls, X, XX, P, S, Q, N, Mc, M2, wm, ws, factor, codes, C, T, dz, hb, w_cat, band_now)
-        if d <= 0.0 or np.random.random() < math.exp(-d / temp):
+        # Metropolis with the uniform drawn first: accept iff d < limit.  The
+        # category part is scored first; when it alone exceeds the limit by
+        # more than the two classes' whole numeric cost (which a swap can at
+        # most remove), the swap is refused unscored: most proposals break a
+        # band, and the decision is exactly the one the full score gives.
+        limit = -temp * math.log(1.0 - np.random.random())
+        dc = _cat_delta(i, j, cls, codes, C, T, dz, hb, w_cat, band_now)
+        if dc - (factor * (mean_part[a] + mean_part[b]) + sd_part[a] + sd_part[b]) >= limit:
+            continue
+        d = dc + _num_delta(i, j, cls, X, XX, P, S, Q, N, Mc, M2, wm, ws, factor)
+        if d < limit:
             _apply(i, j, cls, X, XX, P, S, Q, N, codes, C)
+            _class_num(a, S, Q, N, Mc, M2, wm, ws, mean_part, sd_part)
+            _class_num(b, S, Q, N, Mc, M2, wm, ws, mean_part, sd_part)
             accepted += 1
             if step >= final_from:
                 cur += d

@@ -115,7 +115,10 @@ def _solve_group(args: tuple) -> tuple[str, list[int], list[str], object, bool]:
     """Worker: place one group's students (runs in its own process)."""
     import time
 
+    from . import solver as solver_mod
+
     name, rows, roster, rules, deadline = args
+    solver_mod.START_THREADS = 1  # the groups already run side by side, one process per core
     sub = sub_roster(roster, rows)
     model = build_model(sub, rules)
     result = solve(model, time_limit=None if deadline is None else max(0.0, deadline - time.time()))

@@ -356,7 +356,7 @@ def _best_in_pair(a, b, cls, frozen, X, XX, P, S, Q, N, Mc, M2, wm, ws, codes, C
     return best - cur, best_i, best_j, best_k, evals
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def pair_descent(cls, frozen, X, XX, P, S, Q, N, Mc, M2, wm, ws, codes, C, T, dz, hb, w_cat, band,
                  apart_ptr, apart_idx, key_floor, beam, levels, max_evals, progress):
     """Apply the best move of each class pair in turn until a round finds none

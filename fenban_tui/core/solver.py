@@ -754,9 +754,11 @@ RESTART_MAX_STUDENTS = 2000  # larger rosters get one start (time), whatever the
 
 
 def figure_score(model: PlacementModel, classes: np.ndarray) -> float:
-    """The worst balance figure as a multiple of what is acceptable: class-mean
-    ranges against 0.10 points (总分 beyond the gap 缺考 forces, against 0.20),
-    SD ranges against 0.30, category counts against one student."""
+    """The worst balance figure as a multiple of what is acceptable:
+    class-mean ranges against 0.10 points (总分 beyond the gap 缺考 forces,
+    against 0.20), SD ranges against 0.30, birth dates against 3 days.  A
+    category count within one student of its share passes (0); one beyond
+    fails (10 and more): such a start is never preferred."""
     from .stats import absent_total_floor, gaps
 
     worst = 0.0
@@ -769,10 +771,8 @@ def figure_score(model: PlacementModel, classes: np.ndarray) -> float:
             v = g.value / 3.0  # birth dates: days
         elif g.kind == "sd":
             v = g.value / 0.30
-        elif g.feature == "人数":
-            v = g.value
-        else:
-            v = g.value
+        else:  # sizes and category counts: distance from the share, in students
+            v = 0.0 if g.value <= 1.0 + 1e-9 else 10.0 + g.value
         worst = max(worst, v)
     return worst
 
@@ -883,6 +883,91 @@ def _compiled(run, tick, cancel, clock=None):
     return best
 
 
+START_THREADS = 2  # independent starts run side by side (compiled code releases the GIL)
+
+
+def _start_rng(model: PlacementModel, r: int) -> np.random.Generator:
+    """Start r's own random stream: derived from the seed and r alone, so a
+    start draws the same numbers whichever thread runs it, and whenever."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(model.seed), r])))
+
+
+def _one_start(model, r, start, frozen, cancel, clock, tick):
+    """One independent start: a seeded random placement under the hard rules,
+    annealing, descent, pair moves.  Returns (classes, objective, score,
+    iterations, objective history)."""
+    rng = _start_rng(model, r)
+    if start is None:
+        classes, frz = initial_assignment(model, rng, cancel)
+    else:
+        classes = start.copy()
+        frz = np.zeros(model.n, dtype=bool)
+    if frozen is not None:
+        frz = frz | frozen
+    bal = Balancer(model, classes, frz)
+    movable = np.flatnonzero(~frz)
+    history = [bal.objective()]
+    iterations = 0
+    # Annealing (compiled): the class-mean weight starts loose and tightens,
+    # the temperature falls; then a vectorised descent at full weight.
+    # a re-solve from the review's classes (start) makes improving moves only:
+    # it mends what the edits upset and moves few students, never draws anew
+    steps = 0 if start is not None else min(ANNEAL_STEPS_PER_STUDENT * len(movable), ANNEAL_MAX_STEPS)
+    if steps and len(movable) > 2:
+        iterations += steps
+        bal.set_state(_anneal(bal, movable, model.seed + r, steps, lambda f: tick(0.5 * f), cancel, clock))
+    iterations += _descend(bal, movable, rng, lambda f: tick(0.5 + 0.1 * f))
+    if len(movable) > 2 and not clock.over():
+        bal.set_state(_pair_moves(bal, lambda f: tick(0.6 + 0.4 * f), cancel, clock))
+    history.append(bal.objective())
+    tick(1.0)
+    # the start whose worst figure (relative to what schools accept) is best
+    # wins; the search objective breaks ties
+    return bal.cls.copy(), bal.objective(), (figure_score(model, bal.cls), bal.objective()), iterations, history
+
+
+class _Stop:
+    """The operator's cancel, or a stop of the other starts when one of them
+    failed (its error is the one reported)."""
+
+    def __init__(self, cancel: threading.Event | None) -> None:
+        self.cancel = cancel
+        self.halt = threading.Event()
+
+    def is_set(self) -> bool:
+        return self.halt.is_set() or (self.cancel is not None and self.cancel.is_set())
+
+    def set(self) -> None:
+        self.halt.set()
+
+
+def _run_side_by_side(run, restarts: int, threads: int, stop: _Stop):
+    """run(0..restarts-1) on ``threads`` threads; the results in start order.
+    A start that fails stops the others; its error is raised (the first in
+    start order that is not the stop itself), or Cancelled when the operator
+    cancelled."""
+    import concurrent.futures as cf
+
+    def guarded(r: int):
+        if stop.is_set():
+            raise Cancelled()
+        try:
+            return run(r)
+        except BaseException:
+            stop.set()
+            raise
+
+    with cf.ThreadPoolExecutor(max_workers=threads) as pool:
+        futures = [pool.submit(guarded, r) for r in range(restarts)]
+        cf.wait(futures)
+    errors = [f.exception() for f in futures if f.exception() is not None]
+    if not errors:
+        return [f.result() for f in futures]
+    if stop.cancel is not None and stop.cancel.is_set():
+        raise Cancelled()
+    raise next((e for e in errors if not isinstance(e, Cancelled)), errors[0])
+
+
 def solve(
     model: PlacementModel,
     progress: ProgressFn | None = None,
@@ -893,63 +978,56 @@ def solve(
 ) -> SolveResult:
     """Place every student.  Deterministic for a given model (seed included),
     unless ``time_limit`` (seconds of wall clock) cuts the search short: then
-    the result depends on the machine's speed and says so (``timed_out``)."""
-    rng = np.random.Generator(np.random.PCG64(model.seed))
+    the result depends on the machine's speed and says so (``timed_out``).
+
+    Several independent starts (the rules' effort) run side by side, each
+    from its own seeded stream; the best is kept, ties going to the earlier
+    start.  What a start finds depends on its number alone, never on which
+    thread ran it or when, so the result is the same on one core or many."""
+
     clock = _Clock(time_limit)
+    lock = threading.Lock()
 
     def report(frac: float, msg: str) -> None:
         if cancel is not None and cancel.is_set():
             raise Cancelled()
         if progress is not None:
-            progress(min(1.0, max(0.0, frac)), msg)
+            with lock:
+                progress(min(1.0, max(0.0, frac)), msg)
 
     report(0.0, "start")
-    # Several independent starts (the rules' effort), each from its own seeded
-    # stream; the best result is kept.  Ties go to the earlier start.
     restarts = 1 if start is not None else max(1, model.effort if model.n <= RESTART_MAX_STUDENTS else 1)
-    total_steps = restarts * 2
+    done = [0.0] * restarts
 
-    def progress_at(step: int, total: int):
-        return lambda f: report((step + f) / total, "balance")
+    def ticker(r: int):
+        def tick(f: float) -> None:
+            done[r] = f
+            report(sum(done) / restarts, "balance")
+        return tick
 
+    stop = _Stop(cancel)
+
+    def run(r: int):
+        if r and clock.over():
+            return None  # out of time: keep the starts made so far
+        return _one_start(model, r, start, frozen, stop if restarts > 1 else cancel, clock, ticker(r))
+
+    threads = max(1, min(START_THREADS, restarts))
+    if threads == 1:
+        results = [run(r) for r in range(restarts)]
+    else:
+        results = _run_side_by_side(run, restarts, threads, stop)
     best, best_obj, best_score = None, np.inf, (np.inf, np.inf)
     history: list[float] = []
     iterations = 0
-    step_no = 0
-    for r in range(restarts):
-        if r and clock.over():
-            break  # out of time: keep the starts made so far
-        if start is None:
-            classes, frz = initial_assignment(model, rng, cancel)
-        else:
-            classes = start.copy()
-            frz = np.zeros(model.n, dtype=bool)
-        if frozen is not None:
-            frz = frz | frozen
-        bal = Balancer(model, classes, frz)
-        movable = np.flatnonzero(~frz)
-        history.append(bal.objective())
-        # Annealing (compiled): the class-mean weight starts loose and tightens,
-        # the temperature falls; then a vectorised descent at full weight.
-        # a re-solve from the review's classes (start) makes improving moves only:
-        # it mends what the edits upset and moves few students, never draws anew
-        steps = 0 if start is not None else min(ANNEAL_STEPS_PER_STUDENT * len(movable), ANNEAL_MAX_STEPS)
-        if steps and len(movable) > 2:
-            iterations += steps
-            bal.set_state(_anneal(bal, movable, model.seed + r, steps, progress_at(step_no, total_steps), cancel,
-                                  clock))
-        step_no += 1
-        iterations += _descend(bal, movable, rng, lambda f: report((step_no + f) / total_steps, "balance"))
-        if len(movable) > 2 and not clock.over():
-            bal.set_state(_pair_moves(bal, lambda f: report((step_no + f) / total_steps, "balance"), cancel,
-                                      clock))
-        step_no += 1
-        history.append(bal.objective())
-        # keep the start whose worst figure (relative to what schools accept)
-        # is best; the search objective breaks ties
-        score = (figure_score(model, bal.cls), bal.objective())
+    for res in results:
+        if res is None:
+            continue
+        classes, obj, score, its, hist = res
+        iterations += its
+        history += hist
         if best is None or score < best_score:
-            best, best_obj, best_score = bal.cls.copy(), bal.objective(), score
+            best, best_obj, best_score = classes, obj, score
     report(1.0, "done")
     from .stats import hard_rule_violations
 
