@@ -404,3 +404,28 @@ def test_starts_side_by_side_give_the_same_classes_as_one_by_one(tmp_path, monke
     monkeypatch.setattr(solver, "START_THREADS", 2)
     other = solve_roster(roster, Rules(classes=4, seed="another", effort=3)).classes
     assert (other != runs[0]).any()
+
+
+def test_a_batch_of_starts_good_enough_ends_the_search(tmp_path, monkeypatch):
+    """Starts run in batches of two; a batch whose best start has every figure
+    well inside the acceptable ends the search, else the next batch runs and
+    the best of all is kept.  What runs depends on the figures alone."""
+    from fenban_tui.core import samplegen, solver
+
+    path = tmp_path / "r.xlsx"
+    samplegen.write_xlsx(path, samplegen.JUNIOR_HEADER,
+                         samplegen.junior_rows(150, seed=11, absent=1, pins=2, twins=2, apart_pairs=2), "名单")
+    roster = check_roster(path)
+
+    def run(effort: int, accept: float):
+        monkeypatch.setattr(solver, "ACCEPT_SCORE", accept)
+        p = solve_roster(roster, Rules(classes=4, seed="b3", effort=effort))
+        return p.classes, solver.figure_score(p.model, p.classes)
+
+    first_two, score_two = run(2, -1.0)
+    stopped, _ = run(4, float("inf"))  # the first batch is good enough: starts 2 and 3 never run
+    assert (stopped == first_two).all()
+    all_four, score_four = run(4, -1.0)  # never good enough: all four run, the best kept
+    assert score_four < score_two and (all_four != first_two).any()  # with this seed a later start wins
+    monkeypatch.setattr(solver, "START_THREADS", 1)
+    assert (run(4, -1.0)[0] == all_four).all()

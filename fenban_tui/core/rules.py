@@ -51,7 +51,7 @@ class Rules:
     columns: dict[str, object] = field(default_factory=dict)
     gender_codes: dict[str, str] = field(default_factory=dict)
     # search effort (iterations, not seconds: results never depend on timing)
-    effort: int = 3
+    effort: int = 4
 
     def class_count(self, n_students: int) -> int:
         """Classes to form: ``classes`` if given, else enough to keep every class

@@ -884,6 +884,8 @@ def _compiled(run, tick, cancel, clock=None):
 
 
 START_THREADS = 2  # independent starts run side by side (compiled code releases the GIL)
+START_BATCH = 2  # starts judged together before deciding whether more are needed
+ACCEPT_SCORE = 0.8  # a start whose worst figure is within 80% of what is acceptable ends the search
 
 
 def _start_rng(model: PlacementModel, r: int) -> np.random.Generator:
@@ -1012,22 +1014,31 @@ def solve(
             return None  # out of time: keep the starts made so far
         return _one_start(model, r, start, frozen, stop if restarts > 1 else cancel, clock, ticker(r))
 
-    threads = max(1, min(START_THREADS, restarts))
-    if threads == 1:
-        results = [run(r) for r in range(restarts)]
-    else:
-        results = _run_side_by_side(run, restarts, threads, stop)
     best, best_obj, best_score = None, np.inf, (np.inf, np.inf)
     history: list[float] = []
     iterations = 0
-    for res in results:
-        if res is None:
-            continue
-        classes, obj, score, its, hist = res
-        iterations += its
-        history += hist
-        if best is None or score < best_score:
-            best, best_obj, best_score = classes, obj, score
+    # starts are judged in batches of a fixed size (never the thread count, so
+    # one core or two run the same starts): once a batch leaves a start whose
+    # every figure is well inside what schools accept, no further batch runs
+    for first in range(0, restarts, START_BATCH):
+        batch = list(range(first, min(restarts, first + START_BATCH)))
+        threads = max(1, min(START_THREADS, len(batch)))
+        if threads == 1:
+            results = [run(r) for r in batch]
+        else:
+            results = _run_side_by_side(lambda b: run(batch[b]), len(batch), threads, stop)
+        for res in results:
+            if res is None:
+                continue
+            classes, obj, score, its, hist = res
+            iterations += its
+            history += hist
+            if best is None or score < best_score:
+                best, best_obj, best_score = classes, obj, score
+        if best_score[0] <= ACCEPT_SCORE:
+            for r in range(first + len(batch), restarts):
+                done[r] = 1.0  # starts not needed count as done on the progress bar
+            break
     report(1.0, "done")
     from .stats import hard_rule_violations
 
