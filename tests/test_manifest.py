@@ -468,7 +468,7 @@ def test_hand_adjustments_on_record_and_verified(small_placement, roster_file, t
 
 
 @pytest.mark.parametrize("raw, masked", [("张三", "张*"), ("张三明", "张*明"), ("欧阳娜娜", "欧**娜"),
-                                         ("叶\u3000志轩", "叶*轩"), ("欧阳 娜娜", "欧**娜"), ("李", "李")])
+                                         ("叶\u3000志轩", "叶*轩"), ("欧阳 娜娜", "欧**娜"), ("李", "*"), (" 李 ", "*"), ("", "")])
 def test_mask_name_counts_characters_not_spaces(raw, masked):
     from fenban_tui.core.export import mask_name
 

@@ -248,10 +248,11 @@ class ExportResult:
 
 
 def mask_name(name: str) -> str:
-    """张三 → 张*, 张三明 → 张*明, 欧阳娜娜 → 欧**娜 (a one-character name stays)."""
+    """张三 → 张*, 张三明 → 张*明, 欧阳娜娜 → 欧**娜; a one-character name is
+    hidden whole (李 → *): shown, it would be the full name."""
     chars = [ch for ch in str(name) if not ch.isspace()]  # 叶　志轩 is three characters
     if len(chars) <= 1:
-        return "".join(chars)
+        return "*" * len(chars)
     if len(chars) == 2:
         return chars[0] + "*"
     return chars[0] + "*" * (len(chars) - 2) + chars[-1]
