@@ -7,15 +7,17 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import math
 import os
+import re
 import sys
 from pathlib import Path
 
 from . import __version__
 from .core.solver import Cancelled
-from .i18n import FenbanError, set_lang, tr
+from .i18n import FenbanError, OSReason, set_lang, tr
 
 SUBCOMMANDS = ("solve", "check", "verify")
 
@@ -24,8 +26,47 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports bad arguments in the operator's language, exit 1."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        cmd = self.prog.replace("fenban", "").strip()
-        raise FenbanError("cli_bad_args", reason=message, cmd=cmd)
+        raise FenbanError("cli_bad_args", reason=_ArgReason(message), prog=self.prog)
+
+
+# argparse's reasons (Python's own English) and the message keys that word them
+_ARG_REASONS = (
+    (re.compile(r"the following arguments are required: (?P<what>.+)"), "arg_required"),
+    (re.compile(r"unrecognized arguments: (?P<what>.+)"), "arg_unrecognized"),
+    (re.compile(r"argument (?P<opt>\S+): expected one argument"), "arg_expected_one"),
+    (re.compile(r"argument (?P<opt>\S+): expected at least one argument"), "arg_expected_some"),
+    (re.compile(r"argument (?P<opt>\S+): invalid int value: (?P<value>.+)"), "arg_invalid_int"),
+    (re.compile(r"argument (?P<opt>\S+): invalid float value: (?P<value>.+)"), "arg_invalid_float"),
+    (re.compile(r"argument (?P<opt>\S+): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)"),
+     "arg_invalid_choice"),
+    (re.compile(r"argument (?P<opt>\S+): ignored explicit argument (?P<value>.+)"), "arg_explicit"),
+    (re.compile(r"ambiguous option: (?P<opt>\S+) could match (?P<matches>.+)"), "arg_ambiguous"),
+)
+# positional arguments as the Chinese reasons name them
+_ARG_NAMES_ZH = {"roster": "名单文件", "folder": "结果文件夹"}
+
+
+class _ArgReason:
+    """argparse's reason for a usage error, worded in the language it is shown in
+    (English: argparse's own words; Chinese: ours, or argparse's if unknown)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def render(self, lang: str) -> str:
+        if lang == "en":
+            return self.message
+        for pattern, key in _ARG_REASONS:
+            m = pattern.fullmatch(self.message)
+            if m:
+                params = m.groupdict()
+                if "what" in params:
+                    params["what"] = "、".join(_ARG_NAMES_ZH.get(w, w) for w in params["what"].split(", "))
+                return tr(key, "zh", **params)
+        return self.message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -79,25 +120,68 @@ def _column_option(p: argparse.ArgumentParser) -> None:
 
 
 def _apply_columns(rules, specs: list[str], genders: list[str] = (), args=None) -> None:
-    from .core.roster import ROLE_ALIASES
+    """Put --header-row/--no-header, --gender-code and --column into ``rules``,
+    refusing in words what cannot be meant: a code turned into the opposite of
+    what it plainly says (男=女), an empty column, a role given twice, a role
+    that does not exist."""
+    from .core.roster import ROLE_ALIASES, gender_code_clash, to_ascii
 
     if args is not None and args.no_header:
         rules.header_row = 0
     elif args is not None and args.header_row is not None:
         if args.header_row < 1:
-            raise FenbanError("cli_bad_args", reason=f"--header-row {args.header_row}", cmd="")
+            raise FenbanError("cli_header_row_bad", value=args.header_row)
         rules.header_row = args.header_row
+    codes: dict[str, tuple[str, str]] = {}  # code as compared -> (option as written, meaning)
     for spec in genders:
-        code, sep, meaning = spec.partition("=")
-        if not sep or meaning.strip() not in ("男", "女", "M", "F"):
-            raise FenbanError("cli_bad_args", reason=f"--gender-code {spec}", cmd="")
-        rules.gender_codes[code.strip()] = meaning.strip()
+        code, sep, meaning = (x.strip() for x in spec.partition("="))
+        meaning = meaning.upper() if meaning.upper() in ("M", "F") else meaning
+        if not sep or not code or meaning not in ("男", "女", "M", "F"):
+            raise FenbanError("cli_gender_code_bad", spec=spec)
+        clash = gender_code_clash(code, meaning)
+        if clash:
+            raise FenbanError("cli_gender_code_flip", spec=spec, **clash)
+        sex = {"男": "M", "女": "F"}.get(meaning, meaning)
+        key = to_ascii(code).lower()
+        if key in codes and codes[key][1] != sex:
+            raise FenbanError("cli_gender_code_twice", code=code, a=codes[key][0], b=spec)
+        codes[key] = (spec, sex)
+        rules.gender_codes[code] = meaning
+    roles = list(ROLE_ALIASES) + ["scores"]
+    given: dict[str, tuple[str, object]] = {}  # role -> (option as written, column)
     for spec in specs:
         role, sep, header = spec.partition("=")
         role = role.strip()
-        if not sep or (role not in ROLE_ALIASES and role != "scores"):
-            raise FenbanError("cli_column_bad", spec=spec, roles=", ".join(list(ROLE_ALIASES) + ["scores"]))
-        rules.columns[role] = [h.strip() for h in header.split(",") if h.strip()] if role == "scores" else header.strip()
+        role = role.lower() if role.isascii() else role
+        if not sep:
+            raise FenbanError("cli_column_bad", spec=spec, roles=", ".join(roles))
+        if role not in roles:
+            near = _near_role(role)
+            raise FenbanError("cli_column_role_unknown", spec=spec, role=role, roles=", ".join(roles),
+                              near=f"（是不是 {near}？）" if near else "",
+                              near_en=f" (did you mean {near}?)" if near else "")
+        column = [h.strip() for h in header.split(",") if h.strip()] if role == "scores" else header.strip()
+        if not column:
+            raise FenbanError("cli_column_empty", spec=spec, role=role)
+        if role in given and given[role][1] != column:
+            raise FenbanError("cli_column_twice_scores" if role == "scores" else "cli_column_twice", role=role,
+                              a=given[role][0], b=spec)
+        given[role] = (spec, column)
+        rules.columns[role] = column
+
+
+def _near_role(word: str) -> str | None:
+    """The role an unknown --column role probably means: 姓名 -> name, nmae -> name."""
+    from .core.roster import ROLE_ALIASES, SCORE_HINTS, norm_key
+
+    k = norm_key(word)
+    for role, aliases in ROLE_ALIASES.items():
+        if k in aliases:
+            return role
+    if k in SCORE_HINTS or k in ("scores", "subjects", "科目"):
+        return "scores"
+    near = difflib.get_close_matches(k, list(ROLE_ALIASES) + ["scores"], n=1, cutoff=0.6)
+    return near[0] if near else None
 
 
 def build_check_parser() -> argparse.ArgumentParser:
@@ -128,6 +212,27 @@ def _err(msg: str) -> int:
     return 1
 
 
+def _json_error(cmd: str | None, msg: str) -> int:
+    """A refusal as --json prints it: verify's shape for verify, check's for the rest."""
+    if cmd == "verify":
+        out = {"ok": False, "message": msg, "findings": []}
+    else:
+        out = {"students": 0, "errors": [{"sheet": None, "row": None, "column": None, "message": msg}],
+               "warnings": []}
+    print(json.dumps(out, ensure_ascii=False))
+    return 1
+
+
+def _wants_json(argv: list[str]) -> bool:
+    """Is --json among the options (argparse takes --js for it too)?"""
+    for token in argv:
+        if token == "--":
+            return False
+        if token.startswith("--j") and "--json".startswith(token):
+            return True
+    return False
+
+
 def _load_rules(path: str | None):
     from .core.rules import Rules
 
@@ -143,11 +248,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         roster = check_roster(args.roster, sheet=args.sheet, rules=rules)
     except FenbanError as exc:
         if args.json:
-            print(json.dumps({"students": 0, "errors": [{"sheet": None, "row": None, "column": None,
-                                                          "message": exc.text()}], "warnings": []},
-                             ensure_ascii=False))
-        else:
-            print(exc.text(), file=sys.stderr)
+            return _json_error("check", exc.text())
+        print(exc.text(), file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps({
@@ -267,8 +369,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         report = verify_export(args.folder, args.roster, args.rules, cancel=_interrupt_event())
     except FenbanError as exc:
         if args.json:
-            print(json.dumps({"ok": False, "message": exc.text(), "findings": []}, ensure_ascii=False))
-            return 1
+            return _json_error("verify", exc.text())
         raise
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
@@ -323,30 +424,56 @@ def run_app(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
+def _bad_command(argv: list[str], near_only: bool = False) -> FenbanError | None:
+    """``fenban sovle …``: the first word looks like a subcommand, not a roster
+    file (no such file, no extension).  ``near_only``: only when it is close to one."""
+    word = argv[0] if argv else ""
+    if not re.fullmatch(r"[A-Za-z][A-Za-z_-]*", word) or Path(word).exists():
+        return None
+    near = difflib.get_close_matches(word.lower(), SUBCOMMANDS, n=1, cutoff=0.6)
+    if near:
+        return FenbanError("cli_bad_command_near", cmd=word, near=near[0])
+    return None if near_only else FenbanError("cli_bad_command", cmd=word)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = None
+    said = [a.partition("=")[2] for a in argv if a.startswith("--lang=")]
     if "--lang" in argv:
         i = argv.index("--lang")
         if i + 1 < len(argv):
             lang = argv[i + 1]
+    elif said:
+        lang = said[0]
     else:
         from .i18n import lang_from_env
 
         lang = lang_from_env()
     set_lang(lang)
+    cmd = argv[0] if argv and argv[0] in SUBCOMMANDS else None
+    as_json = _wants_json(argv)  # then every refusal is a JSON object on stdout
+
+    def fail(msg: str) -> int:
+        return _json_error(cmd, msg) if as_json else _err(msg)
+
     try:
-        if argv and argv[0] in SUBCOMMANDS:
-            cmd, rest = argv[0], argv[1:]
+        if cmd:
             build, run = {"solve": (build_solve_parser, cmd_solve), "check": (build_check_parser, cmd_check),
                           "verify": (build_verify_parser, cmd_verify)}[cmd]
-            return run(build().parse_args(rest))
-        args = build_app_parser().parse_args(argv)
+            return run(build().parse_args(argv[1:]))
+        bad = _bad_command(argv, near_only=True)  # fenban chek: not a roster named "chek"
+        if bad:
+            raise bad
+        try:
+            args = build_app_parser().parse_args(argv)
+        except FenbanError as exc:
+            raise _bad_command(argv) or exc from None
         return run_app(args)
     except FenbanError as exc:
-        return _err(exc.text())
+        return fail(exc.text())
     except (KeyboardInterrupt, Cancelled):
-        return _err(tr("cancelled"))
+        return fail(tr("cancelled"))
     except BrokenPipeError:
         # the reader went away (e.g. `| head`): nothing more to say
         try:
@@ -355,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
             pass
         return 1
     except OSError as exc:
-        return _err(tr("cli_error", reason=f"{exc.strerror or exc} {exc.filename or ''}".strip()))
+        return fail(tr("cli_error", reason=OSReason(exc, with_file=True)))
 
 
 if __name__ == "__main__":

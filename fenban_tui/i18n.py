@@ -7,7 +7,9 @@ the text is rendered at the edge (CLI, TUI) in the chosen language.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 
 LANGS = ("zh", "en")
 _current = "zh"
@@ -67,11 +69,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "score_range": ("分数 {value} 超出常见范围", "score {value} is outside the usual range"),
     "pin_bad": (
-        "第 {row} 行 预设班级“{value}”应为 1 到 {k} 的班号",
-        "row {row}: preset class \u201c{value}\u201d should be a class number from 1 to {k}",
+        "{row} 预设班级“{value}”应为 1 到 {k} 的班号",
+        "{row}: preset class \u201c{value}\u201d should be a class number from 1 to {k}",
     ),
     "pin_not_number": ("预设班级“{value}”不是班号", "preset class \u201c{value}\u201d is not a class number"),
-    "id_duplicate": ("编号 {value} 与第 {other} 行重复", "ID {value} duplicates row {other}"),
+    "id_duplicate": ("编号 {value} 与{other}重复", "ID {value} duplicates {other}"),
+    "idcard_length": (
+        "身份证号“{value}”有 {n} 位，应为 18 位（17 位数字，最后一位是数字或 X）；已原样保留，请核对",
+        "ID number \u201c{value}\u201d has {n} characters, not 18 (17 digits, then a digit or X); "
+        "kept as written, check it",
+    ),
+    "idcard_chars": (
+        "身份证号“{value}”含有不该有的字符（只能是数字，最后一位可以是 X）；已原样保留，请核对",
+        "ID number \u201c{value}\u201d holds characters an ID number cannot have (digits only, X allowed "
+        "last); kept as written, check it",
+    ),
     "id_sci": (
         "编号“{value}”被 Excel 改成了科学计数法，原来的数字已丢失；请从原始系统重新导出（不会自动修复）",
         "ID \u201c{value}\u201d was turned into scientific notation by Excel and its digits are lost; "
@@ -89,10 +101,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "id_checksum": ("身份证号 {value} 校验位不对", "ID number {value} has a wrong check digit"),
     "same_name": (
-        "姓名“{name}”出现 {count} 次（第 {rows} 行），按规则将分在不同班",
-        "name \u201c{name}\u201d appears {count} times (rows {rows}); they will go to different classes",
+        "姓名“{name}”出现 {count} 次（{rows}），按规则将分在不同班",
+        "name \u201c{name}\u201d appears {count} times ({rows}); they will go to different classes",
     ),
-    "duplicate_row": ("与第 {other} 行完全相同", "identical to row {other}"),
+    "duplicate_row": ("与{other}完全相同", "identical to {other}"),
     "birth_bad": ("出生日期“{value}”无法识别", "birth date \u201c{value}\u201d not recognised"),
     "dropped_summary": ("跳过了 {count} 行（空行或合计行）", "skipped {count} rows (blank or totals)"),
     # --- rules / solve ---------------------------------------------------
@@ -113,35 +125,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the together/apart/preset rules and class sizes cannot all hold; check those columns",
     ),
     "inf_bind_too_big": (
-        "绑定组“{code}”有 {size} 人，超过每班最多 {cap} 人（第 {rows} 行）",
-        "together-group \u201c{code}\u201d has {size} students, more than a class holds ({cap}) (rows {rows})",
+        "绑定组“{code}”有 {size} 人，超过每班最多 {cap} 人（{rows}）",
+        "together-group \u201c{code}\u201d has {size} students, more than a class holds ({cap}) ({rows})",
     ),
     "inf_bind_pins": (
-        "绑定组“{code}”中的学生被预设到不同班级（第 {rows} 行）",
-        "together-group \u201c{code}\u201d has students preset to different classes (rows {rows})",
+        "绑定组“{code}”中的学生被预设到不同班级（{rows}）",
+        "together-group \u201c{code}\u201d has students preset to different classes ({rows})",
     ),
     "inf_bind_apart": (
-        "第 {rows} 行的学生既要同班（绑定“{bind}”）又要分开（互斥“{apart}”）",
-        "students in rows {rows} must be together (绑定 \u201c{bind}\u201d) and apart (互斥 \u201c{apart}\u201d)",
+        "{rows}的学生既要同班（绑定“{bind}”）又要分开（互斥“{apart}”）",
+        "students in {rows} must be together (绑定 \u201c{bind}\u201d) and apart (互斥 \u201c{apart}\u201d)",
     ),
     "inf_apart_too_many": (
-        "互斥组“{code}”有 {size} 人，但只有 {k} 个班（第 {rows} 行）",
-        "apart-group \u201c{code}\u201d has {size} students but there are only {k} classes (rows {rows})",
+        "互斥组“{code}”有 {size} 人，但只有 {k} 个班（{rows}）",
+        "apart-group \u201c{code}\u201d has {size} students but there are only {k} classes ({rows})",
     ),
     "inf_pins_capacity": (
         "预设到 {label} 的学生有 {size} 人，超过每班最多 {cap} 人",
         "{size} students are preset to {label}, more than a class holds ({cap})",
     ),
     "inf_pins_apart": (
-        "互斥组“{code}”中的学生被预设到同一班（第 {rows} 行）",
-        "apart-group \u201c{code}\u201d has students preset to the same class (rows {rows})",
+        "互斥组“{code}”中的学生被预设到同一班（{rows}）",
+        "apart-group \u201c{code}\u201d has students preset to the same class ({rows})",
     ),
     "why_together": ("这几条规则不能同时成立：{rules}（去掉或改动其中一条）",
                      "these rules cannot all hold together: {rules} (drop or change one of them)"),
     "why_sizes": ("各班人数相差不超过 1（每班 {q}–{cap} 人，共 {k} 个班）",
                   "class sizes within one of each other ({q}–{cap} a class, {k} classes)"),
-    "why_apart": ("互斥“{code}”（第 {rows} 行）分在不同班", "apart \u201c{code}\u201d (rows {rows}) in different classes"),
-    "why_pin": ("第 {rows} 行预设在 {label}", "row {rows} preset to {label}"),
+    "why_apart": ("互斥“{code}”（{rows}）分在不同班", "apart \u201c{code}\u201d ({rows}) in different classes"),
+    "why_pin": ("{rows}预设在 {label}", "{rows} preset to {label}"),
     "why_at_least": ("每班至少 {count} 名{what}", "at least {count} {what} in every class"),
     "inf_at_least": (
         "要求每班至少 {count} 名{what}：{k} 个班需要 {need} 名，名单中只有 {have} 名",
@@ -183,6 +195,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--column {spec} 写法不对，应为 用途=列名，用途可为：{roles}",
         "--column {spec} is not ROLE=HEADER; roles: {roles}",
     ),
+    "cli_column_role_unknown": ("--column {spec}：没有“{role}”这个用途{near}；可用的用途：{roles}",
+                                "--column {spec}: there is no role \u201c{role}\u201d{near_en}; roles: {roles}"),
+    "cli_column_empty": ("--column {spec} 没有写列名：应为 {role}=列名 或列字母（如 {role}=B）",
+                         "--column {spec} names no column: write {role}=HEADER or a column letter ({role}=B)"),
+    "cli_column_twice": ("--column 给用途“{role}”指定了两次（{a} 和 {b}），一个用途只能指定一列",
+                         "--column gives the role \u201c{role}\u201d twice ({a} and {b}); a role takes one column"),
+    "cli_column_twice_scores": ("--column 给成绩指定了两次（{a} 和 {b}）：几科成绩请写在一起，如 scores=语文,数学",
+                                "--column gives the scores twice ({a} and {b}): list them together, e.g. "
+                                "scores=语文,数学"),
+    "cli_gender_code_bad": ("--gender-code {spec} 写法不对：应为 代码=男 或 代码=女（如 B=男）",
+                            "--gender-code {spec} is not CODE=男 or CODE=女 (e.g. B=男)"),
+    "cli_gender_code_twice": ("--gender-code 给“{code}”指定了两次，意思相反（{a} 和 {b}）",
+                              "--gender-code gives \u201c{code}\u201d twice with opposite meanings ({a} and {b})"),
+    "cli_gender_code_flip": ("--gender-code {spec} 不予接受：“{code}”本来就表示{plain}，不能当作{meaning}"
+                             "（名单若确实这样写，请先在表格中改正）",
+                             "--gender-code {spec} refused: \u201c{code}\u201d already means {plain_en}, so it "
+                             "cannot stand for {meaning_en} (if the roster really writes it so, correct the roster "
+                             "first)"),
+    "gender_code_flip": ("性别代码 {spec} 不予接受：“{code}”本来就表示{plain}，不能当作{meaning}（名单若确实这样写，请先在表格中改正）",
+                         "gender code {spec} refused: \u201c{code}\u201d already means {plain_en}, so it cannot "
+                         "stand for {meaning_en} (if the roster really writes it so, correct the roster first)"),
+    "cli_header_row_bad": ("--header-row {value} 不对：表头行号从 1 开始（文件没有表头请用 --no-header）",
+                           "--header-row {value}: rows are numbered from 1 (a file without a header: --no-header)"),
     "category_missing": ("要均衡的列“{column}”不在名单中", "The column \u201c{column}\u201d to balance is not in the roster"),
     "sheet_empty": ("空工作表，已跳过", "empty sheet, skipped"),
     "sheet_skipped_data": ("这个工作表有 {n} 行像学生记录，但找不到名单表头（姓名列），没有读入：请用 --sheet 指定它，"
@@ -204,7 +239,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The label pattern \u201c{pattern}\u201d does not give distinct class names (use {{n}} for the number)",
     ),
     "rules_value_bad": ("规则文件 {path} 中“{key}”的值 {value} 不合适", "Rules file {path}: {value} is not valid for \u201c{key}\u201d"),
-    "cli_bad_args": ("命令参数有误：{reason}（fenban {cmd} --help 查看用法）", "Bad arguments: {reason} (see fenban {cmd} --help)"),
+    "cli_bad_args": ("命令参数有误：{reason}（{prog} --help 查看用法）", "Bad arguments: {reason} (see {prog} --help)"),
+    "cli_bad_command": ("没有“{cmd}”这个子命令（可用：solve、check、verify；fenban --help 查看用法）",
+                        "There is no subcommand \u201c{cmd}\u201d (use solve, check or verify; see fenban --help)"),
+    "cli_bad_command_near": ("没有“{cmd}”这个子命令，是不是 {near}？（fenban {near} --help 查看用法）",
+                             "There is no subcommand \u201c{cmd}\u201d; did you mean {near}? (see fenban {near} --help)"),
+    # argparse's own reasons, in the operator's language (English: argparse's words)
+    "arg_required": ("缺少必需的参数：{what}", "the following arguments are required: {what}"),
+    "arg_unrecognized": ("不认识的参数：{what}", "unrecognized arguments: {what}"),
+    "arg_expected_one": ("{opt} 后面缺少值", "argument {opt}: expected one argument"),
+    "arg_expected_some": ("{opt} 后面至少要有一个值", "argument {opt}: expected at least one argument"),
+    "arg_invalid_int": ("{opt} 的值 {value} 不是整数", "argument {opt}: invalid int value: {value}"),
+    "arg_invalid_float": ("{opt} 的值 {value} 不是数字", "argument {opt}: invalid float value: {value}"),
+    "arg_invalid_choice": ("{opt} 的值 {value} 不可用（可选：{choices}）",
+                           "argument {opt}: invalid choice: {value} (choose from {choices})"),
+    "arg_explicit": ("{opt} 不带值，却写了 {value}", "argument {opt}: ignored explicit argument {value}"),
+    "arg_ambiguous": ("{opt} 不明确，可能是 {matches}", "ambiguous option: {opt} could match {matches}"),
     "rules_both": (
         "--classes {k} 与 --class-size {cap} 矛盾：{n} 人分 {k} 班，每班要 {need} 人",
         "--classes {k} contradicts --class-size {cap}: {n} students in {k} classes need {need} per class",
@@ -396,6 +446,69 @@ def lang_from_env() -> str:
     return "en" if env.lower().startswith("en") else "zh"
 
 
+# OS errors as Chinese phrases (English keeps the system's own words)
+_OS_ZH: dict[int, str] = {
+    errno.EACCES: "没有权限",
+    errno.EPERM: "操作不被允许",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EROFS: "文件系统是只读的",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一级不是文件夹",
+    errno.EIO: "读写出错，U 盘可能已拔出或损坏",
+    errno.ENAMETOOLONG: "文件名太长",
+}
+
+
+def os_text(code: int | None, text: str, lang: str | None = None) -> str:
+    """An OS error's reason (errno ``code``, system text ``text``) in ``lang``."""
+    if (lang or _current) != "en" and code in _OS_ZH:
+        return _OS_ZH[code]
+    return text
+
+
+class OSReason:
+    """The reason of an OSError, worded when shown: ``没有权限：/path`` /
+    ``Permission denied: /path`` (``with_file``: name the file)."""
+
+    def __init__(self, exc: OSError, with_file: bool = False) -> None:
+        self.errno = exc.errno
+        self.text = exc.strerror or str(exc)
+        # a rename names its target second; a temp file (.~name.xxxx.tmp) is named by its folder
+        name = exc.filename2 if exc.filename2 is not None else exc.filename
+        if name is not None and re.fullmatch(r"\.~.*\.tmp", os.path.basename(str(name))):
+            name = os.path.dirname(str(name)) or "."
+        self.filename = str(name) if with_file and name is not None else None
+
+    def render(self, lang: str) -> str:
+        reason = os_text(self.errno, self.text, lang)
+        if not self.filename:
+            return reason
+        return f"{reason}: {self.filename}" if lang == "en" else f"{reason}：{self.filename}"
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+_ERRNO_TEXT = re.compile(r"\[Errno (\d+)\] (.*)", re.S)
+
+
+def _os_reason_text(value: str, lang: str) -> str:
+    """A plain reason string holding an OS error text (``Permission denied``,
+    ``[Errno 28] No space left on device: 'x'``) in ``lang``; others unchanged."""
+    if lang == "en":
+        return value
+    m = _ERRNO_TEXT.fullmatch(value)
+    if m and int(m.group(1)) in _OS_ZH:
+        rest = m.group(2).partition(": ")[2]
+        zh = _OS_ZH[int(m.group(1))]
+        return f"{zh}：{rest}" if rest else zh
+    for code, zh in _OS_ZH.items():
+        if value == os.strerror(code):
+            return zh
+    return value
+
+
 def tr(key: str, lang: str | None = None, /, **params: object) -> str:
     """Render message ``key`` in ``lang`` (default: current language)."""
     zh, en = MESSAGES.get(key, (key, key))
@@ -403,6 +516,9 @@ def tr(key: str, lang: str | None = None, /, **params: object) -> str:
     template = en if use == "en" else zh
     # parameters that depend on the language (lists of rows, nested reasons)
     params = {k: (v.render(use) if hasattr(v, "render") else v) for k, v in params.items()}
+    # an OS error's text passed as a plain reason (e.g. exc.strerror)
+    if isinstance(params.get("reason"), str):
+        params["reason"] = _os_reason_text(params["reason"], use)
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):

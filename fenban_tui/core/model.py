@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..i18n import FenbanError
-from .roster import Roster
+from .roster import Roster, RowList
 from .rules import Rules
 
 # Tolerances used to weigh the balance terms (points, days or students).  A
@@ -218,7 +218,7 @@ def build_model(roster: Roster, rules: Rules) -> PlacementModel:
     hard = hard_rules_of(roster, rules)
     for i, c in hard.pins.items():
         if not 0 <= c < k:
-            raise FenbanError("pin_bad", value=c + 1, k=k, row=roster.row_refs()[i])
+            raise FenbanError("pin_bad", value=c + 1, k=k, row=RowList([roster.row_refs()[i]]))
 
     return PlacementModel(
         n=n, k=k, labels=rules.labels(k), numeric=numeric, categories=cats, hard=hard,

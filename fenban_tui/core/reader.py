@@ -18,7 +18,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..i18n import FenbanError
+from ..i18n import FenbanError, OSReason
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -68,7 +68,7 @@ def read_book(path: str | Path) -> Book:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise FenbanError("file_unreadable", path=str(p), reason=exc.strerror or str(exc)) from None
+        raise FenbanError("file_unreadable", path=str(p), reason=OSReason(exc)) from None
     if not data.strip():
         raise FenbanError("file_empty", path=str(p))
     kind = sniff_kind(data[:8])

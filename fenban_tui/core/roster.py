@@ -422,6 +422,23 @@ def parse_gender(raw: str, extra: dict[str, str] | None = None) -> str | None:
     return GENDER_MAP.get(v)
 
 
+def gender_code_clash(code: str, meaning: str) -> dict | None:
+    """Parameters of the ``gender_code_flip`` message when mapping ``code`` to
+    ``meaning`` (男/女/M/F) would turn it into the opposite of what it plainly
+    means (男=女, F=男), else None.  Digits are codes, not words: schools
+    write 0/1 or 1/2 either way round, so 1=女 is the operator's to say."""
+    key = to_ascii(str(code)).lower()
+    if key.isdigit():
+        return None
+    plain = GENDER_MAP.get(key)
+    want = {"男": "M", "女": "F"}.get(meaning, meaning)
+    if plain is None or want not in ("M", "F") or plain == want:
+        return None
+    words = {"M": ("男", "male"), "F": ("女", "female")}
+    return {"code": code, "plain": words[plain][0], "plain_en": words[plain][1], "meaning": words[want][0],
+            "meaning_en": words[want][1]}
+
+
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
@@ -476,6 +493,15 @@ def id_check_ok(idcard: str) -> bool | None:
         return None
     total = sum(int(d) * w for d, w in zip(v[:17], _ID_WEIGHTS))
     return _ID_CHECK[total % 11] == v[17]
+
+
+def idcard_shape(value: str) -> str | None:
+    """Message key for a 身份证号 that is not shaped like one (18 characters:
+    17 digits, then a digit or X), or None.  Damage by Excel is id_damage's."""
+    v = to_ascii(value).upper()
+    if re.fullmatch(r"\d{17}[\dX]", v):
+        return None
+    return "idcard_length" if len(v) != 18 else "idcard_chars"
 
 
 def id_damage(value: str) -> str | None:
@@ -688,6 +714,10 @@ def load_roster(
     Raises :class:`FenbanError` when the file cannot be read at all; row-level
     problems are listed in ``Roster.problems`` (errors make it unusable).
     """
+    for code, meaning in (gender_codes or {}).items():
+        clash = gender_code_clash(code, meaning)
+        if clash:  # 男=女 would silently swap students' sexes
+            raise FenbanError("gender_code_flip", spec=f"{code}={meaning}", **clash)
     book = read_book(path)
     p = book.path
     notes: list[Problem] = []
@@ -838,14 +868,39 @@ def _looks_like_name(text: str) -> bool:
     return 0 < len(t) <= 12 and not re.search(r"[:：\d]", t) and not t.startswith(("注", "说明", "备注", "制表"))
 
 
-class RowList:
-    """Row numbers joined with the punctuation of the language they are shown in."""
+def split_row_ref(ref: object) -> tuple[str | None, object]:
+    """(sheet, row) of a row as :meth:`Roster.row_refs` names it: ``12`` is
+    (None, 12), ``"原2班 12"`` (combined sheets) is ("原2班", 12)."""
+    if isinstance(ref, str):
+        m = re.fullmatch(r"(.+) (\d+)", ref)
+        if m:
+            return m.group(1), int(m.group(2))
+    return None, ref
 
-    def __init__(self, rows: list[int]) -> None:
+
+class RowList:
+    """Rows as a message names them, in the language they are shown in:
+    ``第 4、6 行`` / ``rows 4, 6``; rows of combined sheets grouped by sheet:
+    ``原1班 第 3 行，原2班 第 4、6 行`` / ``sheet 原1班 row 3; sheet 原2班 rows 4, 6``.
+    ``rows`` holds row numbers or refs as :meth:`Roster.row_refs` gives them."""
+
+    def __init__(self, rows: list[object]) -> None:
         self.rows = rows
 
     def render(self, lang: str) -> str:
-        return (", " if lang == "en" else "、").join(str(r) for r in self.rows)
+        en = lang == "en"
+        groups: dict[str | None, list[object]] = {}
+        for ref in self.rows:
+            sheet, row = split_row_ref(ref)
+            groups.setdefault(sheet, []).append(row)
+        parts = []
+        for sheet, rows in groups.items():
+            nums = (", " if en else "、").join(str(r) for r in rows)
+            phrase = f"{'rows' if len(rows) > 1 else 'row'} {nums}" if en else f"第 {nums} 行"
+            if sheet is not None:
+                phrase = f"sheet {sheet} {phrase}" if en else f"{sheet} {phrase}"
+            parts.append(phrase)
+        return ("; " if en else "，").join(parts)
 
 
 def _colname(col: str, names: list[str], offset: int = 0) -> str:
@@ -973,11 +1028,15 @@ def _parse_values(
             if damage:
                 add("warning", damage, i, c, value=raw)
                 continue
-            if role == "idcard" and id_check_ok(raw) is False:
-                add("warning", "id_checksum", i, c, value=raw)
+            if role == "idcard":
+                shape = idcard_shape(raw)  # 123, 17 characters, letters: kept as written, pointed out
+                if shape:
+                    add("warning", shape, i, c, value=raw, n=len(to_ascii(raw)))
+                elif id_check_ok(raw) is False:
+                    add("warning", "id_checksum", i, c, value=raw)
             key = to_ascii(raw).upper()
             if key in seen:
-                add("warning", "id_duplicate", i, c, value=raw, other=ref(seen[key]))
+                add("warning", "id_duplicate", i, c, value=raw, other=RowList([ref(seen[key])]))
             else:
                 seen[key] = i
 
@@ -986,7 +1045,7 @@ def _parse_values(
     data_cols = [c for c in names if c not in (cmap.seq, SHEET_COLUMN)]
     for i, rec in enumerate(table.select(data_cols).iter_rows()):
         if rec in seen_rows:
-            add("warning", "duplicate_row", i, None, other=ref(seen_rows[rec]))
+            add("warning", "duplicate_row", i, None, other=RowList([ref(seen_rows[rec])]))
         else:
             seen_rows[rec] = i
 

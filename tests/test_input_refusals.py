@@ -1,0 +1,366 @@
+"""Bad input refused in words: usage errors under --json, options that cannot be
+meant, malformed 身份证号, row lists of combined sheets, OS errors in Chinese."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from fenban_tui.cli import main
+from fenban_tui.core.api import check_roster
+from fenban_tui.core.roster import load_roster
+from fenban_tui.core.rules import Rules
+from fenban_tui.i18n import FenbanError, OSReason, tr
+
+from .conftest import shared_file
+
+
+def _roster(tmp_path: Path, n: int = 4) -> Path:
+    path = tmp_path / "r.csv"
+    path.write_text("姓名,性别\n" + "".join(f"学生{i},{'男' if i % 2 else '女'}\n" for i in range(n)),
+                    encoding="utf-8")
+    return path
+
+
+def _check_error(message: str) -> dict:
+    return {"students": 0, "errors": [{"sheet": None, "row": None, "column": None, "message": message}],
+            "warnings": []}
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "fenban_tui", *args], capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "LANG": "C"})
+
+
+# --------------------------------------------------------------------------- 1. usage errors
+
+
+@pytest.mark.parametrize("args,shape,message", [
+    (["check", "{r}", "--bogus", "--json"], "check",
+     "命令参数有误：不认识的参数：--bogus（fenban check --help 查看用法）"),
+    (["check", "--json"], "check", "命令参数有误：缺少必需的参数：名单文件（fenban check --help 查看用法）"),
+    (["check", "{r}", "--sheet", "--json"], "check", "命令参数有误：--sheet 后面缺少值（fenban check --help 查看用法）"),
+    (["solve", "{r}", "--json"], "check", "命令参数有误：缺少必需的参数：--out/-o（fenban solve --help 查看用法）"),
+    (["verify", "{r}", "--json"], "verify", "命令参数有误：缺少必需的参数：--roster（fenban verify --help 查看用法）"),
+    (["sovle", "{r}", "--json"], "check", "没有“sovle”这个子命令，是不是 solve？（fenban solve --help 查看用法）"),
+    (["check", "{r}", "--json", "--lang", "en", "--bogus"], "check",
+     "Bad arguments: unrecognized arguments: --bogus (see fenban check --help)"),
+])
+def test_usage_errors_under_json_are_a_json_object_on_stdout(tmp_path, args, shape, message):
+    r = str(_roster(tmp_path))
+    proc = _run(*[a.replace("{r}", r) for a in args])
+    assert proc.returncode == 1
+    assert proc.stderr == ""
+    out = json.loads(proc.stdout)
+    if shape == "verify":
+        assert out == {"ok": False, "message": message, "findings": []}
+    else:
+        assert out == _check_error(message)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--bogus"], "命令参数有误：不认识的参数：--bogus（fenban --help 查看用法）"),
+    (["check", "{r}", "--bogus"], "命令参数有误：不认识的参数：--bogus（fenban check --help 查看用法）"),
+    (["solve", "{r}", "--classes", "abc", "--out", "o"],
+     "命令参数有误：--classes/-k 的值 'abc' 不是整数（fenban solve --help 查看用法）"),
+    (["chek", "{r}"], "没有“chek”这个子命令，是不是 check？（fenban check --help 查看用法）"),
+    (["frobnicate", "{r}"], "没有“frobnicate”这个子命令（可用：solve、check、verify；fenban --help 查看用法）"),
+    (["solve", "{r}", "--lang", "en"],
+     "Bad arguments: the following arguments are required: --out/-o (see fenban solve --help)"),
+])
+def test_usage_errors_without_json_name_the_subcommand(tmp_path, capsys, args, message):
+    r = str(_roster(tmp_path))
+    assert main([a.replace("{r}", r) for a in args]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == message + "\n"
+    assert "fenban  --help" not in captured.err
+
+
+def test_a_missing_roster_under_json_is_json_too(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "none.csv"), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out) == _check_error(f"找不到文件：{tmp_path / 'none.csv'}")
+
+
+# --------------------------------------------------------------------------- 2. options refused
+
+
+@pytest.mark.parametrize("extra,message", [
+    (["--gender-code", "男=女"],
+     "--gender-code 男=女 不予接受：“男”本来就表示男，不能当作女（名单若确实这样写，请先在表格中改正）"),
+    (["--gender-code", "F=男"],
+     "--gender-code F=男 不予接受：“F”本来就表示女，不能当作男（名单若确实这样写，请先在表格中改正）"),
+    (["--gender-code", "B=男", "--gender-code", "B=女"], "--gender-code 给“B”指定了两次，意思相反（B=男 和 B=女）"),
+    (["--gender-code", "B=X"], "--gender-code B=X 写法不对：应为 代码=男 或 代码=女（如 B=男）"),
+    (["--column", "gender="], "--column gender= 没有写列名：应为 gender=列名 或列字母（如 gender=B）"),
+    (["--column", "scores=,"], "--column scores=, 没有写列名：应为 scores=列名 或列字母（如 scores=B）"),
+    (["--column", "name=A", "--column", "name=B"],
+     "--column 给用途“name”指定了两次（name=A 和 name=B），一个用途只能指定一列"),
+    (["--column", "scores=语文", "--column", "scores=数学"],
+     "--column 给成绩指定了两次（scores=语文 和 scores=数学）：几科成绩请写在一起，如 scores=语文,数学"),
+    (["--column", "nmae=A"],
+     "--column nmae=A：没有“nmae”这个用途（是不是 name？）；可用的用途：seq, name, gender, sid, idcard, birth, "
+     "school, total, boarding, note, together, apart, pin, phone, group, scores"),
+    (["--header-row", "0"], "--header-row 0 不对：表头行号从 1 开始（文件没有表头请用 --no-header）"),
+])
+def test_options_that_cannot_be_meant_are_refused_in_words(tmp_path, capsys, extra, message):
+    roster = _roster(tmp_path)
+    assert main(["check", str(roster), *extra, "--json"]) == 1
+    assert json.loads(capsys.readouterr().out) == _check_error(message)
+    out = tmp_path / "out"
+    assert main(["solve", str(roster), "--classes", "2", "--out", str(out), *extra]) == 1
+    assert capsys.readouterr().err == message + "\n"
+    assert not out.exists()
+
+
+def test_option_refusals_in_english(tmp_path, capsys):
+    roster = str(_roster(tmp_path))
+    assert main(["check", roster, "--gender-code", "男=女", "--lang", "en"]) == 1
+    assert capsys.readouterr().err == ("--gender-code 男=女 refused: \u201c男\u201d already means male, so it cannot "
+                                       "stand for female (if the roster really writes it so, correct the roster "
+                                       "first)\n")
+    assert main(["check", roster, "--column", "姓名=A", "--lang", "en"]) == 1
+    assert capsys.readouterr().err.startswith(
+        "--column 姓名=A: there is no role \u201c姓名\u201d (did you mean name?); roles: seq, name,")
+
+
+def test_agreeing_or_repeated_options_still_accepted(tmp_path, capsys):
+    path = tmp_path / "g.csv"
+    path.write_text("姓名,性别\n张三,1\n李四,G\n", encoding="utf-8")
+    assert main(["check", str(path), "--gender-code", "1=男", "--gender-code", "G=女", "--gender-code", "g=F",
+                 "--column", "name=A", "--column", "Name=A", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out == {"students": 2, "errors": [], "warnings": []}
+
+
+def test_digit_gender_codes_are_the_operators_to_say(tmp_path, capsys):
+    """0/1 or 1/2, either way round: a school coding 1 as 女 says so."""
+    path = tmp_path / "g.csv"
+    path.write_text("姓名,性别\n张三,0\n李四,1\n王五,1\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["solve", str(path), "--classes", "1", "--gender-code", "0=男", "--gender-code", "1=女",
+                 "--out", str(out), "-q"]) == 0
+    rows = (out / "assignment.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("姓名,性别")
+    roster = check_roster(path, rules=Rules(gender_codes={"0": "男", "1": "女"}))
+    assert roster.values["_gender"].to_list() == ["M", "F", "F"]
+
+
+def test_a_flipped_gender_code_in_a_rules_file_is_refused(tmp_path, capsys):
+    rules = tmp_path / "rules.toml"
+    rules.write_text('gender_codes = { "男" = "女" }\n', encoding="utf-8")
+    assert main(["check", str(_roster(tmp_path)), "--rules", str(rules), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out) == _check_error(
+        "性别代码 男=女 不予接受：“男”本来就表示男，不能当作女（名单若确实这样写，请先在表格中改正）")
+    with pytest.raises(FenbanError) as exc:
+        load_roster(_roster(tmp_path), gender_codes={"F": "M"})
+    assert exc.value.key == "gender_code_flip"
+
+
+# --------------------------------------------------------------------------- 3. 身份证号 shape
+
+ID_ROWS = [
+    ("张三", "男", "123"),                  # row 3: too short
+    ("李四", "女", "99010120100301011"),    # row 4: 17 characters
+    ("王五", "男", "9901012010030101AB"),   # row 5: letters
+    ("赵六", "女", "990101201003010119"),   # row 6: valid
+    ("钱七", "男", ""),                     # row 7: blank
+    ("孙八", "女", "99010120100418003X"),   # row 8: valid, final X
+    ("周九", "男", "99010120100418003x"),   # row 9: valid, lower-case x (and the same ID as row 8)
+    ("吴十", "男", "99010120100517022０"),  # row 10: 18 characters, full-width last digit: a valid shape
+]
+
+
+def _id_roster(tmp_path: Path) -> Path:
+    path = tmp_path / "ids.csv"
+    lines = ["2026级新生名单,,", "姓名,性别,身份证号"] + [",".join(r) for r in ID_ROWS]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_malformed_id_numbers_are_warned_by_row_and_column_and_kept(tmp_path, capsys):
+    path = _id_roster(tmp_path)
+    assert main(["check", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["students"] == 8 and out["errors"] == []
+    col = "身份证号(C)"
+    assert [w for w in out["warnings"] if w["column"] == col] == [
+        {"sheet": "ids", "row": 3, "column": col,
+         "message": "身份证号“123”有 3 位，应为 18 位（17 位数字，最后一位是数字或 X）；已原样保留，请核对"},
+        {"sheet": "ids", "row": 4, "column": col,
+         "message": "身份证号“99010120100301011”有 17 位，应为 18 位（17 位数字，最后一位是数字或 X）；已原样保留，请核对"},
+        {"sheet": "ids", "row": 5, "column": col,
+         "message": "身份证号“9901012010030101AB”含有不该有的字符（只能是数字，最后一位可以是 X）；已原样保留，请核对"},
+        {"sheet": "ids", "row": 9, "column": col, "message": "编号 99010120100418003x 与第 8 行重复"},
+    ]
+    roster = load_roster(path)
+    assert roster.table["身份证号"].to_list() == [r[2] for r in ID_ROWS]  # untouched
+    assert roster.names() == [r[0] for r in ID_ROWS]
+    en = [p.text("en") for p in roster.warnings if p.key == "idcard_length"]
+    assert en[0] == ("sheet ids, row 3, column 身份证号(C): ID number \u201c123\u201d has 3 characters, not 18 "
+                     "(17 digits, then a digit or X); kept as written, check it")
+
+
+def test_id_numbers_in_a_workbook_named_by_sheet_and_spreadsheet_row(tmp_path):
+    path = tmp_path / "ids.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "初一"
+    ws.append(["2026级新生名单"])
+    ws.append([])
+    ws.append(["学号", "姓名", "性别", "身份证号"])
+    ws.append(["001", "张三", "男", "990101201003010119"])
+    ws.append(["002", "李四", "女", "9901012010"])
+    wb.save(path)
+    roster = load_roster(path)
+    assert roster.n == 2
+    bad = [(p.key, p.sheet, p.row, p.column) for p in roster.problems if p.key.startswith("idcard")]
+    assert bad == [("idcard_length", "初一", 5, "身份证号(D)")]
+
+
+# --------------------------------------------------------------------------- 4. combined-sheet rows
+
+
+def _two_sheets(tmp_path: Path) -> Path:
+    path = tmp_path / "two.xlsx"
+    wb = openpyxl.Workbook()
+    a = wb.active
+    a.title = "原1班"
+    b = wb.create_sheet("原2班")
+    for ws in (a, b):
+        ws.append(["姓名", "性别", "身份证号", "绑定", "预设班级"])
+    a.append(["陈思远", "男", "990101201003010119", "1", "1"])
+    a.append(["李四", "女", "990101201005170220", "", ""])
+    b.append(["赵六", "女", "990101201003010119", "1", "2"])
+    b.append(["王芳", "女", "99010120100418003X", "", ""])
+    b.append(["王芳", "女", "99010120100102041X", "", ""])
+    b.append(["陈思远", "男", "990101201007070522", "", ""])
+    wb.save(path)
+    return path
+
+
+def test_row_lists_of_combined_sheets_grouped_by_sheet(tmp_path, capsys):
+    path = _two_sheets(tmp_path)
+    assert main(["check", str(path), "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    messages = [p["message"] for p in out["errors"] + out["warnings"]]
+    assert "姓名“陈思远”出现 2 次（原1班 第 2 行，原2班 第 5 行），按规则将分在不同班" in messages
+    assert "姓名“王芳”出现 2 次（原2班 第 3、4 行），按规则将分在不同班" in messages
+    assert "编号 990101201003010119 与原1班 第 2 行重复" in messages
+    assert out["errors"] == [{"sheet": "原1班", "row": 2, "column": None,
+                              "message": "绑定组“1”中的学生被预设到不同班级（原1班 第 2 行，原2班 第 2 行）"}]
+    assert main(["check", str(path), "--json", "--lang", "en"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    messages = [p["message"] for p in out["errors"] + out["warnings"]]
+    assert ("name \u201c陈思远\u201d appears 2 times (sheet 原1班 row 2; sheet 原2班 row 5); they will go to "
+            "different classes") in messages
+    assert "name \u201c王芳\u201d appears 2 times (sheet 原2班 rows 3, 4); they will go to different classes" in messages
+    assert "ID 990101201003010119 duplicates sheet 原1班 row 2" in messages
+
+
+def test_row_lists_of_one_sheet_read_as_before(tmp_path, capsys):
+    path = tmp_path / "one.csv"
+    path.write_text("姓名,性别\n陈思远,男\n李四,女\n陈思远,男\n", encoding="utf-8")
+    assert main(["check", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["warnings"] == [
+        {"sheet": "one", "row": 4, "column": None, "message": "与第 2 行完全相同"},
+        {"sheet": "one", "row": 2, "column": None, "message": "姓名“陈思远”出现 2 次（第 2、4 行），按规则将分在不同班"},
+    ]
+
+
+def test_shared_case_09_same_name_reads_naturally():
+    proc = _run("check", str(shared_file("cases", "09_merged_title_multisheet.xlsx")), "--json")
+    assert proc.returncode == 0
+    out = json.loads(proc.stdout)
+    assert {"sheet": "原2班", "row": 4, "column": None,
+            "message": "姓名“陈思远”出现 2 次（原2班 第 4、6 行），按规则将分在不同班"} in out["warnings"]
+
+
+# --------------------------------------------------------------------------- 5. OS errors
+
+OS_ZH = [
+    (errno.EACCES, "没有权限"),
+    (errno.EPERM, "操作不被允许"),
+    (errno.ENOSPC, "磁盘空间已满"),
+    (errno.EROFS, "文件系统是只读的"),
+    (errno.ENOENT, "文件或文件夹不存在"),
+    (errno.EISDIR, "这是一个文件夹，不是文件"),
+    (errno.ENOTDIR, "路径中有一级不是文件夹"),
+]
+
+
+@pytest.mark.parametrize("code,zh", OS_ZH)
+def test_os_errors_worded_in_chinese_and_kept_in_english(code, zh):
+    exc = OSError(code, os.strerror(code), "/media/u/分班/a.csv")
+    assert tr("cli_error", "zh", reason=OSReason(exc, with_file=True)) == f"出错了：{zh}：/media/u/分班/a.csv"
+    assert tr("cli_error", "en", reason=OSReason(exc, with_file=True)) == \
+        f"Error: {os.strerror(code)}: /media/u/分班/a.csv"
+    # a reason passed as the system's text (exc.strerror), as the export's checks do
+    assert tr("out_not_writable", "zh", path="/m", reason=os.strerror(code)).startswith(f"无法写入输出文件夹 /m（{zh}）")
+    assert f"({os.strerror(code)})" in tr("out_not_writable", "en", path="/m", reason=os.strerror(code))
+
+
+def test_output_below_a_file_refused_in_chinese(tmp_path, capsys):
+    roster = _roster(tmp_path)
+    out = roster / "结果"  # ENOTDIR: the roster file is not a folder
+    assert main(["solve", str(roster), "--classes", "2", "--seed", "1", "--out", str(out), "-q"]) == 1
+    assert capsys.readouterr().err == (f"无法写入输出文件夹 {out}（路径中有一级不是文件夹）：请换一个位置，"
+                                       "或检查 U 盘是否写保护\n")
+    assert main(["solve", str(roster), "--classes", "2", "--seed", "1", "--out", str(out), "-q", "--lang", "en"]) == 1
+    assert "(Not a directory)" in capsys.readouterr().err
+
+
+def test_rules_saved_onto_a_folder_refused_in_chinese(tmp_path, capsys):
+    roster = _roster(tmp_path)
+    folder = tmp_path / "规则"
+    folder.mkdir()
+    assert main(["solve", str(roster), "--classes", "2", "--seed", "1", "--out", str(tmp_path / "o"), "-q",
+                 "--save-rules", str(folder)]) == 1
+    assert capsys.readouterr().err == f"出错了：这是一个文件夹，不是文件：{folder}\n"
+
+
+def test_unreadable_roster_and_full_or_read_only_drive_in_chinese(tmp_path, capsys, monkeypatch):
+    roster = _roster(tmp_path)
+    real_read = Path.read_bytes
+
+    def denied(self):
+        if self == roster:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return real_read(self)
+
+    with monkeypatch.context() as m:
+        m.setattr(Path, "read_bytes", denied)
+        assert main(["check", str(roster), "--json"]) == 1
+        assert json.loads(capsys.readouterr().out) == _check_error(f"无法读取文件 {roster}：没有权限")
+        assert main(["check", str(roster), "--lang", "en"]) == 1
+        assert capsys.readouterr().err == f"Cannot read file {roster}: Permission denied\n"
+
+    def read_only(*a, **k):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    with monkeypatch.context() as m:
+        m.setattr(tempfile, "NamedTemporaryFile", read_only)
+        out = tmp_path / "ro"
+        assert main(["solve", str(roster), "--classes", "2", "--out", str(out), "-q"]) == 1
+        assert capsys.readouterr().err.endswith(f"无法写入输出文件夹 {out}（文件系统是只读的）：请换一个位置，"
+                                                "或检查 U 盘是否写保护\n")
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with monkeypatch.context() as m:
+        m.setattr(os, "fsync", full)
+        assert main(["solve", str(roster), "--classes", "2", "--seed", "1", "--out", str(tmp_path / "f"), "-q"]) == 1
+        assert capsys.readouterr().err == "出错了：磁盘空间已满\n"
+        assert main(["solve", str(roster), "--classes", "2", "--seed", "1", "--out", str(tmp_path / "g"), "-q",
+                     "--lang", "en"]) == 1
+        assert capsys.readouterr().err == f"Error: {os.strerror(errno.ENOSPC)}\n"
