@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..i18n import FenbanError, tr
-from .roster import Roster
+from .roster import Roster, RowList
 from .rules import Rules
 from .session import file_sha256
 
@@ -241,9 +241,10 @@ def roster_changes(old: dict, roster: Roster, new: dict) -> _Items:
             return _Items([_Msg("verify_rows_order")])
         for i in diff[:limit]:
             if len(diff) == 1 and changed_cols:
-                items.append(_Msg("verify_row_changed", row=new_rows[i][0], name=names[i], cols=_Joined(changed_cols)))
+                items.append(_Msg("verify_row_changed", row=RowList([new_rows[i][0]]), name=names[i],
+                                  cols=_Joined(changed_cols)))
             else:
-                items.append(_Msg("verify_row_changed_nocols", row=new_rows[i][0], name=names[i]))
+                items.append(_Msg("verify_row_changed_nocols", row=RowList([new_rows[i][0]]), name=names[i]))
         if len(diff) > 1 and changed_cols:
             items.append(_Msg("verify_cols_changed", cols=_Joined(changed_cols)))
         return _Items(items, max(0, len(diff) - limit))
@@ -263,7 +264,7 @@ def roster_changes(old: dict, roster: Roster, new: dict) -> _Items:
         else:
             gone.append(ref)
     for i in fresh[:limit]:
-        items.append(_Msg("verify_row_new", row=new_rows[i][0], name=names[i]))
+        items.append(_Msg("verify_row_new", row=RowList([new_rows[i][0]]), name=names[i]))
     if gone:
         items.append(_Msg("verify_rows_gone", n=len(gone)))
     return _Items(items, max(0, len(fresh) - limit))
