@@ -397,10 +397,13 @@ async def test_review_edits_refusals_locks_resolve_undo_and_resume(tmp_path, mon
         assert np.array_equal(rv.classes, before)
         await pilot.press("ctrl+y")
         await pilot.pause()
-        # export writes the reviewed classes
+        # export writes the reviewed classes (asked first: the size warning is still open)
         await step_to(pilot, app, ExportScreen)
         app.screen.query_one("#out", Input).value = str(out)
         await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "WriteAnywayScreen", 10)
+        assert "人数不均" in str(app.screen.query_one("#confirm-text", Static).render())
+        await pilot.press("y")
         await wait_until(pilot, lambda: app.written, 60)
     import csv
 

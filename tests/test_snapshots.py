@@ -89,3 +89,15 @@ def test_review_class_students_at_80x24(snap_compare):
 def test_review_in_english_at_80x24(snap_compare):
     app = FenbanApp(roster_path=SAMPLE, lang="en")
     assert snap_compare(app, terminal_size=SIZE, run_before=walk_to(3))
+
+
+def test_review_find_student_at_80x24(snap_compare):
+    """/ in the review: the search dialog listing the students whose name holds 蒋."""
+
+    async def find(pilot) -> None:
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press("蒋")
+
+    app = FenbanApp(roster_path=SAMPLE, lang="zh")
+    assert snap_compare(app, terminal_size=SIZE, run_before=walk_to(3, find))

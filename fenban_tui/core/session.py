@@ -3,10 +3,11 @@
 The session is everything needed to carry on after the terminal is killed (an
 SSH drop): the roster (a Parquet snapshot of the table as read, plus the source
 file's SHA-256 so a file changed since is noticed), the rules, the solver's
-result, the hand edits and locks with their history, and the step the wizard
-was on.  It is written atomically (temp file, fsync, rename) after every step
-change and every edit: ``session.json`` is the commit point, the roster
-snapshot it names is written before it.
+result, the hand edits and locks with their history, the export step's folder
+and head teachers as typed, and the step the wizard was on.  It is written
+atomically (temp file, fsync, rename) after every step change and every edit:
+``session.json`` is the commit point, the roster snapshot it names is written
+before it.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class Session:
     result: list[int] | None = None  # the solver's classes
     review: dict | None = None  # core.review.Review.to_dict()
     out_dir: str = ""
+    teachers: str = ""  # the head teachers typed on the export step, as typed
     saved_at: str = ""
     version: int = SESSION_VERSION
 

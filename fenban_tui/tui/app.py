@@ -130,6 +130,8 @@ class FenbanApp(App):
         self.solve_cancel: threading.Event | None = None
         self.quit_pending = False
         self.out_dir = DEFAULT_OUT
+        self.teachers = ""  # the head teachers typed on the export step, as typed
+        self.session_dirty = False  # typed text not yet saved (the export step saves it shortly)
         self.written: list[Path] = []
         self.written_key: tuple | None = None
         self.review: Review | None = None  # hand edits on the placement (复核)
@@ -213,10 +215,12 @@ class FenbanApp(App):
         if self.sessions is None:
             return
         session = Session(step=STEP_MODES[self.step], rules=rules_dict(self.rules), out_dir=self.out_dir,
+                          teachers=self.teachers,
                           result=self.placement.classes.tolist() if self.placement is not None else None,
                           review=self.review.to_dict() if self.review is not None else None)
         try:
             self.sessions.save(session, self.roster)
+            self.session_dirty = False
         except Exception as exc:  # a full disk, a read-only home: warn, carry on
             if not self._save_failed:
                 self._save_failed = True
@@ -236,6 +240,7 @@ class FenbanApp(App):
             self.set_roster(roster)
             self.set_rules(rules)
             self.out_dir = session.out_dir or DEFAULT_OUT
+            self.teachers = session.teachers or ""
             review = None
             if session.result is not None:
                 placement = placement_of(roster, rules, session.result)
@@ -402,6 +407,8 @@ class FenbanApp(App):
             self.solve_cancel.set()
             self.notify(t("quit_wait", self.lang), timeout=30)
             return
+        if self.session_dirty:  # text typed a moment ago, not saved yet
+            self.save_session()
         self.exit(0)
 
     def on_unmount(self) -> None:

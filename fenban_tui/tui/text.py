@@ -187,9 +187,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "key_subject_prev": ("上一科", "Prev subject"),
     "key_subject_next": ("下一科", "Next subject"),
     "key_compare": ("对比", "Compare"),
+    # keys the Footer has no room for (in English "/ find" too: the Footer would lose F1)
     "review_classes_keys": ("c 人数/均分  b 图表  ctrl+z 撤销  ctrl+y 重做",
-                            "c counts/means  b chart  ctrl+z undo  ctrl+y redo"),
-    "review_students_keys": ("L 锁班  o 排序  r 重排  d 变动  ctrl+z 撤销", "L lock class  o sort  r re-solve  d changes  ctrl+z undo"),
+                            "/ find  c counts/means  b chart  ctrl+z undo  ctrl+y redo"),
+    "review_students_keys": ("/ 查找  L 锁班  o 排序  r 重排  d 变动  ctrl+z 撤销",
+                             "/ find  L lock class  o sort  r re-solve  d changes  ctrl+z undo"),
+    "key_find": ("查找", "Find"),
+    "find_title": ("查找学生：姓名或学号/身份证号", "Find a student: name or ID"),
+    "find_keys": ("Enter 跳到该学生  ↓↑ 选择  Esc 关闭", "Enter goes to the student  ↓↑ choose  Esc closes"),
+    "find_placeholder": ("输入姓名的一部分，或学号/身份证号的开头", "part of a name, or the start of an ID"),
+    "find_hint": ("姓名输一部分即可（如“张”）；学号、身份证号输开头几位",
+                  "Part of a name will do; of a 学号 or 身份证号, its first digits"),
+    "find_found": ("找到 {n} 人", "{n} found"),
+    "find_none": ("没有找到与“{query}”相符的学生（姓名的一部分，或学号/身份证号的开头）",
+                  "No student matches \u201c{query}\u201d (part of a name, or the start of an ID)"),
+    "find_one": ("找到 1 人：按 Enter 跳过去", "One student found: Enter goes to them"),
+    "find_many": ("找到 {n} 人：↓ 到列表，选一人按 Enter", "{n} students found: ↓ to the list, Enter on one"),
+    "find_many_more": ("找到 {n} 人，只列出前 {limit} 人：再多输入几个字，或 ↓ 到列表选一人",
+                       "{n} students found, the first {limit} listed: type more, or ↓ to the list"),
+    "review_found": ("找到 {who}：在 {cls}（m 移动  s 对调  l 锁定）", "Found {who}: in {cls} (m move  s swap  l lock)"),
+    "review_found_mark": ("找到 {who}：在 {cls}；按 s 与已选的 {marked} 对调",
+                          "Found {who}: in {cls}; s swaps with the marked {marked}"),
     "key_undo": ("撤销", "Undo"),
     "key_redo": ("重做", "Redo"),
     "key_back": ("返回", "Back"),
@@ -285,6 +303,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "export_kept": ("未写出：{path} 中原有的文件保持不变（可改填另一个文件夹，再按 ctrl+s）",
                     "Nothing written: the files already in {path} were left as they were "
                     "(type another folder and press ctrl+s)"),
+    "key_write_anyway": ("仍然写出", "Write anyway"),
+    "key_write_not": ("不写出", "Do not write"),
+    "export_warning_ask": ("复核中还有未解决的警告：{items}\n\n仍然按现在的班级写出吗？",
+                           "The review left a warning open: {items}\n\nWrite the classes as they are anyway?"),
+    "export_warning_more": ("（另有 {n} 条）", " ({n} more)"),
+    "export_warning_kept": ("未写出：复核中还有警告。ctrl+p 回到复核解决；再按 ctrl+s 会再问一次",
+                            "Nothing written: the review has an open warning. ctrl+p goes back to the review; "
+                            "ctrl+s asks again"),
     "export_os_error": ("无法写入 {path}：{reason}", "Cannot write {path}: {reason}"),
     # help
     "cmd_placeholder": ("输入文字查找操作…", "Type to find an action…"),
@@ -333,6 +359,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "复核：Enter 打开班级  m 移动  s 对调（先选一人，再选另一班的一人）\n"
         "      l 锁定学生  L 锁定班级  r 重排（保留锁定和手动调整）\n"
         "      d 变动  o 排序  c 人数/均分  b 图表\n"
+        "      / 或 ctrl+f 查找学生（姓名或学号），跳到其所在班级\n"
         "      ctrl+z 撤销  ctrl+y 重做  Esc 返回\n"
         "ctrl+s       导出：写出结果文件\n"
         "ctrl+k       命令面板（输入文字查找任何操作）\n"
@@ -353,13 +380,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "review: Enter opens a class  m move  s swap (mark one, then one in another class)\n"
         "        l lock student  L lock class  r re-solve (keeps locks and hand edits)\n"
         "        d changes  o sort  c counts/means  b chart\n"
+        "        / or ctrl+f find a student by name or ID\n"
         "        ctrl+z undo  ctrl+y redo  Esc back\n"
         "ctrl+s       export: write the result files\n"
         "ctrl+k       command palette (type to find any action)\n"
         "F1           help\n"
         "ctrl+q       quit",
     ),
-    "help_close": ("Esc 关闭", "Esc closes"),
+    "help_close": ("↑↓ 滚动  Esc 关闭", "↑↓ scroll  Esc closes"),
     "error_generic": ("出错了：{reason}", "Error: {reason}"),
 }
 

@@ -1,4 +1,5 @@
-"""Modal dialogs: the F1 help screen, the overwrite question and the sheet question."""
+"""Modal dialogs: the F1 help screen, yes/no questions, choices, the rule editor,
+the student search and the file browser."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...core.search import StudentFinder
 from ..text import t
 from .base import localize_bindings
 
@@ -29,11 +31,17 @@ class HelpScreen(ModalScreen[None]):
         localize_bindings(self, lang)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="help-box") as box:
+        from textual.containers import VerticalScroll
+
+        # scrolls (↑↓, PgUp/PgDn) when the text is longer than 24 lines hold (English wraps)
+        with VerticalScroll(id="help-box") as box:
             box.border_title = t("help_title", self.lang)
             box.border_subtitle = t("help_close", self.lang)
             yield Static(Text(t("help_body", self.lang)), id="help-text")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#help-box").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -143,6 +151,17 @@ class ResolveScreen(ConfirmScreen):
     YES, NO = "key_resolve_yes", "key_resolve_no"
 
 
+class WriteAnywayScreen(ConfirmScreen):
+    """The review left a warning open: write anyway (y) or write nothing (n, Esc,
+    the default)."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "key_write_anyway"),
+        Binding("n,escape", "answer(False)", "key_write_not"),
+    ]
+    YES, NO = "key_write_anyway", "key_write_not"
+
+
 class RuleEditor(ModalScreen[dict | None]):
     """Hard rules added by hand: find students by name or ID, choose them, then
     F2 same class (同班), F3 different classes (分开) or F4 pin to a class.
@@ -165,8 +184,9 @@ class RuleEditor(ModalScreen[dict | None]):
         super().__init__()
         self.lang = lang
         self.k = k
-        self.names = roster.names()
-        self.keys = roster.student_keys()
+        self.finder = StudentFinder.of_roster(roster)  # the review's student search finds the same way
+        self.names = self.finder.names
+        self.keys = self.finder.keys
         self.index = {key: i for i, key in enumerate(self.keys)}
         cm = roster.cmap
         self.school = roster.table[cm.school].to_list() if cm.school else [""] * len(self.names)
@@ -209,11 +229,7 @@ class RuleEditor(ModalScreen[dict | None]):
         return f"{self.names[i]}（{key}）" if i is not None else key
 
     def _refresh_found(self, query: str) -> None:
-        from ...core.roster import name_key
-
-        q = name_key(query).lower()
-        hits = [i for i, (n, key) in enumerate(zip(self.names, self.keys))
-                if not q or q in name_key(n or "").lower() or key.lower().startswith(q)]
+        hits = self.finder.find(query)
         found = self.query_one("#rule-found", OptionList)
         keep = found.highlighted
         found.clear_options()
@@ -329,6 +345,117 @@ class RuleEditor(ModalScreen[dict | None]):
 
     def action_close(self) -> None:
         self.dismiss({"together": self.together, "apart": self.apart, "pins": self.pins})
+
+
+class FindStudent(ModalScreen["int | None"]):
+    """Find one student by part of the name or the start of an ID (学号,
+    身份证号): the matches are listed while the text is typed.  Enter with one
+    match, or Enter on the highlighted match, answers that student's index; no
+    match is said in words; Esc answers None.  ``describe(i)`` is the line
+    listed for student ``i`` (name, ID, class)."""
+
+    BINDINGS = [
+        Binding("escape", "close", "key_close", priority=True),
+        Binding("ctrl+q", "app.quit", "key_quit"),
+        # not the search box's "delete to the end" (nor the palette, over a dialog)
+        Binding("ctrl+k", "nothing", show=False, priority=True),
+    ]
+    LIMIT = 40  # matches listed
+
+    def __init__(self, finder: StudentFinder, describe, lang: str) -> None:
+        super().__init__()
+        self.finder = finder
+        self.describe = describe
+        self.lang = lang
+        self.hits: list[int] = []
+        localize_bindings(self, lang)
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Input
+
+        with Vertical(id="find-box") as box:
+            box.border_title = t("find_title", self.lang)
+            box.border_subtitle = t("find_keys", self.lang)
+            yield Input(placeholder=t("find_placeholder", self.lang), id="find-input")
+            found = OptionList(id="find-found")
+            found.border_title = t("rule_found", self.lang)
+            yield found
+            yield Static(Text(t("find_hint", self.lang)), id="find-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#find-input").focus()
+
+    @property
+    def query_text(self) -> str:
+        return self.query_one("#find-input").value.strip()
+
+    def _refresh(self) -> None:
+        query = self.query_text
+        self.hits = self.finder.find(query) if query else []
+        found = self.query_one("#find-found", OptionList)
+        found.clear_options()
+        found.add_options([Option(Text(self.describe(i)), id=str(i)) for i in self.hits[: self.LIMIT]])
+        n = len(self.hits)
+        if not query:
+            key, params = "find_hint", {}
+        elif n == 0:
+            key, params = "find_none", {"query": query}
+        elif n == 1:
+            key, params = "find_one", {}
+        elif n > self.LIMIT:
+            key, params = "find_many_more", {"n": n, "limit": self.LIMIT}
+        else:
+            key, params = "find_many", {"n": n}
+        found.border_title = t("find_found", self.lang, n=n) if query else t("rule_found", self.lang)
+        status = self.query_one("#find-status", Static)
+        status.set_classes("error" if query and n == 0 else "")
+        status.update(Text(t(key, self.lang, **params)))
+
+    def on_input_changed(self, event) -> None:
+        event.stop()
+        self._refresh()
+
+    def on_input_submitted(self, event) -> None:
+        event.stop()
+        self._refresh()  # the status says what Enter found, even for the text as it stands
+        if len(self.hits) == 1:
+            self.dismiss(self.hits[0])
+        elif self.hits:
+            found = self.query_one("#find-found", OptionList)
+            found.focus()
+            found.highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.dismiss(int(event.option.id))
+
+    def on_key(self, event) -> None:
+        find = self.query_one("#find-input")
+        found = self.query_one("#find-found", OptionList)
+        if self.focused is find and event.key == "down" and found.option_count:
+            found.focus()  # ↓ from the search box to the matches
+            if found.highlighted is None:
+                found.highlighted = 0
+            event.stop()
+        elif self.focused is found and event.key == "up" and not found.highlighted:
+            find.focus()  # ↑ from the first match back to the search box
+            event.stop()
+        elif self.focused is found and (event.key == "backspace" or (event.is_printable and event.character)):
+            # typing in the list edits the search
+            find.focus()
+            if event.key == "backspace":
+                find.action_delete_left()
+            else:
+                find.insert_text_at_cursor(event.character)
+            event.stop()
+
+    def action_nothing(self) -> None:
+        pass
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 ROSTER_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}

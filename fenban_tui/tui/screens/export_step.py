@@ -1,6 +1,11 @@
 """Step 5 导出: choose a folder (or a USB drive found), optionally type the head
 teachers to draw, write every result file, the manifest and SHA256SUMS, read them
-back and say so."""
+back and say so.
+
+The folder and the teachers typed are kept in the session (saved half a second
+after the last keystroke, and on quitting), so a resumed session shows them.
+When the review left a warning open (a hard rule overridden by hand, sizes more
+than one apart), writing asks first and names the warning."""
 
 from __future__ import annotations
 
@@ -18,10 +23,11 @@ from textual.worker import Worker, WorkerState
 from ...core.api import ExportOptions, export_placement
 from ...core.export import RECORD_HTML, existing_outputs
 from ...core.lottery import clean_teachers, draw_teachers, load_teachers
+from ...core.review import Review
 from ...core.usb import Drive, removable_drives
 from ...i18n import FenbanError
 from .base import StepScreen
-from .dialogs import ConfirmScreen
+from .dialogs import ConfirmScreen, WriteAnywayScreen
 from .import_step import clean_path
 
 RESULTS_FOLDER = "分班结果"  # made on a USB drive picked from the list
@@ -46,12 +52,14 @@ def teachers_from_text(text: str) -> list[str]:
 class ExportScreen(StepScreen):
     STEP = 4
     BINDINGS = [Binding("ctrl+s", "write", "key_write")]
+    SAVE_DELAY = 0.5  # seconds after the last keystroke before the session is saved
 
     def __init__(self) -> None:
         super().__init__()
         self._gen = 0
         self.writing = False
         self.drives: list[Drive] = []
+        self._save_timer = None
 
     def compose_body(self) -> ComposeResult:
         yield Label(self.t("export_label"), id="out-label")
@@ -60,7 +68,7 @@ class ExportScreen(StepScreen):
             drives = OptionList(id="drives")
             drives.border_title = self.t("export_drives")
             yield drives
-            teachers = TextArea(id="teachers", soft_wrap=True)
+            teachers = TextArea(self.fenban.teachers, id="teachers", soft_wrap=True)
             teachers.border_title = self.t("export_teachers")
             yield teachers
         yield Static("", id="export-status", classes="status")
@@ -73,7 +81,45 @@ class ExportScreen(StepScreen):
             self._status("", "")
             self.query_one("#written", Static).update("")
         self.refresh_drives()
-        self.query_one("#out", Input).focus()
+        # a resumed session: what was typed before (the app's state is what is saved)
+        out = self.query_one("#out", Input)
+        if out.value != app.out_dir:
+            out.value = app.out_dir
+        area = self.query_one("#teachers", TextArea)
+        if area.text != app.teachers:
+            area.load_text(app.teachers)
+        out.focus()
+
+    def leaving(self) -> None:
+        if self._save_timer is not None:  # the step change saves the session itself
+            self._save_timer.stop()
+            self._save_timer = None
+
+    # ------------------------------------------------------------------ kept in the session
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "out" and event.value != self.fenban.out_dir:
+            self.fenban.out_dir = event.value
+            self._save_soon()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.id == "teachers" and event.text_area.text != self.fenban.teachers:
+            self.fenban.teachers = event.text_area.text
+            self._save_soon()
+
+    def _save_soon(self) -> None:
+        """Save the session shortly after the typing stops (one write, not one a key)."""
+        self.fenban.session_dirty = True
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(self.SAVE_DELAY, self._save_now)
+
+    def _save_now(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        if self.fenban.session_dirty:
+            self.fenban.save_session()
 
     def refresh_drives(self) -> None:
         """List the mounted removable drives (lsblk's flags, /media, /run/media)."""
@@ -122,7 +168,10 @@ class ExportScreen(StepScreen):
         if out.exists() and not out.is_dir():
             self._status(self.t("export_not_dir", path=str(out)), "error")
             return
-        app.out_dir = raw
+        if app.out_dir != raw:
+            app.out_dir = raw
+            app.session_dirty = True
+        self._save_now()
         try:  # the teachers typed: refused in words before anything is written
             teachers = teachers_from_text(self.query_one("#teachers", TextArea).text)
             if teachers:
@@ -135,6 +184,34 @@ class ExportScreen(StepScreen):
                          "error")
             return
         self._options = ExportOptions(teachers=teachers or None)
+        warnings = self.open_warnings()
+        if warnings:
+            sep = "; " if self.lang == "en" else "；"
+            items = sep.join(warnings[:3])
+            if len(warnings) > 3:
+                items += self.t("export_warning_more", n=len(warnings) - 3)
+            self.app.push_screen(WriteAnywayScreen(self.t("export_warning_ask", items=items), self.lang),
+                                 partial(self._warned, out))
+            return
+        self._ask_overwrite(out)
+
+    def open_warnings(self) -> list[str]:
+        """The warnings the review left open (hard rules overridden by hand, sizes
+        more than one apart), in words; [] when there are none."""
+        app = self.fenban
+        rv = app.review
+        if rv is None or rv.model is not app.placement.model:
+            rv = Review(app.placement.model, app.placement.classes)
+        return [r.text(self.lang) for r in rv.problems()]
+
+    def _warned(self, out: Path, yes: bool | None) -> None:
+        if yes:
+            self._ask_overwrite(out)
+        else:
+            self.query_one("#written", Static).update("")
+            self._status(self.t("export_warning_kept"), "error")
+
+    def _ask_overwrite(self, out: Path) -> None:
         if existing_outputs(out):
             self.app.push_screen(ConfirmScreen(self.t("export_exists", path=str(out)), self.lang),
                                  partial(self._confirmed, out))

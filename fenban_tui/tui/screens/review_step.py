@@ -11,6 +11,10 @@ Views (one shown at a time, in the body):
   the solver's first result instead).
 * chart: a bar of each class's mean in one subject (``b``; ←/→ another subject).
 
+``/`` (or ctrl+f) finds a student by part of the name or an ID (the rule
+editor's matching, ``core.search``) and opens the student's class with the
+cursor on the student, ready for ``m``/``s``/``l``.
+
 Every edit goes through ``core.review.Review`` (checked against the hard rules;
 a refusal says why, and the operator may override it: it stays listed as a
 warning).  ``r`` re-solves in a thread worker, keeping every lock and edit.
@@ -20,6 +24,7 @@ The app saves the session after every edit.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -33,9 +38,10 @@ from textual.worker import Worker
 
 from ...core.lottery import pinyin_key
 from ...core.review import Outcome, Review
+from ...core.search import StudentFinder
 from ...i18n import FenbanError
 from .base import StepScreen, localize_bindings
-from .dialogs import SheetScreen
+from .dialogs import FindStudent, SheetScreen
 from .solve_step import solver_finished
 
 HIGHLIGHT = "bold reverse"  # visible in 16 colours and with NO_COLOR
@@ -85,6 +91,7 @@ class ClassTable(ViewMixin, DataTable):
         Binding("L", "screen.lock_class", "key_lock_class"),
         Binding("r", "screen.resolve", "key_resolve"),
         Binding("d", "screen.changes", "key_changes"),
+        Binding("slash", "screen.find", "key_find", key_display="/"),
         Binding("c", "screen.counts", "key_counts", show=False),
         Binding("b", "screen.chart", "key_chart", show=False),
     ]
@@ -123,6 +130,9 @@ class ReviewScreen(StepScreen):
     BINDINGS = [
         Binding("ctrl+z", "undo", "key_undo", show=False),  # in the tables' borders, with ctrl+y
         Binding("ctrl+y", "redo", "key_redo", show=False),
+        # every view: / finds a student (the classes view shows it in the Footer,
+        # the students view in its border); ctrl+f too, past an input method
+        Binding("slash,ctrl+f", "find", "key_find", key_display="/", show=False),
     ]
 
     def __init__(self) -> None:
@@ -139,6 +149,7 @@ class ReviewScreen(StepScreen):
         self._gen = 0
         self._rows: list[int] = []  # students view: student index per table row
         self._message: Text | None = None  # the last edit's outcome
+        self._finder: tuple[object, StudentFinder] | None = None  # (roster, its finder)
 
     @property
     def review(self) -> Review | None:
@@ -158,6 +169,11 @@ class ReviewScreen(StepScreen):
         self.query_one(Footer).compact = True
         for kind in (ClassTable, StudentTable, ChangeTable, Chart):
             self.query_one(kind).localize(self.lang)
+        if self.lang == "en":
+            # 80 columns: the English Footer has no room for "/ Find" (F1 Help would
+            # go); the table's border lists it instead (review_classes_keys)
+            classes = self.query_one(ClassTable)._bindings.key_to_bindings
+            classes["slash"] = [replace(b, show=False) for b in classes["slash"]]
         self.query_one("#review-classes").border_subtitle = self.t("review_classes_keys")
         self.query_one("#review-students").border_subtitle = self.t("review_students_keys")
 
@@ -189,7 +205,7 @@ class ReviewScreen(StepScreen):
     # ------------------------------------------------------------------ keys
 
     EDITS = {"move", "swap", "lock", "lock_class", "resolve", "undo", "redo", "open", "order", "counts",
-             "chart", "chart_step", "changes"}
+             "chart", "chart_step", "changes", "find"}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action not in self.EDITS:
@@ -254,6 +270,59 @@ class ReviewScreen(StepScreen):
             table = self.query_one("#review-classes", DataTable)
             table.move_cursor(row=self.open_class)
         self.refresh_bindings()
+
+    # ------------------------------------------------------------------ find
+
+    def finder(self) -> StudentFinder:
+        """The roster's students, ready to be searched (made once per roster)."""
+        roster = self.fenban.placement.roster
+        if self._finder is None or self._finder[0] is not roster:
+            self._finder = (roster, StudentFinder.of_roster(roster))
+        return self._finder[1]
+
+    def action_find(self) -> None:
+        if self.review is None or self.fenban.placement is None:
+            return
+        finder = self.finder()
+        rv = self.review
+        roster = self.fenban.placement.roster
+        school_col = roster.cmap.school
+        schools = roster.table[school_col].to_list() if school_col else None
+
+        label_width = max(cell_len(label) for label in rv.model.labels) + 1 + cell_len(self.t("mark_locked"))
+        key_width = min(20, max((cell_len(k) for k in finder.keys), default=0))
+
+        def pad(text: str, width: int) -> str:
+            return text + " " * max(0, width - cell_len(text))
+
+        def describe(i: int) -> str:
+            """name, ID, class (locked?), school: in columns, as the list is read"""
+            cls = rv.label(int(rv.classes[i])) + (" " + self.t("mark_locked") if rv.is_locked(i) else "")
+            line = f"{pad(finder.names[i], 8)}  {pad(finder.keys[i], key_width)}  {pad(cls, label_width)}"
+            return line + (f"  {schools[i]}" if schools and schools[i] else "")
+
+        self.app.push_screen(FindStudent(finder, describe, self.lang), self._found)
+
+    def _found(self, student: int | None) -> None:
+        """Open the student's class with the cursor on the student."""
+        rv = self.review
+        if student is None or rv is None:
+            return
+        c = int(rv.classes[student])
+        self.open_class = c
+        table = self.query_one("#review-students", DataTable)
+        if self.view == "students":
+            self.show()
+        else:
+            self.switch("students")
+        if student in self._rows:
+            table.move_cursor(row=self._rows.index(student))
+        if self.mark is not None and self.mark != student:
+            self._message = Text(self.t("review_found_mark", who=rv.who(student), cls=rv.label(c),
+                                        marked=rv.who(self.mark)), style="bold")
+        else:
+            self._message = Text(self.t("review_found", who=rv.who(student), cls=rv.label(c)), style="bold")
+        self._status()
 
     # ------------------------------------------------------------------ edits
 
