@@ -61,6 +61,12 @@ async def find(pilot, app, text: str) -> FindStudent:
     return dialog
 
 
+async def ask_to_write(pilot, app, question=None):
+    """ctrl+s on the export step, then wait for the question it asks."""
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: isinstance(app.screen, question or WriteAnywayScreen), 10)
+
+
 def find_status(dialog: FindStudent) -> str:
     return str(dialog.query_one("#find-status", Static).render())
 
@@ -296,8 +302,7 @@ async def test_export_names_an_open_review_warning_and_waits_for_yes(tmp_path, m
         await step_to(pilot, app, ExportScreen)
         app.screen.query_one("#out", Input).value = str(out)
         # no: nothing is written, and the step says why
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, WriteAnywayScreen), 10)
+        await ask_to_write(pilot, app)
         question = str(app.screen.query_one("#confirm-text", Static).render())
         assert "复核中还有未解决的警告" in question and "人数不均：3班 31 人，1班 29 人" in question
         in_terminal(app, "#confirm-box", "#yes", "#no")
@@ -307,14 +312,12 @@ async def test_export_names_an_open_review_warning_and_waits_for_yes(tmp_path, m
         assert not out.exists() and not app.written
         assert "未写出：复核中还有警告" in status_text(app, "#export-status")
         # Esc is no as well
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, WriteAnywayScreen), 10)
+        await ask_to_write(pilot, app)
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), 10)
         assert not out.exists()
         # yes: written as reviewed
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, WriteAnywayScreen), 10)
+        await ask_to_write(pilot, app)
         await pilot.press("y")
         await wait_until(pilot, lambda: app.written, 60)
         assert "已写出" in status_text(app, "#export-status")
@@ -330,8 +333,7 @@ async def test_export_names_an_open_review_warning_and_waits_for_yes(tmp_path, m
         await pilot.pause()
         assert rv.problems() == [] and int(rv.classes[mover]) == 0
         await step_to(pilot, app, ExportScreen)
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), 10)
+        await ask_to_write(pilot, app, ConfirmScreen)
         assert not isinstance(app.screen, WriteAnywayScreen)
         assert "覆盖" in str(app.screen.query_one("#confirm-text", Static).render())
         await pilot.press("y")
@@ -357,8 +359,7 @@ async def test_export_warning_in_english(tmp_path, monkeypatch):
         app.review_changed()
         await step_to(pilot, app, ExportScreen)
         app.screen.query_one("#out", Input).value = str(out)
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, WriteAnywayScreen), 10)
+        await ask_to_write(pilot, app)
         question = str(app.screen.query_one("#confirm-text", Static).render())
         assert "The review left a warning open" in question and "预设班级 broken" in question
         assert "Write anyway (y)" in str(app.screen.query_one("#yes").label)

@@ -751,6 +751,7 @@ def _descend(bal: Balancer, movable: np.ndarray, rng: np.random.Generator, tick)
 
 
 RESTART_MAX_STUDENTS = 2000  # larger rosters get one start (time), whatever the effort
+ONE_BATCH_STUDENTS = 1000  # larger rosters get one batch of starts at most (time)
 
 
 def figure_score(model: PlacementModel, classes: np.ndarray) -> float:
@@ -999,6 +1000,8 @@ def solve(
 
     report(0.0, "start")
     restarts = 1 if start is not None else max(1, model.effort if model.n <= RESTART_MAX_STUDENTS else 1)
+    if model.n > ONE_BATCH_STUDENTS:
+        restarts = min(restarts, START_BATCH)
     done = [0.0] * restarts
 
     def ticker(r: int):
