@@ -35,7 +35,7 @@ ProgressFn = Callable[[float, str], None]
 
 ABSENT_SUBJECT_RAISE = 0.0  # points: how far a 缺考 class's subject means rise to shrink its 总分 gap
 CATEGORY_BAND: dict[str, float] = {}  # allowed |count - share| by kind (1 unless listed): deciles too
-BAND_PENALTY = 1e6  # a count more than one away from its share: effectively forbidden
+BAND_PENALTY = 1e9  # a count more than one away from its share: forbidden, above any score cost (tiny classes too)
 DEAD_ZONE = 0.85  # category counts this close to their share cost nothing
 SCALE = 100  # scores are kept as integers in hundredths: exact sums on any machine
 
