@@ -983,10 +983,11 @@ def solve(
     unless ``time_limit`` (seconds of wall clock) cuts the search short: then
     the result depends on the machine's speed and says so (``timed_out``).
 
-    Several independent starts (the rules' effort) run side by side, each
-    from its own seeded stream; the best is kept, ties going to the earlier
-    start.  What a start finds depends on its number alone, never on which
-    thread ran it or when, so the result is the same on one core or many."""
+    Up to the rules' effort of independent starts run, two side by side, each
+    from its own seeded stream, until a batch leaves one good enough
+    (``ACCEPT_SCORE``); the best is kept, ties going to the earlier start.
+    What a start finds depends on its number alone, never on which thread ran
+    it or when, so the result is the same on one core or many."""
 
     clock = _Clock(time_limit)
     lock = threading.Lock()
