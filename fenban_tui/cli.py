@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .core.solver import Cancelled
-from .i18n import FenbanError, OSReason, set_lang, tr
+from .i18n import FenbanError, OSReason, get_lang, set_lang, tr
 
 SUBCOMMANDS = ("solve", "check", "verify")
 
@@ -330,6 +330,11 @@ def cmd_solve(args: argparse.Namespace) -> int:
         print(tr("cli_seed_default", seed=rules.seed), file=sys.stderr, flush=True)
     if not args.quiet and not rules.group_by:
         print(tr("cli_seed", seed=rules.seed, k=rules.class_count(roster.n), n=roster.n), flush=True)
+    elif not args.quiet:
+        from .core.api import group_count
+
+        print(tr("cli_seed_grouped", seed=rules.seed, n=roster.n, column=rules.group_by,
+                 g=group_count(roster, rules.group_by)), flush=True)
     options.time_limit = args.time_limit
     placement = solve_roster(roster, rules, cancel=_interrupt_event(), time_limit=args.time_limit)
     if args.time_limit is not None:
@@ -341,7 +346,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if args.save_rules:
         rules.save(args.save_rules)
     if not args.quiet:
-        print(format_summary(placement, "en" if args.lang == "en" else "zh"))
+        print(format_summary(placement, get_lang()))
         if options.teachers:
             draw = draw_teachers(options.teachers, placement.labels, rules.seed)
             print(tr("cli_teachers", pairs="  ".join(f"{k}:{v}" for k, v in draw.by_class.items())))
@@ -436,21 +441,41 @@ def _bad_command(argv: list[str], near_only: bool = False) -> FenbanError | None
     return None if near_only else FenbanError("cli_bad_command", cmd=word)
 
 
+def _pull_lang(argv: list[str]) -> tuple[list[str], str | None]:
+    """``argv`` without its ``--lang X`` / ``--lang=X`` options (before ``--``),
+    and the last language they give (None: not given).  A ``--lang`` with no
+    value after it is left in place for the parser to refuse in words."""
+    rest: list[str] = []
+    lang = None
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token == "--":
+            rest += argv[i:]
+            break
+        if token == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+            i += 2
+            continue
+        if token.startswith("--lang="):
+            lang = token.partition("=")[2]
+        else:
+            rest.append(token)
+        i += 1
+    return rest, lang
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    lang = None
-    said = [a.partition("=")[2] for a in argv if a.startswith("--lang=")]
-    if "--lang" in argv:
-        i = argv.index("--lang")
-        if i + 1 < len(argv):
-            lang = argv[i + 1]
-    elif said:
-        lang = said[0]
-    else:
-        from .i18n import lang_from_env
+    from .i18n import lang_from_env
 
-        lang = lang_from_env()
-    set_lang(lang)
+    # --lang X / --lang=X may stand anywhere (before the subcommand too): taken
+    # out here and handed to the parser at the end, which checks the value
+    argv, lang = _pull_lang(argv)
+    set_lang(lang_from_env())
+    if lang is not None:
+        set_lang(lang)
+        argv = argv + ["--lang", lang]
     cmd = argv[0] if argv and argv[0] in SUBCOMMANDS else None
     as_json = _wants_json(argv)  # then every refusal is a JSON object on stdout
 

@@ -275,6 +275,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "Note: no --seed given, so the default seed {seed} is used; for a public draw pass the "
                          "number or text drawn in the meeting with --seed"),
     "cli_seed": ("{n} 名学生分 {k} 班，随机种子：{seed}", "{n} students into {k} classes, seed: {seed}"),
+    "cli_seed_grouped": ("{n} 名学生按“{column}”分 {g} 组各自分班，随机种子：{seed}（每组的种子由此种子和组名算出）",
+                         "{n} students in {g} groups by \u201c{column}\u201d, each divided on its own, seed: {seed} "
+                         "(each group's seed is derived from it and the group's name)"),
     "formula_unsaved": (
         "这个单元格是公式，但文件里没有保存计算结果（会被当成空白）；请在 Excel/WPS 中打开、保存后再导入",
         "this cell is a formula saved without its result (it would read as blank); open and save the file "
@@ -323,6 +326,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review_same_name_broken": ("同名同班：{who} 同在 {cls}", "Same names together: {who} in {cls}"),
     "review_pin_broken": ("预设班级未满足：{who} 应在 {cls}", "预设班级 broken: {who} belongs in {cls}"),
     "review_size_broken": ("人数不均：{big} {nb} 人，{small} {ns} 人", "Uneven sizes: {big} has {nb}, {small} {ns}"),
+    "review_at_least_broken": ("每班至少 {count} 名{what}未满足：{classes}",
+                               "at least {count} {what} in every class not met: {classes}"),
     "cli_error": ("出错了：{reason}", "Error: {reason}"),
     # --- export: USB, lottery, 学号 (issue 6) ----------------------------
     "usb_no_space": (
@@ -393,6 +398,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "verify_assignment_unreadable": ("assignment.csv 无法读取或没有“班级”列", "assignment.csv cannot be read or has no 班级 column"),
     "verify_assignment_differs": ("assignment.csv 与重新分班的结果不同（{moved} 名学生）", "assignment.csv differs from the re-run ({moved} students)"),
+    "verify_assignment_differs_named": ("assignment.csv 与重新分班的结果不同（{moved} 名学生）：{who}",
+                                        "assignment.csv differs from the re-run ({moved} students): {who}"),
+    "verify_assignment_student": ("{row}（{name}）写的是 {written}，重新分班是 {rerun}",
+                                  "{row} ({name}) says {written}, the re-run {rerun}"),
+    "verify_open_problem": ("最终分班违反硬性规则（复核时由操作人确认保留）：{problem}",
+                            "the final classes break a hard rule (kept by the operator in the review): {problem}"),
+    "verify_open_problems_more": ("另有 {n} 条未解决的问题，全部见 manifest.json 和分班记录",
+                                  "{n} more open problems, all listed in manifest.json and the record"),
+    "verify_open_problems_differ": ("manifest.json 记录的未解决问题与最终分班实际的不同",
+                                    "the open problems recorded in manifest.json are not the final classes' own"),
+    "verify_ok_open": ("{verdict}；但最终分班仍违反 {n} 条硬性规则（复核时由操作人确认保留，见上面标 ! 的行）",
+                       "{verdict}; but the final classes still break {n} hard rules (kept by the operator in the "
+                       "review; see the lines marked !)"),
     "verify_teachers_differ": ("班主任抽签结果与重新抽签不同", "the head-teacher draw differs from a re-draw"),
     "verify_teachers_same": ("班主任抽签：重新抽签结果一致（{n} 个班）", "head-teacher draw: the re-draw matches ({n} classes)"),
     "verify_sids_same": ("学号：重新生成的结果一致", "student numbers: regenerated, identical"),

@@ -66,7 +66,7 @@ class Placement:
             for g in gaps(model, remap):
                 key = (g.feature, g.kind)
                 if key not in worst or g.value > worst[key].value:
-                    worst[key] = Gap(g.feature, g.kind, g.value, g.detail)
+                    worst[key] = Gap(g.feature, g.kind, g.value, g.detail, g.floor)
         return list(worst.values())
 
     def violations(self) -> list[str]:
@@ -109,6 +109,11 @@ def _group_rows(roster: Roster, column: str) -> list[tuple[str, list[int]]]:
     for i, v in enumerate(roster.table[column].to_list()):
         groups.setdefault(v or "(空)", []).append(i)
     return list(groups.items())
+
+
+def group_count(roster: Roster, column: str) -> int:
+    """How many groups a grouped run divides (``--group-by column``)."""
+    return len(_group_rows(roster, column))
 
 
 def _solve_group(args: tuple) -> tuple[str, list[int], list[str], object, bool]:
@@ -252,9 +257,13 @@ def gap_lines(placement: Placement, lang: str = "zh") -> list[str]:
             out.append(f"{'birth date range (days)' if en else '平均出生日期相差（天）'} {g.value:.1f}")
         elif g.kind == "mean":
             line = f"{g.feature} {'mean range' if en else '平均分极差'} {g.value:.3f}"
-            if g.detail:
-                line += (f" (of which {g.detail} is forced by absent students' missing exams)" if en
-                         else f"（其中缺考造成 {g.detail}）")
+            if g.detail:  # the part of the 总分 range that 缺考 forces (an estimate)
+                if float(g.detail) <= float(f"{g.value:.3f}"):
+                    line += (f" (of which {g.detail} is forced by absent students' missing exams)" if en
+                             else f"（其中缺考造成 {g.detail}）")
+                else:  # the estimate exceeds the range itself: "of which" would be false
+                    line += (f" (absent students' missing exams force about {g.detail})" if en
+                             else f"（缺考造成约 {g.detail}）")
             elif g.floor:
                 line += f" (class means move in steps of {g.floor:.3f})" if en else f"（均分最小刻度 {g.floor:.3f}）"
             out.append(line)

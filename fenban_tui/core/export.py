@@ -410,6 +410,11 @@ def record_html(manifest: dict, summary_header: list[str], summary: list[list[st
             shown = "；".join(f"第 {ref} 行 {a} → {b}" for _, ref, a, b in solver[:20])
             more = f" 等共 {len(solver)} 人（全部见 manifest.json）" if len(solver) > 20 else ""
             body += f'<p class="small">重新分班调整：{_esc(shown + more)}</p>\n'
+    problems = manifest.get("open_problems") or []
+    if problems:
+        body += (f'<h2>未解决的问题</h2>\n<p class="small">最终分班仍违反以下 {len(problems)} 条硬性规则：复核时规则拒绝了'
+                 "这些调整，操作人确认仍要这样做，导出前再次确认。fenban verify 会重新核算并列出它们。</p>\n"
+                 + _table(["序号", "问题"], [[n, p.get("text", "")] for n, p in enumerate(problems, start=1)]))
     if t:
         body += "<h2>班主任抽签</h2>\n" + _table(["班级", "班主任"], [[k, v] for k, v in t["draw"].items()])
         if t.get("reserves"):
@@ -420,6 +425,40 @@ def record_html(manifest: dict, summary_header: list[str], summary: list[list[st
              'SHA-256("teachers:" + 种子 + 换行 + 姓名) 从小到大排列，依次对应第 1、2、… 班。</p>\n'
              '<p class="small">签字：＿＿＿＿＿＿＿＿　　监督：＿＿＿＿＿＿＿＿　　日期：＿＿＿＿＿＿</p>\n</section>\n')
     return _html_page("分班记录", body)
+
+
+def open_problems(roster: Roster, rules, model: PlacementModel, classes: np.ndarray) -> list[dict]:
+    """The hard rules the final classes break — what the review (复核) lists as
+    warnings when the operator overrode a refusal and exported anyway: 绑定
+    apart, 互斥 or same-name students together, a 预设班级 pin, sizes more than
+    one apart, an "at least N per class" demand unmet.  Each is
+    ``{"key", "params", "text"}`` (a message key of :mod:`..i18n`, its
+    parameters, and the Chinese text the record page shows).  Grouped runs
+    compare sizes within each group only (schools differ from each other)."""
+    from ..i18n import tr
+    from .review import Review
+
+    classes = np.asarray(classes, dtype=np.int64)
+    found = [(r.key, r.params) for r in Review(model, classes).problems()]
+    group_by = getattr(rules, "group_by", None)
+    if group_by and group_by in roster.columns:
+        from .api import _group_rows
+
+        found = [x for x in found if x[0] != "review_size_broken"]
+        for _, rows in _group_rows(roster, group_by):
+            local = classes[rows]
+            used = sorted(set(local.tolist()))
+            sizes = [int(np.sum(local == c)) for c in used]
+            if max(sizes) - min(sizes) > 1:
+                big, small = used[int(np.argmax(sizes))], used[int(np.argmin(sizes))]
+                found.append(("review_size_broken", {"big": model.labels[big], "nb": max(sizes),
+                                                     "small": model.labels[small], "ns": min(sizes)}))
+    for d in model.minimums:
+        got = np.bincount(classes[model.categories[d.feature].codes == d.code], minlength=model.k)
+        short = [model.labels[c] for c in range(model.k) if got[c] < d.count]
+        if short:
+            found.append(("review_at_least_broken", {"count": d.count, "what": d.what, "classes": "、".join(short)}))
+    return [{"key": key, "params": dict(params), "text": tr(key, "zh", **params)} for key, params in found]
 
 
 def build_files(roster: Roster, rules, model: PlacementModel, classes: np.ndarray,
@@ -475,7 +514,7 @@ def build_files(roster: Roster, rules, model: PlacementModel, classes: np.ndarra
         teachers=draw.as_json() if draw else None, student_ids=sid_info,
         export={"csv_encoding": enc, "mask_names": opts.mask_names, "assignment": ASSIGNMENT_CSV,
                 "time_limit": opts.time_limit},
-        files={}, drawn=drawn, hand=hand,
+        files={}, drawn=drawn, hand=hand, problems=open_problems(roster, rules, model, classes),
     )
     if summary is None:
         summary = (["班级", "人数", "男/女"], [[st.label, str(st.size), f"{st.boys}/{st.girls}"] for st in stats])
@@ -525,6 +564,18 @@ def check_writable(out_dir: str | Path) -> None:
         raise FenbanError("out_not_writable", path=str(out), reason=exc.strerror or str(exc)) from None
 
 
+def export_space_needed(out_dir: str | Path, files: dict[str, bytes]) -> int:
+    """The bytes ``files`` (and the SHA256SUMS written after them) take on the
+    drive that holds ``out_dir``, whole clusters counted, folders included."""
+    from .manifest import SUMS_FILE
+    from .usb import space_needed
+
+    sums = sum(64 + 2 + len(name.encode("utf-8")) + 1 for name in files)
+    folders = {str(Path(name).parent) for name in files if "/" in name}
+    sizes = [len(b) for b in files.values()] + [sums]
+    return space_needed(sizes, Path(out_dir), folders=1 + len(folders))
+
+
 def write_export(out_dir: str | Path, files: dict[str, bytes], overwrite: bool = False) -> ExportResult:
     """Write ``files`` into ``out_dir``: refuse to overwrite unless asked, check
     free space first, write each file atomically (fsync), SHA256SUMS last, then
@@ -539,8 +590,7 @@ def write_export(out_dir: str | Path, files: dict[str, bytes], overwrite: bool =
     there = existing_outputs(out, list(files) + [SUMS_FILE])
     if there and not overwrite:
         raise FenbanError("out_exists_files", path=str(out), names="、".join(there[:5]) + (" …" if len(there) > 5 else ""))
-    needed = sum(len(b) for b in files.values()) + 64 * 1024 * (len(files) + 1)
-    check_free_space(out, needed)
+    check_free_space(out, export_space_needed(out, files))
     out.mkdir(parents=True, exist_ok=True)
     sums_path = out / SUMS_FILE
     stale: list[str] = []

@@ -99,11 +99,13 @@ def versions() -> dict[str, str]:
 def build_manifest(roster: Roster, rules: Rules, labels: list[str], classes: np.ndarray, stats: list,
                    *, roster_file_sha256: str | None, teachers: dict | None, student_ids: dict | None,
                    export: dict, files: dict[str, str], drawn: np.ndarray | None = None,
-                   hand: list[int] | None = None) -> dict:
+                   hand: list[int] | None = None, problems: list[dict] | None = None) -> dict:
     """``drawn``: the classes the draw gave, when they were adjusted afterwards
     (复核); the adjustments are listed, so the draw stays verifiable and every
     change to it is on record.  ``hand``: the students placed by hand (the
-    other adjustments came from re-solving around locks)."""
+    other adjustments came from re-solving around locks).  ``problems``: the
+    hard rules the final classes break (overridden by hand in the review, see
+    :func:`.export.open_problems`), recorded so the record page and verify say so."""
     per_student = [labels[int(c)] for c in classes]
     drawn_labels = per_student if drawn is None else [labels[int(c)] for c in drawn]
     refs = roster.row_refs()
@@ -125,6 +127,7 @@ def build_manifest(roster: Roster, rules: Rules, labels: list[str], classes: np.
                        "draw_sha256": assignment_sha256(drawn_labels),
                        "adjusted": adjusted,  # [index, row, drawn class, final class]
                        "by_hand": sorted(int(i) for i in (hand or []) if drawn_labels[int(i)] != per_student[int(i)])},
+        "open_problems": list(problems or []),  # [{"key", "params", "text"}]
         "teachers": teachers,
         "student_ids": student_ids,
         "export": export,
@@ -178,7 +181,12 @@ class VerifyReport:
         fails = [f for f in self.findings if f.level == "fail"]
         if not fails:
             adjusted = next((f for f in self.findings if f.key == "verify_adjusted"), None)
-            return tr("verify_ok_adjusted", lang, **adjusted.params) if adjusted else tr("verify_ok", lang)
+            text = tr("verify_ok_adjusted", lang, **adjusted.params) if adjusted else tr("verify_ok", lang)
+            # the files are the record's, but the final classes break a hard rule
+            # (the operator's decision in the review): said plainly, still a pass
+            n = sum(f.params.get("n", 1) if f.key == "verify_open_problems_more" else 1
+                    for f in self.findings if f.key in ("verify_open_problem", "verify_open_problems_more"))
+            return tr("verify_ok_open", lang, verdict=text, n=n) if n else text
         return tr("verify_failed", lang, reason=fails[0].text(lang))
 
     def as_json(self, lang: str | None = None) -> dict:
@@ -415,10 +423,37 @@ def verify_export(out_dir: str | Path, roster_path: str | Path, rules_path: str 
         hand = len(rec.get("by_hand") or [])
         findings.append(Finding("warn", "verify_adjusted", {"n": len(adjusted), "hand": hand,
                                                             "solver": len(adjusted) - hand}))
-    findings += _check_published(out_dir, man, labels)
+    findings += _check_published(out_dir, man, labels, placement)
     findings += _check_extras(man, placement, rules)
     findings += _check_files(out_dir, man, placement, rules)
+    findings += _check_open_problems(man, placement, rules)
     return VerifyReport(findings)
+
+
+OPEN_PROBLEMS_SHOWN = 10
+
+
+def _check_open_problems(man: dict, placement, rules: Rules) -> list[Finding]:
+    """The hard rules the final classes break, worked out again from the re-run
+    (and its recorded adjustments): each a warning (an override in the review
+    is the operator's decision), and a failure when the manifest records others."""
+    from .export import open_problems
+
+    found = open_problems(placement.roster, rules, placement.model, placement.classes)
+    out: list[Finding] = []
+    recorded = man.get("open_problems")
+    if recorded is not None:  # manifests before this record had none
+        try:
+            same = [(p["key"], p["params"]) for p in recorded] == [(p["key"], p["params"]) for p in found]
+        except (KeyError, TypeError):
+            same = False
+        if not same:
+            out.append(Finding("fail", "verify_open_problems_differ"))
+    for p in found[:OPEN_PROBLEMS_SHOWN]:
+        out.append(Finding("warn", "verify_open_problem", {"problem": _Msg(p["key"], **p["params"])}))
+    if len(found) > OPEN_PROBLEMS_SHOWN:
+        out.append(Finding("warn", "verify_open_problems_more", {"n": len(found) - OPEN_PROBLEMS_SHOWN}))
+    return out
 
 
 def _apply_adjustments(adjusted: list, labels: list[str], placement, final_sha256: str | None) -> bool:
@@ -460,13 +495,25 @@ def _moved(out_dir: Path, man: dict, labels: list[str]) -> int | None:
     return sum(1 for a, b in zip(published, labels) if a != b)
 
 
-def _check_published(out_dir: Path, man: dict, labels: list[str]) -> list[Finding]:
+ASSIGNMENT_NAMED = 5  # students named when assignment.csv differs
+
+
+def _check_published(out_dir: Path, man: dict, labels: list[str], placement=None) -> list[Finding]:
     published = _published_labels(out_dir, man)
     if published is None:
         return [Finding("fail", "verify_assignment_unreadable")]
     if published != labels:
-        moved = sum(1 for a, b in zip(published, labels) if a != b) + abs(len(published) - len(labels))
-        return [Finding("fail", "verify_assignment_differs", {"moved": moved})]
+        differ = [i for i, (a, b) in enumerate(zip(published, labels)) if a != b]
+        moved = len(differ) + abs(len(published) - len(labels))
+        if not differ or placement is None:
+            return [Finding("fail", "verify_assignment_differs", {"moved": moved})]
+        # name the students: row and name, the class written and the re-run's
+        refs = placement.roster.row_refs()
+        names = placement.roster.names()
+        who = _Items([_Msg("verify_assignment_student", row=RowList([refs[i]]), name=names[i] or "",
+                           written=published[i] or '""', rerun=labels[i]) for i in differ[:ASSIGNMENT_NAMED]],
+                     len(differ) - min(len(differ), ASSIGNMENT_NAMED))
+        return [Finding("fail", "verify_assignment_differs_named", {"moved": moved, "who": who})]
     return []
 
 

@@ -95,11 +95,11 @@ def gaps(model: PlacementModel, classes: np.ndarray) -> list[Gap]:
             detail = ""
             spread = max(ms) - min(ms)
             if f.kind == "total":
-                # the part 缺考 forces, when the subject means are level; a hand
-                # edit can leave the subjects uneven so that it exceeds the range,
-                # and then "of which" would be false
+                # the part 缺考 forces, when the subject means are level (an
+                # estimate: it may exceed the range itself, and the wording —
+                # api.gap_lines — then says "about" instead of "of which")
                 floor = absent_total_floor(model, classes)
-                if 0 < floor <= spread:
+                if floor > 0:
                     detail = f"{floor:.3f}"
             counts = [int(np.sum(~np.isnan(f.values[classes == c]))) for c in range(model.k)]
             step = _resolution(f.values) / max(max(counts), 1)

@@ -173,11 +173,35 @@ def free_bytes(path: Path) -> int | None:
         return None
 
 
+def block_size(path: Path) -> int:
+    """The allocation unit (cluster) of the file system that holds ``path`` (or
+    its nearest existing parent); 4 KiB when it cannot be told."""
+    p = Path(path).absolute()
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    try:
+        st = os.statvfs(p)
+        size = int(st.f_frsize or st.f_bsize)
+    except (OSError, AttributeError):
+        return 4096
+    return size if 512 <= size <= 64 * 1024 * 1024 else 4096
+
+
+def space_needed(sizes: list[int], folder: Path, folders: int = 1) -> int:
+    """What files of ``sizes`` bytes take on the drive that holds ``folder``:
+    each file rounded up to whole clusters (a FAT32/exFAT stick with 32 KiB
+    clusters spends 32 KiB on a 1 KiB file), and a cluster for each of
+    ``folders`` folders' entries."""
+    block = block_size(folder)
+    return sum(-(-int(n) // block) * block for n in sizes) + folders * block
+
+
 def check_free_space(folder: Path, needed: int) -> None:
     """Refuse before writing anything when the drive cannot hold ``needed``
-    bytes (plus a margin for the file system's own blocks)."""
+    bytes (as :func:`space_needed` counts them) plus a modest margin (the file
+    system's own bookkeeping, a temp file's directory entry)."""
     free = free_bytes(folder)
-    margin = 1024 * 1024 + needed // 10
+    margin = 64 * 1024 + needed // 20
     if free is not None and free < needed + margin:
         raise FenbanError("usb_no_space", path=str(folder), need=human_bytes(needed + margin),
                           free=human_bytes(free))

@@ -1,0 +1,342 @@
+"""What the operator is told: --lang anywhere, the seed of a grouped run, the
+缺考 part of the 总分 range, the free-space estimate, the open problems of the
+final classes on record, and the students verify names."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fenban_tui.cli import main
+from fenban_tui.core import samplegen
+from fenban_tui.i18n import FenbanError
+
+
+def _resum(folder: Path) -> None:
+    """Rewrite SHA256SUMS after a deliberate edit (as a forger would)."""
+    lines = []
+    for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        name = line.split("  ", 1)[1]
+        lines.append(f"{hashlib.sha256((folder / name).read_bytes()).hexdigest()}  {name}\n")
+    (folder / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def roster_file(tmp_path_factory) -> Path:
+    """160 students; row 5's student bears row 3's name (two students, one name)."""
+    folder = tmp_path_factory.mktemp("roster")
+    path = folder / "新生名单.xlsx"
+    rows = samplegen.junior_rows(160, seed=23, absent=2, pins=1, twins=2, apart_pairs=1)
+    name = samplegen.JUNIOR_HEADER.index("姓名")
+    rows[2][name] = rows[0][name]
+    samplegen.write_xlsx(path, samplegen.JUNIOR_HEADER, rows, "2026级新生名单")
+    (folder / "fast.toml").write_text('effort = 1\nlabel_pattern = "七({n})班"\n', encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def placement(roster_file):
+    from fenban_tui.core.api import check_roster, solve_roster
+    from fenban_tui.core.rules import Rules
+
+    return solve_roster(check_roster(roster_file), Rules(classes=4, seed="5", effort=1, label_pattern="七({n})班"))
+
+
+# --------------------------------------------------------------------------- 1. --lang anywhere
+
+
+@pytest.fixture()
+def bad_xlsx(tmp_path) -> Path:
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(b"x")
+    return path
+
+
+@pytest.mark.parametrize("lang", [["--lang", "en"], ["--lang=en"]])
+def test_lang_before_the_subcommand(bad_xlsx, capsys, lang):
+    assert main([*lang, "check", str(bad_xlsx)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == (f"{bad_xlsx} sheet \u201cbad\u201d: no header row with a name column (姓名) was found "
+                   "(no header at all? add --no-header and map columns with --column)")
+
+
+def test_lang_before_a_mistyped_subcommand_keeps_the_suggestion(capsys):
+    assert main(["--lang", "en", "chek", "x", "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["errors"][0]["message"] == ("There is no subcommand \u201cchek\u201d; did you mean check? "
+                                           "(see fenban check --help)")
+    assert main(["chek", "--lang=en", "x"]) == 1
+    assert capsys.readouterr().err.strip() == ("There is no subcommand \u201cchek\u201d; did you mean check? "
+                                               "(see fenban check --help)")
+
+
+def test_lang_anywhere_still_refuses_a_bad_value(bad_xlsx, capsys):
+    assert main(["--lang", "fr", "check", str(bad_xlsx)]) == 1
+    assert capsys.readouterr().err.strip() == ("命令参数有误：--lang 的值 'fr' 不可用（可选：'zh', 'en'）"
+                                               "（fenban check --help 查看用法）")
+    assert main(["check", str(bad_xlsx), "--lang"]) == 1
+    assert capsys.readouterr().err.strip() == "命令参数有误：--lang 后面缺少值（fenban check --help 查看用法）"
+
+
+# --------------------------------------------------------------------------- 2. grouped runs print the seed
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory) -> Path:
+    """Two admitting schools, 90 and 50 students: 3 classes of 30 and 2 of 25."""
+    folder = tmp_path_factory.mktemp("district")
+    path = folder / "district.csv"
+    rows = []
+    for school, seed, n in (("第一中学", 1, 90), ("第二中学", 2, 50)):
+        for r in samplegen.junior_rows(n, seed=seed, absent=1, pins=1, twins=1, apart_pairs=1):
+            rows.append([school] + ["" if v is None else v for v in r])
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["录取学校"] + samplegen.JUNIOR_HEADER)
+        w.writerows(rows)
+    (folder / "fast.toml").write_text("effort = 1\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("zh", "140 名学生按“录取学校”分 2 组各自分班，随机种子：抽签 9（每组的种子由此种子和组名算出）"),
+    ("en", "140 students in 2 groups by \u201c录取学校\u201d, each divided on its own, seed: 抽签 9 "
+           "(each group's seed is derived from it and the group's name)"),
+])
+def test_grouped_solve_prints_the_seed(district, tmp_path, capsys, lang, line):
+    out = tmp_path / "out"
+    assert main(["--lang", lang, "solve", str(district), "--group-by", "录取学校", "--class-size", "30",
+                 "--seed", "抽签 9", "--rules", str(district.parent / "fast.toml"), "--out", str(out)]) == 0
+    assert line in capsys.readouterr().out.splitlines()
+    # schools differ in class size (30 and 25): not an open problem of the classes
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert man["open_problems"] == []
+    assert "未解决的问题" not in (out / "分班记录.html").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- 3. the 缺考 part of the 总分 range
+
+
+ABSENT_CSV = """姓名,性别,语文,数学,总分
+甲一,男,缺考,80,80
+乙二,女,90,70,160
+丙三,男,85,75,160
+丁四,女,70,90,160
+戊五,男,95,65,160
+己六,女,60,85,145
+庚七,男,75,90,165
+辛八,女,88,70,158
+"""
+
+
+@pytest.mark.parametrize("together, zh, en", [
+    # the estimate (what 缺考 would force with level subject means) exceeds the range itself
+    ((1, 2, 3), "总分 平均分极差 17.000（缺考造成约 20.107）",
+     "总分 mean range 17.000 (absent students' missing exams force about 20.107)"),
+    # within the range: "of which"
+    ((1, 2, 5), "总分 平均分极差 24.500（其中缺考造成 20.107）",
+     "总分 mean range 24.500 (of which 20.107 is forced by absent students' missing exams)"),
+])
+def test_absent_part_of_the_total_range_is_always_said(tmp_path, together, zh, en):
+    from fenban_tui.core.api import check_roster, format_summary, gap_lines, placement_of
+    from fenban_tui.core.rules import Rules
+
+    path = tmp_path / "absent.csv"
+    path.write_text(ABSENT_CSV, encoding="utf-8")
+    roster = check_roster(path)
+    classes = np.ones(8, dtype=np.int64)
+    classes[[0, *together]] = 0  # 甲一 (缺考 语文) with three others
+    p = placement_of(roster, Rules(classes=2, seed="1"), classes)
+    assert zh in gap_lines(p, "zh")
+    assert en in gap_lines(p, "en")
+    assert zh in format_summary(p, "zh")
+
+
+# --------------------------------------------------------------------------- 4. free space
+
+
+def _on_disk(folder: Path) -> int:
+    """Bytes the folder takes on the drive (what du counts)."""
+    return sum(p.stat().st_blocks * 512 for p in [folder, *folder.rglob("*")])
+
+
+def test_free_space_estimate_is_close_to_what_is_written(placement, tmp_path, monkeypatch):
+    from fenban_tui.core import usb
+    from fenban_tui.core.api import export_placement
+
+    asked = []
+    real = usb.check_free_space
+
+    def spy(folder, needed):
+        asked.append(needed)
+        real(folder, needed)
+
+    monkeypatch.setattr(usb, "check_free_space", spy)
+    out = tmp_path / "out"
+    export_placement(placement, out)
+    written = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    on_disk = _on_disk(out)
+    (needed,) = asked
+    assert needed >= written
+    assert on_disk * 0.9 <= needed <= on_disk * 1.1 + 16 * 1024, (needed, on_disk, written)
+    # what a refusal names: the estimate and a modest margin, not several times the export
+    monkeypatch.setattr(usb, "check_free_space", real)
+    monkeypatch.setattr(usb, "free_bytes", lambda path: 1)
+    with pytest.raises(FenbanError) as exc:
+        export_placement(placement, tmp_path / "full")
+    asked_for = needed + 64 * 1024 + needed // 20
+    assert exc.value.text() == f"{tmp_path / 'full'} 空间不足：需要约 {usb.human_bytes(asked_for)}，只剩 1 B；什么都没有写"
+    assert asked_for <= on_disk * 1.2 + 80 * 1024
+
+
+def test_a_nearly_full_stick_that_holds_the_export_is_used(placement, tmp_path, monkeypatch):
+    from fenban_tui.core import usb
+    from fenban_tui.core.api import export_placement
+
+    first = tmp_path / "first"
+    export_placement(placement, first)
+    size = _on_disk(first)
+    # free: 20% more than the export takes (the tester's stick: 1.0 MB free for 344 KB)
+    monkeypatch.setattr(usb, "free_bytes", lambda path: int(size * 1.2) + 80 * 1024)
+    result = export_placement(placement, tmp_path / "usb")
+    assert result.verified == len(result.paths)
+    # and one that does not hold it is refused before anything is written
+    monkeypatch.setattr(usb, "free_bytes", lambda path: size // 2)
+    with pytest.raises(FenbanError) as exc:
+        export_placement(placement, tmp_path / "small")
+    assert exc.value.key == "usb_no_space" and not (tmp_path / "small").exists()
+
+
+# --------------------------------------------------------------------------- 5. open problems on record
+
+
+@pytest.fixture(scope="module")
+def overridden(placement, tmp_path_factory):
+    """The wizard's review: one of two same-name students moved into the other's
+    class anyway (sizes now two apart), exported after the confirmation."""
+    from fenban_tui.core.api import export_placement, placement_of
+    from fenban_tui.core.review import Review
+
+    rv = Review(placement.model, placement.classes)
+    a, b = 0, 2  # rows 3 and 5: one name
+    refused = rv.move(b, int(rv.classes[a]))
+    assert not refused.ok and {r.key for r in refused.reasons} == {"review_same_name", "review_size"}
+    assert rv.move(b, int(rv.classes[a]), override=True).ok
+    texts = [r.text("zh") for r in rv.problems()]
+    edited = placement_of(placement.roster, placement.rules, rv.classes)
+    out = tmp_path_factory.mktemp("usb") / "分班结果"
+    export_placement(edited, out, drawn=rv.original, hand=sorted(rv.edited))
+    return out, rv, texts
+
+
+def test_open_problems_in_the_manifest_and_on_the_record_page(overridden, placement):
+    out, rv, texts = overridden
+    name = placement.roster.names()[0]
+    cls = placement.labels[int(rv.classes[0])]
+    assert texts[0] == f"同名同班：{name}（3）、{name}（5） 同在 {cls}"
+    assert texts[1].startswith("人数不均：") and texts[1].endswith(" 39 人")
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [p["text"] for p in man["open_problems"]] == texts
+    assert [p["key"] for p in man["open_problems"]] == ["review_same_name_broken", "review_size_broken"]
+    record = (out / "分班记录.html").read_text(encoding="utf-8")
+    assert "<h2>未解决的问题</h2>" in record and "最终分班仍违反以下 2 条硬性规则" in record
+    for t in texts:
+        assert f"<td>{t}</td>" in record
+
+
+def test_verify_passes_but_names_the_open_problems(overridden, roster_file, capsys):
+    out, rv, texts = overridden
+    assert main(["verify", str(out), "--roster", str(roster_file)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    for t in texts:
+        assert f"  ! 最终分班违反硬性规则（复核时由操作人确认保留）：{t}" in lines
+    assert lines[-1] == ("核验通过：电脑分班结果可复现；复核时调整的 1 名学生（手动 1 名，重新分班 0 名）与记录一致；"
+                         "但最终分班仍违反 2 条硬性规则（复核时由操作人确认保留，见上面标 ! 的行）")
+    assert main(["verify", str(out), "--roster", str(roster_file), "--json", "--lang", "en"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is True
+    assert report["message"].endswith("; but the final classes still break 2 hard rules (kept by the operator in "
+                                      "the review; see the lines marked !)")
+    assert [f["key"] for f in report["findings"]].count("verify_open_problem") == 2
+
+
+def test_verify_fails_when_the_record_hides_the_open_problems(overridden, roster_file, tmp_path, capsys):
+    import shutil
+
+    out = tmp_path / "hidden"
+    shutil.copytree(overridden[0], out)
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    man["open_problems"] = []
+    (out / "manifest.json").write_text(json.dumps(man, ensure_ascii=False), encoding="utf-8")
+    _resum(out)
+    assert main(["verify", str(out), "--roster", str(roster_file)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert "  ✗ manifest.json 记录的未解决问题与最终分班实际的不同" in lines
+    assert lines[-1].startswith("核验未通过：")
+
+
+def test_clean_export_has_no_open_problems(placement, roster_file, tmp_path, capsys):
+    from fenban_tui.core.api import export_placement
+
+    export_placement(placement, tmp_path / "clean")
+    man = json.loads((tmp_path / "clean" / "manifest.json").read_text(encoding="utf-8"))
+    assert man["open_problems"] == []
+    assert main(["verify", str(tmp_path / "clean"), "--roster", str(roster_file)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == "核验通过：同一名单、同一规则和种子，重新分班的结果完全一致"
+    assert "硬性规则" not in out
+
+
+# --------------------------------------------------------------------------- 6. verify names the student
+
+
+def _edit_class(folder: Path, rows_to_change: dict[int, str]) -> None:
+    path = folder / "assignment.csv"
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+    c = rows[0].index("班级")
+    for i, label in rows_to_change.items():
+        rows[i + 1][c] = label
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buf.getvalue().encode("utf-8-sig"))
+    _resum(folder)
+
+
+def test_verify_names_the_student_whose_class_was_edited(placement, roster_file, tmp_path, capsys):
+    from fenban_tui.core.api import export_placement
+
+    out = tmp_path / "edited"
+    export_placement(placement, out)
+    was = placement.class_of(7)
+    other = next(lab for lab in placement.labels if lab != was)
+    _edit_class(out, {7: other})
+    assert main(["verify", str(out), "--roster", str(roster_file)]) == 1
+    name = placement.roster.names()[7]
+    row = placement.roster.row_refs()[7]
+    lines = capsys.readouterr().out.splitlines()
+    assert (f"  ✗ assignment.csv 与重新分班的结果不同（1 名学生）：第 {row} 行（{name}）写的是 {other}，"
+            f"重新分班是 {was}") in lines
+    assert main(["verify", str(out), "--roster", str(roster_file), "--lang", "en"]) == 1
+    assert (f"  ✗ assignment.csv differs from the re-run (1 students): row {row} ({name}) says {other}, "
+            f"the re-run {was}") in capsys.readouterr().out.splitlines()
+
+
+def test_verify_names_a_few_students_and_counts_the_rest(placement, roster_file, tmp_path, capsys):
+    from fenban_tui.core.api import export_placement
+
+    out = tmp_path / "many"
+    export_placement(placement, out)
+    changes = {}
+    for i in range(7):
+        changes[i] = next(lab for lab in placement.labels if lab != placement.class_of(i))
+    _edit_class(out, changes)
+    assert main(["verify", str(out), "--roster", str(roster_file)]) == 1
+    line = next(x for x in capsys.readouterr().out.splitlines() if "assignment.csv" in x)
+    assert line.startswith("  ✗ assignment.csv 与重新分班的结果不同（7 名学生）：第 3 行（")
+    assert line.count("写的是") == 5 and line.endswith(" 等，另有 2 处")
