@@ -141,6 +141,11 @@ class Review:
 
     # ------------------------------------------------------------------ checks
 
+    def why_locked(self, student: int) -> list[Reason]:
+        """Why ``student`` may not be moved or swapped by hand: locked, or in a
+        locked class ([] when neither)."""
+        return self._lock_reasons([int(student)], [])
+
     def _lock_reasons(self, students: list[int], targets: list[int]) -> list[Reason]:
         out = []
         for s in students:

@@ -138,6 +138,9 @@ class FenbanApp(App):
         self._kept: tuple | None = None  # the state while the same roster is read again
         self.sessions: SessionStore | None = None
         self._save_failed = False
+        # a resumed session whose roster file changed (or went) after it was saved: the
+        # file's path while the saved copy is in use, said on every step until it is read again
+        self.source_changed: str | None = None
 
     # ------------------------------------------------------------------ state
 
@@ -145,6 +148,8 @@ class FenbanApp(App):
         """Load ``roster`` (None while a file is being read).  Reading the same
         roster again (same file, sheet, columns and contents) keeps the result
         and every review edit; returns True when it did."""
+        if self.source_changed is not None:
+            self.set_source_changed(None)  # the file is read again: what is loaded is what it holds
         if roster is None:
             if self.roster is not None:
                 self._kept = (self.roster, self.roster_version, self.placement, self.placement_key, self.review)
@@ -257,11 +262,21 @@ class FenbanApp(App):
             await self.go_to(0)
             return
         if store.source_changed(session):
+            self.set_source_changed(session.roster_path)
             self.notify(t("session_source_changed", self.lang, path=session.roster_path), severity="warning",
                         timeout=15)
         if self.placement is None:
             step = min(step, 2)
         await self.go_to(step)
+
+    def set_source_changed(self, path: str | None) -> None:
+        """The roster file changed after the session was saved (``path``), or no
+        longer (None: it was read again).  The step bar of the step shown says so
+        at once; the other steps' bars are set when they are shown (``go_to``)."""
+        self.source_changed = path
+        screen = self.step_screen
+        if screen is not None:
+            screen.show_source_changed()
 
     def set_written(self, key: tuple, written: list[Path]) -> None:
         self.written_key = key
@@ -318,6 +333,7 @@ class FenbanApp(App):
         await self.switch_mode(STEP_MODES[step])
         screen = self.step_screen
         if screen is not None:
+            screen.show_source_changed()
             screen.entered()
         self.refresh_bindings()
         self.save_session()
@@ -331,7 +347,8 @@ class FenbanApp(App):
             return
         reason = screen.check_next()
         if reason:
-            self.notify(reason, severity="warning")
+            if not screen.SAYS_WHY:
+                self.notify(reason, severity="warning")
             return
         question = screen.confirm_next()
         if question:

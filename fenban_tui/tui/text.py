@@ -138,6 +138,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "rules_labels_bad": ("班名格式不能为空", "The class name pattern cannot be empty"),
     "rules_labels_dup": ("班名格式应包含 {n}，否则各班同名", "The pattern needs {n}, or every class gets the same name"),
     "rules_enter": ("Enter 或 ctrl+n 开始分班", "Enter or ctrl+n starts the placement"),
+    # 每班至少: said when the box is left, worded for a per-class minimum, short enough for 80 columns
+    "at_least_no_column": ("每班至少：名单中没有“{column}”列", "At least: the roster has no column \u201c{column}\u201d"),
+    "at_least_no_value": ("每班至少：列“{column}”中没有“{value}”；可填：{values}",
+                          "At least: column \u201c{column}\u201d has no \u201c{value}\u201d; it has: {values}"),
+    "at_least_no_gender": ("每班至少：名单中没有性别列", "At least: the roster has no gender column"),
     # solve
     "solve_idle": ("按 ctrl+r 开始分班", "Press ctrl+r to start"),
     "solve_running": ("正在分班（{k} 班，{n} 人）… {stage}  Esc 取消",
@@ -187,9 +192,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "key_subject_prev": ("上一科", "Prev subject"),
     "key_subject_next": ("下一科", "Next subject"),
     "key_compare": ("对比", "Compare"),
-    # keys the Footer has no room for (in English "/ find" too: the Footer would lose F1)
+    # keys the Footer has no room for (in English "/ find" and ctrl+k too: the Footer would cut ^q)
     "review_classes_keys": ("c 人数/均分  b 图表  ctrl+z 撤销  ctrl+y 重做",
-                            "/ find  c counts/means  b chart  ctrl+z undo  ctrl+y redo"),
+                            "/ find  c counts/means  b chart  ctrl+z undo  ctrl+y redo  ^k commands"),
     "review_students_keys": ("/ 查找  L 锁班  o 排序  r 重排  d 变动  ctrl+z 撤销",
                              "/ find  L lock class  o sort  r re-solve  d changes  ctrl+z undo"),
     "key_find": ("查找", "Find"),
@@ -205,6 +210,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "find_many": ("找到 {n} 人：↓ 到列表，选一人按 Enter", "{n} students found: ↓ to the list, Enter on one"),
     "find_many_more": ("找到 {n} 人，只列出前 {limit} 人：再多输入几个字，或 ↓ 到列表选一人",
                        "{n} students found, the first {limit} listed: type more, or ↓ to the list"),
+    "who_row": ("{name}（第 {row} 行）", "{name} (row {row})"),  # a student, by the roster row as numbered elsewhere
     "review_found": ("找到 {who}：在 {cls}（m 移动  s 对调  l 锁定）", "Found {who}: in {cls} (m move  s swap  l lock)"),
     "review_found_mark": ("找到 {who}：在 {cls}；按 s 与已选的 {marked} 对调",
                           "Found {who}: in {cls}; s swaps with the marked {marked}"),
@@ -290,6 +296,24 @@ TEXT: dict[str, tuple[str, str]] = {
     "session_source_changed": ("名单文件 {path} 在保存后已改变或不存在：继续使用保存时的名单；要用新文件请回到导入步骤重新读取",
                                "The roster file {path} changed (or is gone) since it was saved: the saved copy is "
                                "used; to use the new file, read it again on the import step"),
+    # the roster file changed after the session was saved: said on every step until it is read again
+    "stale_bar": (" ！名单文件已改动 ", " ! Roster changed "),
+    "stale_import": ("注意：名单文件在保存后已改动（或已不存在）。这里是保存时的名单，分班也按它；"
+                     "要用新文件，按 ctrl+r 重新读取",
+                     "Note: the roster file changed (or is gone) since the session was saved. Shown, and placed, "
+                     "is the saved copy; ctrl+r reads the new file"),
+    "export_stale": ("注意：名单文件在保存后已改动，现在的班级是按保存时的名单分的；ctrl+s 写出前会先问",
+                     "Note: the roster file changed after the session was saved; these classes are for the saved "
+                     "copy. ctrl+s asks before writing"),
+    "export_stale_ask": ("名单文件 {path} 在这次工作保存后已改动（或已不存在）。\n"
+                         "现在的班级是按保存时的名单分的，与新文件对不上（fenban verify 会不通过）。\n\n"
+                         "仍然写出吗？",
+                         "The roster file {path} changed (or is gone) after this session was saved.\n"
+                         "The classes are for the saved copy and will not match the new file "
+                         "(fenban verify will fail).\n\nWrite anyway?"),
+    "export_stale_kept": ("未写出。要按新文件分班：ctrl+p 回到导入步骤，按 ctrl+r 重新读取名单，再分班",
+                          "Nothing written. To place the new file: ctrl+p back to Import, ctrl+r to read it "
+                          "again, then solve"),
     "session_save_failed": ("无法保存工作进度：{reason}", "Cannot save the session: {reason}"),
     # export
     "export_label": ("输出文件夹，按 Enter 或 ctrl+s 写出：", "Output folder; press Enter or ctrl+s to write:"),

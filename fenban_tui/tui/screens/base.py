@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -35,6 +36,9 @@ class StepScreen(Screen):
     """A wizard step.  Subclasses set STEP and implement compose_body()."""
 
     STEP = 0
+    # the step shows why it cannot go on in its own status line (no toast: a
+    # toast is half the screen wide, and goes)
+    SAYS_WHY = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -52,7 +56,7 @@ class StepScreen(Screen):
         return t(key, self.lang, **params)
 
     def compose(self) -> ComposeResult:
-        yield StepBar(self.STEP, self.lang, id="stepbar")
+        yield StepBar(self.STEP, self.lang, warning=self._source_warning(), id="stepbar")
         with Vertical(id="body"):
             yield from self.compose_body()
         yield Footer()
@@ -60,6 +64,21 @@ class StepScreen(Screen):
     def compose_body(self) -> ComposeResult:  # pragma: no cover - overridden
         return
         yield
+
+    def _source_warning(self) -> str:
+        return self.t("stale_bar") if self.fenban.source_changed else ""
+
+    def show_source_changed(self) -> None:
+        """Say (in the step bar) whether the roster file changed after the session
+        was saved; the app calls it when that changes and when the step is shown."""
+        try:
+            self.query_one(StepBar).set_warning(self._source_warning())
+        except NoMatches:  # not composed yet: compose() reads the app's state
+            return
+        self.source_changed_shown()
+
+    def source_changed_shown(self) -> None:
+        """A step that says more about the changed roster file (import, export) does so here."""
 
     # hooks used by the app ---------------------------------------------------
 

@@ -215,7 +215,7 @@ class RuleEditor(ModalScreen[dict | None]):
             added.border_title = t("rule_added", self.lang)
             yield added
             yield Static("", id="rule-status")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+k does nothing here
 
     def on_mount(self) -> None:
         self._refresh_found("")
@@ -381,7 +381,7 @@ class FindStudent(ModalScreen["int | None"]):
             found.border_title = t("rule_found", self.lang)
             yield found
             yield Static(Text(t("find_hint", self.lang)), id="find-status")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+k does nothing here
 
     def on_mount(self) -> None:
         self.query_one("#find-input").focus()

@@ -5,7 +5,9 @@ back and say so.
 The folder and the teachers typed are kept in the session (saved half a second
 after the last keystroke, and on quitting), so a resumed session shows them.
 When the review left a warning open (a hard rule overridden by hand, sizes more
-than one apart), writing asks first and names the warning."""
+than one apart), writing asks first and names the warning.  So it does when the
+session was resumed and the roster file changed since it was saved: the classes
+are the saved copy's, which the new file would not verify."""
 
 from __future__ import annotations
 
@@ -78,7 +80,7 @@ class ExportScreen(StepScreen):
     def entered(self) -> None:
         app = self.fenban
         if app.written_key != app.placement_key:
-            self._status("", "")
+            self._status(*self._idle_status())
             self.query_one("#written", Static).update("")
         self.refresh_drives()
         # a resumed session: what was typed before (the app's state is what is saved)
@@ -89,6 +91,15 @@ class ExportScreen(StepScreen):
         if area.text != app.teachers:
             area.load_text(app.teachers)
         out.focus()
+
+    def _idle_status(self) -> tuple[str, str]:
+        """The status before anything is written: a note when the roster file changed."""
+        return (self.t("export_stale"), "error") if self.fenban.source_changed else ("", "")
+
+    def source_changed_shown(self) -> None:
+        app = self.fenban
+        if not self.writing and app.written_key != app.placement_key:
+            self._status(*self._idle_status())
 
     def leaving(self) -> None:
         if self._save_timer is not None:  # the step change saves the session itself
@@ -184,6 +195,23 @@ class ExportScreen(StepScreen):
                          "error")
             return
         self._options = ExportOptions(teachers=teachers or None)
+        if app.source_changed:
+            # a resumed session whose roster file changed since: the classes are the
+            # saved copy's, and `fenban verify` against the new file would fail
+            self.app.push_screen(WriteAnywayScreen(self.t("export_stale_ask", path=app.source_changed), self.lang),
+                                 partial(self._stale_answered, out))
+            return
+        self._ask_warnings(out)
+
+    def _stale_answered(self, out: Path, yes: bool | None) -> None:
+        if yes:
+            self._ask_warnings(out)
+        else:
+            self.query_one("#written", Static).update("")
+            self._status(self.t("export_stale_kept"), "error")
+
+    def _ask_warnings(self, out: Path) -> None:
+        """Ask first when the review left a warning open; then on to writing."""
         warnings = self.open_warnings()
         if warnings:
             sep = "; " if self.lang == "en" else "；"

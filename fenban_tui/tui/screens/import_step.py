@@ -407,20 +407,7 @@ class ImportScreen(StepScreen):
     def _show(self, roster, keep: bool = False) -> None:
         if not keep and self.fenban.set_roster(roster) and self.fenban.placement is not None:
             self.notify(self.t("import_same_kept"))
-        sheet, count = sheets_text(roster, self.lang)
-        head = (self.t("import_head", header=roster.header_row) if roster.header_row
-                else self.t("import_no_head"))
-        summary = self.t("import_summary" if count == 1 else "import_summary_sheets", sheet=sheet, k=count,
-                         head=head, n=roster.n,
-                         errors=len(roster.errors), warnings=len(roster.warnings))
-        verdict = self.t("import_ok") if roster.usable else self.t("import_bad")
-        unknown = list(dict.fromkeys(str(p.params.get("value", "")) for p in roster.problems
-                                     if p.key == "gender_unknown" and p.params.get("value")))
-        if unknown:  # B/G, 1/0…: the operator says what they mean
-            example = ", ".join(f"{code}={'男女'[i % 2]}" for i, code in enumerate(unknown[:2]))
-            verdict = self.t("import_gender_hint", codes="/".join(unknown[:4]), example=example)
-            self._show_options(True)
-        self._status(f"{summary}\n{verdict}", "ok" if roster.usable else "error")
+        self._show_status(roster)
         roles = Text(self.t("import_roles", roles=roles_line(roster.cmap, self.lang)))
         self.query_one("#roles", Static).update(roles)
 
@@ -435,6 +422,31 @@ class ImportScreen(StepScreen):
         problems.add_options(self._problem_text(p) for p in shown)
         if len(roster.problems) > MAX_PROBLEMS:
             problems.add_option(Text(self.t("import_more", n=len(roster.problems) - MAX_PROBLEMS)))
+
+    def _show_status(self, roster) -> None:
+        """What was read, and whether it is usable; a resumed session whose roster
+        file changed since says that instead (the saved copy is what is shown)."""
+        sheet, count = sheets_text(roster, self.lang)
+        head = (self.t("import_head", header=roster.header_row) if roster.header_row
+                else self.t("import_no_head"))
+        summary = self.t("import_summary" if count == 1 else "import_summary_sheets", sheet=sheet, k=count,
+                         head=head, n=roster.n,
+                         errors=len(roster.errors), warnings=len(roster.warnings))
+        verdict = self.t("import_ok") if roster.usable else self.t("import_bad")
+        unknown = list(dict.fromkeys(str(p.params.get("value", "")) for p in roster.problems
+                                     if p.key == "gender_unknown" and p.params.get("value")))
+        if unknown:  # B/G, 1/0…: the operator says what they mean
+            example = ", ".join(f"{code}={'男女'[i % 2]}" for i, code in enumerate(unknown[:2]))
+            verdict = self.t("import_gender_hint", codes="/".join(unknown[:4]), example=example)
+            self._show_options(True)
+        if self.fenban.source_changed and roster is self.fenban.roster:
+            self._status(f"{summary}\n{self.t('stale_import')}", "error")
+            return
+        self._status(f"{summary}\n{verdict}", "ok" if roster.usable else "error")
+
+    def source_changed_shown(self) -> None:
+        if self.fenban.source_changed and self.fenban.roster is not None:
+            self._show_status(self.fenban.roster)
 
     def _preview(self, roster, start: int) -> None:
         """The preview table from student ``start`` on (PREVIEW_ROWS of them)."""

@@ -175,6 +175,7 @@ class ReviewScreen(StepScreen):
             classes = self.query_one(ClassTable)._bindings.key_to_bindings
             classes["slash"] = [replace(b, show=False) for b in classes["slash"]]
         self.query_one("#review-classes").border_subtitle = self.t("review_classes_keys")
+        self._footer_palette()
         self.query_one("#review-students").border_subtitle = self.t("review_students_keys")
 
     # ------------------------------------------------------------------ entering
@@ -269,7 +270,13 @@ class ReviewScreen(StepScreen):
         if view == "classes":
             table = self.query_one("#review-classes", DataTable)
             table.move_cursor(row=self.open_class)
+        self._footer_palette()
         self.refresh_bindings()
+
+    def _footer_palette(self) -> None:
+        """80 columns: the English classes view's Footer has no room for
+        "^k Commands" beside "^q Quit" (it would cut it): its border lists ctrl+k."""
+        self.query_one(Footer).show_command_palette = not (self.lang == "en" and self.view == "classes")
 
     # ------------------------------------------------------------------ find
 
@@ -318,13 +325,21 @@ class ReviewScreen(StepScreen):
         if student in self._rows:
             table.move_cursor(row=self._rows.index(student))
         if self.mark is not None and self.mark != student:
-            self._message = Text(self.t("review_found_mark", who=rv.who(student), cls=rv.label(c),
-                                        marked=rv.who(self.mark)), style="bold")
+            self._message = Text(self.t("review_found_mark", who=self.who(student), cls=rv.label(c),
+                                        marked=self.who(self.mark)), style="bold")
         else:
-            self._message = Text(self.t("review_found", who=rv.who(student), cls=rv.label(c)), style="bold")
+            self._message = Text(self.t("review_found", who=self.who(student), cls=rv.label(c)), style="bold")
         self._status()
 
     # ------------------------------------------------------------------ edits
+
+    def who(self, i: int) -> str:
+        """A student as the wizard names one elsewhere: name and roster row
+        (孙轩（第 352 行）), not a bare number that could be anything."""
+        m = self.review.model
+        name = m.names[i] if i < len(m.names) else str(i)
+        row = m.row_numbers[i] if i < len(m.row_numbers) else i + 1
+        return self.t("who_row", name=name, row=row)
 
     def current_student(self) -> int | None:
         if self.view != "students":
@@ -344,7 +359,7 @@ class ReviewScreen(StepScreen):
         choices = [(str(c), self.t("review_class_choice", cls=rv.label(c), n=int(sizes[c])))
                    for c in range(rv.model.k) if c != here]
         self.app.push_screen(
-            SheetScreen(self.t("review_move_ask", who=rv.who(s), cls=rv.label(here)), choices, "", self.lang,
+            SheetScreen(self.t("review_move_ask", who=self.who(s), cls=rv.label(here)), choices, "", self.lang,
                         title=self.t("key_move")),
             partial(self._move_to, s))
 
@@ -364,9 +379,19 @@ class ReviewScreen(StepScreen):
         if s is None or self.review is None:
             return
         rv = self.review
+        if self.mark is None and rv.is_locked(s):
+            # a locked student (or one in a locked class) cannot be swapped: said at
+            # the first s, not after the second student is chosen
+            # named by row, as the rest of this step's own messages name a student
+            reasons = [replace(r, params={**r.params, "who": self.who(s)}) if "who" in r.params else r
+                       for r in rv.why_locked(s)]
+            self._message = Text(self.t("review_refused", why=self._reasons(Outcome(False, reasons))),
+                                 style="bold")
+            self.show()
+            return
         if self.mark is None or self.mark == s:
             self.mark = None if self.mark == s else s
-            self._message = Text(self.t("review_marked", who=rv.who(s), cls=rv.label(int(rv.classes[s])))
+            self._message = Text(self.t("review_marked", who=self.who(s), cls=rv.label(int(rv.classes[s])))
                                  if self.mark is not None else "")
             self.show()
             return
@@ -380,7 +405,7 @@ class ReviewScreen(StepScreen):
             self.mark = None
             moves = outcome.change.moves
             # who went where, by name: "张三 → 3班、李四 → 1班"
-            where = "、".join(f"{rv.who(s)} → {rv.label(to)}" for s, _, to in moves[:4])
+            where = "、".join(f"{self.who(s)} → {rv.label(to)}" for s, _, to in moves[:4])
             if len(moves) > 4:
                 where += " …"
             text = Text(self.t("review_done_" + outcome.change.kind, n=len(moves), where=where), style="bold")
@@ -416,7 +441,7 @@ class ReviewScreen(StepScreen):
         s = self.current_student()
         if s is not None and self.review is not None:
             ch = self.review.toggle_lock(s)
-            self._message = Text(self.t("review_done_" + ch.kind, who=self.review.who(s)), style="bold")
+            self._message = Text(self.t("review_done_" + ch.kind, who=self.who(s)), style="bold")
             self.edited()
 
     def action_lock_class(self) -> None:

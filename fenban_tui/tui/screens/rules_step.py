@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Static
 
 from ...core.api import Rules
 from ...i18n import FenbanError
+from ..text import t
 from ..widgets import CheckList
 from .base import StepScreen
 from .dialogs import RuleEditor
@@ -51,7 +52,8 @@ def grouped_hash(digest: str) -> str:
 def read_at_least(text: str, roster, lang: str) -> dict[str, int] | str:
     """The 每班至少 box (``性别=女:1；住宿=是:2``) as the rules keep it, or the
     message saying what is wrong (a bad spelling, a column or value the roster
-    lacks)."""
+    lacks), worded for a per-class minimum and short: one 80-column line, two
+    when the column's values (at most eight listed) are long."""
     from ...core.model import minimums_of, parse_at_least
 
     out: dict[str, int] = {}
@@ -63,17 +65,30 @@ def read_at_least(text: str, roster, lang: str) -> dict[str, int] | str:
         if out and roster is not None:
             minimums_of(roster, Rules(at_least=out), [])
     except FenbanError as exc:
+        params = exc.params
+        if exc.key == "category_missing":
+            column = str(params.get("column", ""))
+            gender = column in ("性别", "gender") or column == (roster.cmap.gender if roster is not None else None)
+            return t("at_least_no_gender", lang) if gender else t("at_least_no_column", lang, column=column)
+        if exc.key == "at_least_value_missing":
+            values = str(params.get("values", "")).split("、")
+            sep = ", " if lang == "en" else "、"
+            shown = sep.join(values[:8]) + (" …" if len(values) > 8 else "")
+            return t("at_least_no_value", lang, column=params.get("column", ""), value=params.get("value", ""),
+                     values=shown)
         return exc.text(lang)
     return out
 
 
 class RulesScreen(StepScreen):
     STEP = 1
+    SAYS_WHY = True  # in #rules-status, the cursor in the box to correct
     BINDINGS = [Binding("ctrl+e", "edit_rules", "key_edit_rules", priority=True)]  # over Input's ctrl+e (end)
 
     def __init__(self) -> None:
         super().__init__()
         self._roster_version = -1
+        self._bad_field: str | None = None  # the input read_rules() last found wrong
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="rules-main"):
@@ -252,6 +267,14 @@ class RulesScreen(StepScreen):
         event.stop()
         await self.fenban.action_next_step()
 
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        # the 每班至少 box is checked against the roster as soon as it is left
+        if event.input.id != "at-least" or self.fenban.roster is None or not self.is_current:
+            return
+        at_least = read_at_least(event.value, self.fenban.roster, self.lang)
+        if isinstance(at_least, str):
+            self._set_status(at_least)
+
     def _set_status(self, error: str | None) -> None:
         status = self.query_one("#rules-status", Static)
         if error:
@@ -280,8 +303,16 @@ class RulesScreen(StepScreen):
             hint.update("")
 
     def read_rules(self) -> Rules | str:
-        """The rules on the form, or a message saying what is wrong with them."""
+        """The rules on the form, or a message saying what is wrong with them
+        (``_bad_field`` then names the input to correct)."""
+        rules = self._read_rules()
+        if isinstance(rules, Rules):
+            self._bad_field = None
+        return rules
+
+    def _read_rules(self) -> Rules | str:
         app = self.fenban
+        self._bad_field = "#classes"
         n = app.roster.n if app.roster is not None else 0
         try:
             k = int(self.query_one("#classes", Input).value.strip())
@@ -289,6 +320,7 @@ class RulesScreen(StepScreen):
             return self.t("rules_classes_bad", n=n)
         if not 1 <= k <= n:
             return self.t("rules_classes_bad", n=n)
+        self._bad_field = "#labels"
         pattern = self.query_one("#labels", Input).value.strip()
         if not pattern:
             return self.t("rules_labels_bad")
@@ -300,9 +332,11 @@ class RulesScreen(StepScreen):
             return self.t("error_generic", reason=str(exc) or type(exc).__name__)
         if len(set(labels)) != k:
             return self.t("rules_labels_dup")
+        self._bad_field = "#seed"
         seed = self.query_one("#seed", Input).value.strip()
         if not seed:
             return self.t("rules_seed_empty")
+        self._bad_field = "#at-least"
         at_least = read_at_least(self.query_one("#at-least", Input).value, app.roster, self.lang)
         if isinstance(at_least, str):
             return at_least
@@ -317,10 +351,13 @@ class RulesScreen(StepScreen):
 
     def check_next(self) -> str | None:
         if self.fenban.roster is None:
+            self._set_status(self.t("import_need"))
             return self.t("import_need")
         rules = self.read_rules()
         if isinstance(rules, str):
             self._set_status(rules)
+            if self._bad_field:  # the cursor goes to the box to correct: typing goes there
+                self.query_one(self._bad_field, Input).focus()
             return rules
         self._set_status(None)
         if self.fenban.review_would_be_lost(rules):
