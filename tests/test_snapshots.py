@@ -13,7 +13,7 @@ import pytest
 
 pytest.importorskip("pytest_textual_snapshot")
 
-from textual.widgets import DataTable, Input  # noqa: E402
+from textual.widgets import DataTable  # noqa: E402
 
 from fenban_tui.core.api import placement_of  # noqa: E402
 from fenban_tui.tui.app import FenbanApp  # noqa: E402

@@ -145,7 +145,6 @@ def test_birth_dates_balanced_without_scores(tmp_path):
     roster = check_roster(path)
     placement = solve_roster(roster, Rules(classes=6, seed="1"))
     births = defaultdict(list)
-    import datetime as dt
 
     for i, d in enumerate(roster.values["_birth"].to_list()):
         births[placement.class_of(i)].append(d.toordinal())

@@ -300,7 +300,6 @@ def read_toml(path: Path) -> dict:
 
 async def test_balance_choices_do_not_leak_to_another_roster(tmp_path):
     """The tester's repro: a roster without 毕业学校/住宿, then one with them."""
-    from fenban_tui.core.api import Rules
 
     plain = write_roster(tmp_path / "plain.csv", 40, drop=("毕业学校", "住宿"))
     full = write_roster(tmp_path / "full.csv", 60, seed=6)

@@ -21,7 +21,7 @@ from rich.cells import cell_len
 from textual.widgets import Footer, Input, Static
 
 from fenban_tui.tui.app import FenbanApp
-from fenban_tui.tui.screens.dialogs import FindStudent, ResumeScreen, WriteAnywayScreen
+from fenban_tui.tui.screens.dialogs import FindStudent, ResumeScreen
 from fenban_tui.tui.screens.export_step import ExportScreen
 from fenban_tui.tui.screens.import_step import ImportScreen
 from fenban_tui.tui.screens.review_step import ReviewScreen
@@ -29,6 +29,7 @@ from fenban_tui.tui.screens.rules_step import RulesScreen
 from fenban_tui.tui.screens.solve_step import SolveScreen
 
 from .test_review import free_students, open_class, point_at, review_status, reviewing, small_roster, step_to
+from .test_review_search_export import ask_to_write
 from .test_tui import SIZE, status_text, step_text, to_step, wait_until, write_roster
 
 
@@ -103,8 +104,7 @@ async def test_resumed_session_with_a_changed_roster_says_so_and_export_asks(tmp
         app.screen.query_one("#out", Input).value = str(out)
 
         # ctrl+s asks first; Enter (the focused button) and n are no: nothing written
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, WriteAnywayScreen), 10)
+        await ask_to_write(pilot, app)
         question = str(app.screen.query_one("#confirm-text", Static).render())
         assert str(roster.resolve()) in question and "在这次工作保存后已改动" in question
         assert "按保存时的名单分的" in question and "仍然写出吗" in question
@@ -114,15 +114,13 @@ async def test_resumed_session_with_a_changed_roster_says_so_and_export_asks(tmp
         assert not out.exists() and not app.written
         said = status_text(app, "#export-status")
         assert "未写出" in said and "ctrl+r 重新读取名单" in said
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, WriteAnywayScreen), 10)
+        await ask_to_write(pilot, app)
         await pilot.press("n")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), 10)
         assert not out.exists()
 
         # yes: the saved copy's classes, as reviewed (the swap kept), are written
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, WriteAnywayScreen), 10)
+        await ask_to_write(pilot, app)
         await pilot.press("y")
         await wait_until(pilot, lambda: app.written, 60)
         classes = read_classes(out)
@@ -154,8 +152,7 @@ async def test_resumed_session_with_a_changed_roster_says_so_and_export_asks(tmp
         assert "Roster changed" in step_text(app) and "5 Export" in step_text(app)
         await step_to(pilot, app, ExportScreen)
         app.screen.query_one("#out", Input).value = str(out_en)
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, WriteAnywayScreen), 10)
+        await ask_to_write(pilot, app)
         question = str(app.screen.query_one("#confirm-text", Static).render())
         assert "changed (or is gone) after this session was saved" in question and "Write anyway?" in question
         assert "Write anyway (y)" in str(app.screen.query_one("#yes").label)

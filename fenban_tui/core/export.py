@@ -567,7 +567,6 @@ def check_writable(out_dir: str | Path) -> None:
 def export_space_needed(out_dir: str | Path, files: dict[str, bytes]) -> int:
     """The bytes ``files`` (and the SHA256SUMS written after them) take on the
     drive that holds ``out_dir``, whole clusters counted, folders included."""
-    from .manifest import SUMS_FILE
     from .usb import space_needed
 
     sums = sum(64 + 2 + len(name.encode("utf-8")) + 1 for name in files)

@@ -199,16 +199,18 @@ class ExportScreen(StepScreen):
             # a resumed session whose roster file changed since: the classes are the
             # saved copy's, and `fenban verify` against the new file would fail
             self.app.push_screen(WriteAnywayScreen(self.t("export_stale_ask", path=app.source_changed), self.lang),
-                                 partial(self._stale_answered, out))
+                                 partial(self._answered, self._ask_warnings, "export_stale_kept", out))
             return
         self._ask_warnings(out)
 
-    def _stale_answered(self, out: Path, yes: bool | None) -> None:
+    def _answered(self, go_on, refused: str, out: Path, yes: bool | None) -> None:
+        """A 'write anyway?' answer: yes goes on to ``go_on(out)``; no writes
+        nothing and says so (message ``refused``)."""
         if yes:
-            self._ask_warnings(out)
+            go_on(out)
         else:
             self.query_one("#written", Static).update("")
-            self._status(self.t("export_stale_kept"), "error")
+            self._status(self.t(refused), "error")
 
     def _ask_warnings(self, out: Path) -> None:
         """Ask first when the review left a warning open; then on to writing."""
@@ -219,7 +221,7 @@ class ExportScreen(StepScreen):
             if len(warnings) > 3:
                 items += self.t("export_warning_more", n=len(warnings) - 3)
             self.app.push_screen(WriteAnywayScreen(self.t("export_warning_ask", items=items), self.lang),
-                                 partial(self._warned, out))
+                                 partial(self._answered, self._ask_overwrite, "export_warning_kept", out))
             return
         self._ask_overwrite(out)
 
@@ -231,13 +233,6 @@ class ExportScreen(StepScreen):
         if rv is None or rv.model is not app.placement.model:
             rv = Review(app.placement.model, app.placement.classes)
         return [r.text(self.lang) for r in rv.problems()]
-
-    def _warned(self, out: Path, yes: bool | None) -> None:
-        if yes:
-            self._ask_overwrite(out)
-        else:
-            self.query_one("#written", Static).update("")
-            self._status(self.t("export_warning_kept"), "error")
 
     def _ask_overwrite(self, out: Path) -> None:
         if existing_outputs(out):
