@@ -422,6 +422,7 @@ def test_a_batch_of_starts_good_enough_ends_the_search(tmp_path, monkeypatch):
         p = solve_roster(roster, Rules(classes=4, seed="b3", effort=effort))
         return p.classes, solver.figure_score(p.model, p.classes)
 
+    monkeypatch.setattr(solver, "EXTRA_FACTOR", 1)  # no starts beyond the effort's here
     first_two, score_two = run(2, -1.0)
     stopped, _ = run(4, float("inf"))  # the first batch is good enough: starts 2 and 3 never run
     assert (stopped == first_two).all()
@@ -460,3 +461,18 @@ def test_tiny_classes_keep_every_count_within_one_of_its_share(tmp_path, seed):
     names = placed.model.names
     twins = [i for i, nm in enumerate(names) if nm == "陈思远"]
     assert placed.classes[twins[0]] != placed.classes[twins[1]]
+
+
+@pytest.mark.parametrize("score, starts", [(0.5, 2), (0.9, 2), (2.0, 4)])
+def test_more_starts_run_only_while_no_start_is_within_every_limit(tmp_path, monkeypatch, score, starts):
+    """effort=2: one batch of two starts.  Within every limit (score <= 1):
+    that is all.  Beyond one (score > 1): as many again run."""
+    from fenban_tui.core import samplegen, solver
+
+    path = tmp_path / "r.xlsx"
+    samplegen.write_xlsx(path, samplegen.JUNIOR_HEADER,
+                         samplegen.junior_rows(120, seed=5, absent=1, pins=1, twins=1, apart_pairs=1), "名单")
+    roster = check_roster(path)
+    monkeypatch.setattr(solver, "figure_score", lambda model, classes: score)
+    placed = solve_roster(roster, Rules(classes=3, seed="extra", effort=2))
+    assert len(placed.result.history) == 2 * starts  # each start records its first and last objective

@@ -887,6 +887,7 @@ def _compiled(run, tick, cancel, clock=None):
 START_THREADS = 2  # independent starts run side by side (compiled code releases the GIL)
 START_BATCH = 2  # starts judged together before deciding whether more are needed
 ACCEPT_SCORE = 0.8  # a start whose worst figure is within 80% of what is acceptable ends the search
+EXTRA_FACTOR = 2  # no start within every limit after the effort's starts: up to this many times as many
 
 
 def _start_rng(model: PlacementModel, r: int) -> np.random.Generator:
@@ -985,7 +986,9 @@ def solve(
 
     Up to the rules' effort of independent starts run, two side by side, each
     from its own seeded stream, until a batch leaves one good enough
-    (``ACCEPT_SCORE``); the best is kept, ties going to the earlier start.
+    (``ACCEPT_SCORE``); when none of them is within every limit, up to as
+    many again run (rosters up to ``ONE_BATCH_STUDENTS``).  The best is kept,
+    ties going to the earlier start.
     What a start finds depends on its number alone, never on which thread ran
     it or when, so the result is the same on one core or many."""
 
@@ -1003,12 +1006,15 @@ def solve(
     restarts = 1 if start is not None else max(1, model.effort if model.n <= RESTART_MAX_STUDENTS else 1)
     if model.n > ONE_BATCH_STUDENTS:
         restarts = min(restarts, START_BATCH)
-    done = [0.0] * restarts
+    # when none of those starts meets every limit, as many more may run (small rosters)
+    most = restarts * EXTRA_FACTOR if start is None and model.n <= ONE_BATCH_STUDENTS else restarts
+    done = [0.0] * most
+    planned = [restarts]  # starts the progress bar counts: grows when more are run
 
     def ticker(r: int):
         def tick(f: float) -> None:
             done[r] = f
-            report(sum(done) / restarts, "balance")
+            report(sum(done) / planned[0], "balance")
         return tick
 
     stop = _Stop(cancel)
@@ -1024,8 +1030,12 @@ def solve(
     # starts are judged in batches of a fixed size (never the thread count, so
     # one core or two run the same starts): once a batch leaves a start whose
     # every figure is well inside what schools accept, no further batch runs
-    for first in range(0, restarts, START_BATCH):
-        batch = list(range(first, min(restarts, first + START_BATCH)))
+    for first in range(0, most, START_BATCH):
+        if first >= restarts:
+            if best_score[0] <= 1.0:
+                break  # every figure within its limit: the planned starts were enough
+            planned[0] = most
+        batch = list(range(first, min(most, first + START_BATCH)))
         threads = max(1, min(START_THREADS, len(batch)))
         if threads == 1:
             results = [run(r) for r in batch]
@@ -1040,8 +1050,6 @@ def solve(
             if best is None or score < best_score:
                 best, best_obj, best_score = classes, obj, score
         if best_score[0] <= ACCEPT_SCORE:
-            for r in range(first + len(batch), restarts):
-                done[r] = 1.0  # starts not needed count as done on the progress bar
             break
     report(1.0, "done")
     from .stats import hard_rule_violations
