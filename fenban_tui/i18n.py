@@ -161,6 +161,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "at_least_bad": ("“每班至少”规则写法不对：“{spec}”（应写成 列=值:人数，如 性别=女:1）",
                      "Bad “at least” rule “{spec}” (write COLUMN=VALUE:N, e.g. 性别=女:1)"),
+    "at_least_column_missing": ("“每班至少”规则“{spec}”：名单中没有“{column}”列",
+                                "“at least” rule “{spec}”: the roster has no column “{column}”"),
     "at_least_value_missing": ("“每班至少”规则：列“{column}”中没有“{value}”（有：{values}）",
                                "“at least” rule: column “{column}” has no “{value}” (it has: {values})"),
     "solve_rules_broken": ("分班结果没有满足这些规则：{items}。未写出任何文件。",

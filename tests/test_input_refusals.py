@@ -364,3 +364,15 @@ def test_unreadable_roster_and_full_or_read_only_drive_in_chinese(tmp_path, caps
         assert main(["solve", str(roster), "--classes", "2", "--seed", "1", "--out", str(tmp_path / "g"), "-q",
                      "--lang", "en"]) == 1
         assert capsys.readouterr().err == f"Error: {os.strerror(errno.ENOSPC)}\n"
+
+
+def test_an_at_least_rule_on_a_missing_column_says_so_in_its_own_words(tmp_path, capsys):
+    roster = _roster(tmp_path)
+    out = tmp_path / "out"
+    assert main(["solve", str(roster), "--classes", "2", "--at-least", "血型=A:1", "--out", str(out), "-q"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == "“每班至少”规则“血型=A”：名单中没有“血型”列"
+    assert not out.exists()
+    assert main(["solve", str(roster), "--classes", "2", "--at-least", "血型=A:1", "--out", str(out), "-q",
+                 "--lang", "en"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == ("\u201cat least\u201d rule \u201c血型=A\u201d: the roster has no "
+                                                       "column \u201c血型\u201d")

@@ -254,7 +254,7 @@ def minimums_of(roster: Roster, rules: Rules, cats: list[CategoryFeature]) -> li
         is_gender = col in ("性别", "gender", cm.gender or "性别")
         if is_gender:
             if "_gender" not in roster.values.columns:
-                raise FenbanError("category_missing", column=col)
+                raise FenbanError("at_least_column_missing", column=col, spec=key)
             g = next((i for i, f in enumerate(cats) if f.kind == "gender"), None)
             if g is None:
                 codes, labels = _category(roster.values["_gender"].to_list())
@@ -264,7 +264,7 @@ def minimums_of(roster: Roster, rules: Rules, cats: list[CategoryFeature]) -> li
             what = {"M": "男生", "F": "女生"}.get(want or "", val)
         else:
             if col not in roster.columns:
-                raise FenbanError("category_missing", column=col)
+                raise FenbanError("at_least_column_missing", column=col, spec=key)
             g = next((i for i, f in enumerate(cats) if f.name == col and f.kind != "decile"), None)
             if g is None:
                 codes, labels = _category(roster.table[col].to_list())

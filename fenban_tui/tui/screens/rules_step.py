@@ -66,7 +66,7 @@ def read_at_least(text: str, roster, lang: str) -> dict[str, int] | str:
             minimums_of(roster, Rules(at_least=out), [])
     except FenbanError as exc:
         params = exc.params
-        if exc.key == "category_missing":
+        if exc.key == "at_least_column_missing":
             column = str(params.get("column", ""))
             gender = column in ("性别", "gender") or column == (roster.cmap.gender if roster is not None else None)
             return t("at_least_no_gender", lang) if gender else t("at_least_no_column", lang, column=column)
