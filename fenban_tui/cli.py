@@ -168,6 +168,14 @@ def _apply_columns(rules, specs: list[str], genders: list[str] = (), args=None) 
                               a=given[role][0], b=spec)
         given[role] = (spec, column)
         rules.columns[role] = column
+    # one column cannot be two things (a name column read as genders fails row by row)
+    owner: dict[str, str] = {}  # column as compared -> the option that claimed it
+    for role, (spec, column) in given.items():
+        for col in column if isinstance(column, list) else [column]:
+            key = to_ascii(col).strip().upper() if len(col) <= 3 and to_ascii(col).isalpha() else col.strip()
+            if key in owner and owner[key] != spec:
+                raise FenbanError("cli_column_shared", column=col, a=owner[key], b=spec)
+            owner[key] = spec
 
 
 def _near_role(word: str) -> str | None:

@@ -199,6 +199,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli_column_role_unknown": ("--column {spec}：没有“{role}”这个用途{near}；可用的用途：{roles}",
                                 "--column {spec}: there is no role \u201c{role}\u201d{near_en}; roles: {roles}"),
+    "cli_column_shared": ("--column 把同一列“{column}”指定给了两个用途（{a} 和 {b}），一列只能有一个用途",
+                          "--column gives the one column \u201c{column}\u201d two roles ({a} and {b}); a column has one role"),
     "cli_column_empty": ("--column {spec} 没有写列名：应为 {role}=列名 或列字母（如 {role}=B）",
                          "--column {spec} names no column: write {role}=HEADER or a column letter ({role}=B)"),
     "cli_column_twice": ("--column 给用途“{role}”指定了两次（{a} 和 {b}），一个用途只能指定一列",

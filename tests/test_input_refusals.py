@@ -110,6 +110,10 @@ def test_a_missing_roster_under_json_is_json_too(tmp_path, capsys):
      "--column nmae=A：没有“nmae”这个用途（是不是 name？）；可用的用途：seq, name, gender, sid, idcard, birth, "
      "school, total, boarding, note, together, apart, pin, phone, group, scores"),
     (["--header-row", "0"], "--header-row 0 不对：表头行号从 1 开始（文件没有表头请用 --no-header）"),
+    (["--column", "name=A", "--column", "gender=a"],
+     "--column 把同一列“a”指定给了两个用途（name=A 和 gender=a），一列只能有一个用途"),
+    (["--column", "scores=语文,姓名", "--column", "name=姓名"],
+     "--column 把同一列“姓名”指定给了两个用途（scores=语文,姓名 和 name=姓名），一列只能有一个用途"),
 ])
 def test_options_that_cannot_be_meant_are_refused_in_words(tmp_path, capsys, extra, message):
     roster = _roster(tmp_path)
