@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import errno
 import json
 import math
 import os
@@ -316,6 +317,11 @@ def cmd_solve(args: argparse.Namespace) -> int:
         raise FenbanError("out_exists_files", path=str(out),
                           names="、".join(there[:5]) + (" …" if len(there) > 5 else ""))
     check_writable(out)
+    if args.save_rules:  # refused before the solve, not after the results are written
+        target = Path(args.save_rules)
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+        check_writable(target.parent)
     options = ExportOptions(csv_encoding=args.csv_encoding, mask_names=args.mask_names,
                             student_id=args.student_id, student_id_order=args.student_id_order)
     if args.student_id:

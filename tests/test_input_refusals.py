@@ -330,6 +330,7 @@ def test_rules_saved_onto_a_folder_refused_in_chinese(tmp_path, capsys):
     assert main(["solve", str(roster), "--classes", "2", "--seed", "1", "--out", str(tmp_path / "o"), "-q",
                  "--save-rules", str(folder)]) == 1
     assert capsys.readouterr().err == f"出错了：这是一个文件夹，不是文件：{folder}\n"
+    assert not (tmp_path / "o").exists()  # refused before the solve: no results written
 
 
 def test_unreadable_roster_and_full_or_read_only_drive_in_chinese(tmp_path, capsys, monkeypatch):
