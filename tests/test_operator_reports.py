@@ -340,3 +340,27 @@ def test_verify_names_a_few_students_and_counts_the_rest(placement, roster_file,
     line = next(x for x in capsys.readouterr().out.splitlines() if "assignment.csv" in x)
     assert line.startswith("  ✗ assignment.csv 与重新分班的结果不同（7 名学生）：第 3 行（")
     assert line.count("写的是") == 5 and line.endswith(" 等，另有 2 处")
+
+
+def test_overwriting_an_export_counts_the_space_its_old_files_give_back(placement, tmp_path, monkeypatch):
+    """A stick holding last week's results, with too little room for a second
+    copy: writing over them (asked) needs room for the largest file only."""
+    from fenban_tui.core import usb
+    from fenban_tui.core.api import export_placement
+    from fenban_tui.core.export import export_space_needed
+
+    out = tmp_path / "usb"
+    export_placement(placement, out)
+    size = _on_disk(out)
+    files = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != "SHA256SUMS"}
+    largest = max(len(b) for b in files.values())
+    again = export_space_needed(out, files)
+    fresh = export_space_needed(tmp_path / "new", files)
+    assert again < fresh // 2 and again >= largest
+    free = again + 64 * 1024 + again // 20  # just enough for writing over the first copy
+    assert free < fresh + 64 * 1024 + fresh // 20 and free < size + 64 * 1024
+    monkeypatch.setattr(usb, "free_bytes", lambda path: free)
+    with pytest.raises(FenbanError):  # not enough for a second copy
+        export_placement(placement, tmp_path / "second")
+    result = export_placement(placement, out, overwrite=True)  # but enough to write over the first
+    assert result.verified == len(result.paths)

@@ -567,12 +567,22 @@ def check_writable(out_dir: str | Path) -> None:
 def export_space_needed(out_dir: str | Path, files: dict[str, bytes]) -> int:
     """The bytes ``files`` (and the SHA256SUMS written after them) take on the
     drive that holds ``out_dir``, whole clusters counted, folders included."""
+    from .manifest import SUMS_FILE
     from .usb import space_needed
 
+    out = Path(out_dir)
     sums = sum(64 + 2 + len(name.encode("utf-8")) + 1 for name in files)
     folders = {str(Path(name).parent) for name in files if "/" in name}
     sizes = [len(b) for b in files.values()] + [sums]
-    return space_needed(sizes, Path(out_dir), folders=1 + len(folders))
+    need = space_needed(sizes, out, folders=1 + len(folders))
+    # an earlier export's files of the same names are replaced (overwriting is
+    # refused unless asked): their space comes back, but each file is written
+    # beside its old self first, so the largest new one must fit on top
+    old = [p.stat().st_size for p in (out / name for name in [*files, SUMS_FILE]) if p.is_file()]
+    if old:
+        need -= space_needed(old, out, folders=0)
+        need += space_needed([max(sizes)], out, folders=0)
+    return max(need, space_needed([max(sizes)], out, folders=1))
 
 
 def write_export(out_dir: str | Path, files: dict[str, bytes], overwrite: bool = False) -> ExportResult:
