@@ -590,3 +590,20 @@ async def test_changing_rules_after_the_review_asks_and_a_new_class_name_keeps_i
         await wait_until(pilot, lambda: isinstance(app.screen, SolveScreen), 10)
         await wait_until(pilot, lambda: app.placement is not None and not app.screen.running, 60)
         assert app.rules.seed == "另一个种子" and app.review is None
+
+
+def test_a_hand_swap_that_leaves_a_class_short_of_a_demand_is_a_warning(tmp_path):
+    """每班至少 1 名女生 with two girls in two classes: swapping one girl for a
+    boy of the other class leaves a class with none — the review lists it (and
+    so the export's question, the record and verify do)."""
+    path = tmp_path / "r.csv"
+    path.write_text("姓名,性别\n甲,女\n乙,女\n丙,男\n丁,男\n戊,男\n己,男\n", encoding="utf-8")
+    placed = solve_roster(check_roster(path), Rules(classes=2, seed="1", effort=1, at_least={"性别=女": 1}))
+    rv = Review(placed.model, placed.classes)
+    assert rv.problems() == []
+    girl = by_name(rv, "甲")
+    boy = next(s for s in rv.members(1 - int(rv.classes[girl])) if rv.model.names[s] in "丙丁戊己")
+    assert rv.swap(girl, boy).ok
+    short = rv.label(1 - int(rv.classes[girl]))
+    texts = [p.text("zh") for p in rv.problems()]
+    assert texts == [f"每班至少 1 名女生未满足：{short}"]

@@ -431,7 +431,8 @@ def open_problems(roster: Roster, rules, model: PlacementModel, classes: np.ndar
     """The hard rules the final classes break — what the review (复核) lists as
     warnings when the operator overrode a refusal and exported anyway: 绑定
     apart, 互斥 or same-name students together, a 预设班级 pin, sizes more than
-    one apart, an "at least N per class" demand unmet.  Each is
+    one apart, an "at least N per class" demand unmet (all as the review's
+    own problem list says them).  Each is
     ``{"key", "params", "text"}`` (a message key of :mod:`..i18n`, its
     parameters, and the Chinese text the record page shows).  Grouped runs
     compare sizes within each group only (schools differ from each other)."""
@@ -453,11 +454,6 @@ def open_problems(roster: Roster, rules, model: PlacementModel, classes: np.ndar
                 big, small = used[int(np.argmax(sizes))], used[int(np.argmin(sizes))]
                 found.append(("review_size_broken", {"big": model.labels[big], "nb": max(sizes),
                                                      "small": model.labels[small], "ns": min(sizes)}))
-    for d in model.minimums:
-        got = np.bincount(classes[model.categories[d.feature].codes == d.code], minlength=model.k)
-        short = [model.labels[c] for c in range(model.k) if got[c] < d.count]
-        if short:
-            found.append(("review_at_least_broken", {"count": d.count, "what": d.what, "classes": "、".join(short)}))
     return [{"key": key, "params": dict(params), "text": tr(key, "zh", **params)} for key, params in found]
 
 

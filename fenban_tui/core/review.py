@@ -212,6 +212,12 @@ class Review:
             big, small = int(np.argmax(sizes)), int(np.argmin(sizes))
             out.append(Reason("review_size_broken", {"big": self.label(big), "nb": int(sizes[big]),
                                                      "small": self.label(small), "ns": int(sizes[small])}))
+        for d in self.model.minimums:  # 每班至少: a demand a hand edit left unmet
+            got = np.bincount(cls[self.model.categories[d.feature].codes == d.code], minlength=self.model.k)
+            short = [self.label(c) for c in range(self.model.k) if got[c] < d.count]
+            if short:
+                out.append(Reason("review_at_least_broken", {"count": d.count, "what": d.what,
+                                                             "classes": "、".join(short)}))
         return out
 
     def check_move(self, students: list[int], to: int) -> list[Reason]:
