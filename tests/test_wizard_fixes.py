@@ -14,12 +14,14 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
 from rich.cells import cell_len
 from textual.widgets import Footer, Input, Static
 
+from fenban_tui.core.session import file_sha256
 from fenban_tui.tui.app import FenbanApp
 from fenban_tui.tui.screens.dialogs import FindStudent, ResumeScreen
 from fenban_tui.tui.screens.export_step import ExportScreen
@@ -89,6 +91,7 @@ async def test_resumed_session_with_a_changed_roster_says_so_and_export_asks(tmp
         await pilot.pause()
     assert app.return_code == 0
 
+    published = file_sha256(roster)  # the hash shown before the seed was drawn
     edit_roster(roster)  # a score changed, a row deleted
     shutil.copytree(data, tmp_path / "data-en")
 
@@ -125,6 +128,10 @@ async def test_resumed_session_with_a_changed_roster_says_so_and_export_asks(tmp
         await wait_until(pilot, lambda: app.written, 60)
         classes = read_classes(out)
         assert len(classes) == 120 and classes == [app.placement.labels[c] for c in swapped]
+        # the record names the file the classes were made from, not the edited one
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["roster"]["sha256"] == published != file_sha256(roster)
+        assert published in (out / "分班记录.html").read_text(encoding="utf-8")
 
         # back on 导入: the warning is there too, with what to do
         for screen_type in (ReviewScreen, SolveScreen, RulesScreen, ImportScreen):

@@ -501,10 +501,14 @@ def build_files(roster: Roster, rules, model: PlacementModel, classes: np.ndarra
         files[TEACHERS_CSV] = csv_bytes(["班级", "班主任"], [[k, v] for k, v in draw.by_class.items()]
                                         + [["未分配", v] for v in draw.reserves], enc)
     stats = class_stats(model, classes)
-    try:
-        roster_hash = file_sha256(roster.path)
-    except OSError:
-        roster_hash = None
+    # the file the classes were made from: a session's roster keeps the hash of
+    # the file as read (published before the seed), even if the file changed since
+    roster_hash = roster.source_sha256
+    if roster_hash is None:
+        try:
+            roster_hash = file_sha256(roster.path)
+        except OSError:
+            roster_hash = None
     manifest = build_manifest(
         roster, rules, labels, classes, stats, roster_file_sha256=roster_hash,
         teachers=draw.as_json() if draw else None, student_ids=sid_info,

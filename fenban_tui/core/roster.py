@@ -193,6 +193,9 @@ class Roster:
     problems: list[Problem]
     dropped_rows: list[int]
     sheets_used: list[str] = field(default_factory=list)
+    # SHA-256 of the source file as it was when read; set for a roster restored
+    # from a session (the file may have changed since), else taken from the file
+    source_sha256: str | None = None
 
     @property
     def n(self) -> int:

@@ -167,7 +167,8 @@ class SessionStore:
         return Roster(path=Path(session.roster_path), sheet=meta.get("sheet", ""),
                       header_row=meta.get("header_row", 1), columns=list(meta.get("columns", [])),
                       table=table, values=values, cmap=cmap, problems=[_stored_problem(d) for d in meta.get("problems", [])],
-                      dropped_rows=list(meta.get("dropped_rows", [])), sheets_used=list(meta.get("sheets_used", [])))
+                      dropped_rows=list(meta.get("dropped_rows", [])), sheets_used=list(meta.get("sheets_used", [])),
+                      source_sha256=session.roster_sha256 or None)
 
     def source_changed(self, session: Session) -> bool:
         """Has the roster file changed (or gone) since it was read?"""
