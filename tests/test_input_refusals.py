@@ -381,3 +381,10 @@ def test_an_at_least_rule_on_a_missing_column_says_so_in_its_own_words(tmp_path,
                  "--lang", "en"]) == 1
     assert capsys.readouterr().err.splitlines()[0] == ("\u201cat least\u201d rule \u201c血型=A\u201d: the roster has no "
                                                        "column \u201c血型\u201d")
+
+
+def test_an_at_least_rule_typed_with_full_width_colon_reads_the_same():
+    from fenban_tui.core.model import parse_at_least
+
+    assert parse_at_least("性别=女：1") == parse_at_least("性别=女:1") == ("性别=女", 1)
+    assert parse_at_least("住宿＝是：2") == ("住宿=是", 2)

@@ -228,9 +228,11 @@ def build_model(roster: Roster, rules: Rules) -> PlacementModel:
 
 
 def parse_at_least(spec: str) -> tuple[str, int]:
-    """``列=值:人数`` (人数 defaults to 1) as the rules' key and count."""
+    """``列=值:人数`` (人数 defaults to 1) as the rules' key and count; a
+    full-width ：＝ (typed through a Chinese input method) reads the same."""
+    spec = spec.replace("：", ":").replace("＝", "=")
     key, sep, num = spec.rpartition(":") if ":" in spec else (spec, "", "1")
-    key = key.replace("：", ":").strip()
+    key = key.strip()
     col, eq, val = key.partition("=")
     try:
         count = int(num.strip())
