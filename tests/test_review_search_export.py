@@ -67,6 +67,19 @@ async def ask_to_write(pilot, app, question=None):
     await wait_until(pilot, lambda: isinstance(app.screen, question or WriteAnywayScreen), 10)
 
 
+async def refused_in_english(pilot, app, out: Path, key: str) -> str:
+    """ctrl+s; the English 'write anyway?' question, answered no with ``key``:
+    nothing written, and the step says so.  Returns the question."""
+    await ask_to_write(pilot, app)
+    question = str(app.screen.query_one("#confirm-text", Static).render())
+    assert "Write anyway (y)" in str(app.screen.query_one("#yes").label)
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), 10)
+    assert not out.exists()
+    assert "Nothing written" in status_text(app, "#export-status")
+    return question
+
+
 def find_status(dialog: FindStudent) -> str:
     return str(dialog.query_one("#find-status", Static).render())
 
@@ -360,11 +373,5 @@ async def test_export_warning_in_english(tmp_path, monkeypatch):
         app.review_changed()
         await step_to(pilot, app, ExportScreen)
         app.screen.query_one("#out", Input).value = str(out)
-        await ask_to_write(pilot, app)
-        question = str(app.screen.query_one("#confirm-text", Static).render())
+        question = await refused_in_english(pilot, app, out, "n")
         assert "The review left a warning open" in question and "预设班级 broken" in question
-        assert "Write anyway (y)" in str(app.screen.query_one("#yes").label)
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), 10)
-        assert not out.exists()
-        assert "Nothing written" in status_text(app, "#export-status")

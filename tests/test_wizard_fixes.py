@@ -31,7 +31,7 @@ from fenban_tui.tui.screens.rules_step import RulesScreen
 from fenban_tui.tui.screens.solve_step import SolveScreen
 
 from .test_review import free_students, open_class, point_at, review_status, reviewing, small_roster, step_to
-from .test_review_search_export import ask_to_write
+from .test_review_search_export import ask_to_write, refused_in_english
 from .test_tui import SIZE, status_text, step_text, to_step, wait_until, write_roster
 
 
@@ -159,14 +159,8 @@ async def test_resumed_session_with_a_changed_roster_says_so_and_export_asks(tmp
         assert "Roster changed" in step_text(app) and "5 Export" in step_text(app)
         await step_to(pilot, app, ExportScreen)
         app.screen.query_one("#out", Input).value = str(out_en)
-        await ask_to_write(pilot, app)
-        question = str(app.screen.query_one("#confirm-text", Static).render())
+        question = await refused_in_english(pilot, app, out_en, "escape")
         assert "changed (or is gone) after this session was saved" in question and "Write anyway?" in question
-        assert "Write anyway (y)" in str(app.screen.query_one("#yes").label)
-        await pilot.press("escape")
-        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), 10)
-        assert not out_en.exists()
-        assert "Nothing written" in status_text(app, "#export-status")
 
 
 # ---------------------------------------------------------------------- 2, 3: the rules form

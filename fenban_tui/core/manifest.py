@@ -498,14 +498,14 @@ def _moved(out_dir: Path, man: dict, labels: list[str]) -> int | None:
 ASSIGNMENT_NAMED = 5  # students named when assignment.csv differs
 
 
-def _check_published(out_dir: Path, man: dict, labels: list[str], placement=None) -> list[Finding]:
+def _check_published(out_dir: Path, man: dict, labels: list[str], placement) -> list[Finding]:
     published = _published_labels(out_dir, man)
     if published is None:
         return [Finding("fail", "verify_assignment_unreadable")]
     if published != labels:
         differ = [i for i, (a, b) in enumerate(zip(published, labels)) if a != b]
         moved = len(differ) + abs(len(published) - len(labels))
-        if not differ or placement is None:
+        if not differ:  # only rows added or missing: no student to name
             return [Finding("fail", "verify_assignment_differs", {"moved": moved})]
         # name the students: row and name, the class written and the re-run's
         refs = placement.roster.row_refs()
