@@ -277,7 +277,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
-    from .core.api import check_roster, export_placement, format_summary, solve_roster
+    from .core.api import check_export_space, check_roster, export_placement, format_summary, solve_roster
     from .core.export import ExportOptions, check_writable, existing_outputs
     from .core.lottery import check_sid_pattern, draw_teachers, load_teachers
     from .core.manifest import roster_sha256
@@ -337,6 +337,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         return _err(tr("cli_not_usable"))
     if options.teachers and not rules.group_by:  # too few teachers: say so before the solve
         draw_teachers(options.teachers, rules.labels(rules.class_count(roster.n)), rules.seed)
+    check_export_space(out, roster, rules, options)  # a full stick: said before a long solve, not after
     if not args.quiet:
         print(tr("cli_roster_hash", hash=roster_sha256(args.roster)), flush=True)
     if args.seed is None and not args.rules:

@@ -342,6 +342,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 中已有分班结果（{names}）；加 --force 覆盖",
         "{path} already holds results ({names}); add --force to overwrite",
     ),
+    "export_failed_unchanged": (
+        "写出失败，{path} 中什么都没有改动：{reason}",
+        "Export failed; nothing in {path} was changed: {reason}",
+    ),
+    "export_failed_partial": (
+        "写出中断：{path} 中只换上了 {names}，其余没有写成，这一套文件不完整（没有 SHA256SUMS）；"
+        "请腾出空间或换一个文件夹后重新导出：{reason}",
+        "Export interrupted: only {names} in {path} were replaced, the rest was not written and the set is "
+        "incomplete (no SHA256SUMS); free some space or choose another folder and export again: {reason}",
+    ),
     "export_readback_bad": (
         "写出后读回校验失败：{path} 中的 {names} 与应写内容不符（U 盘可能有问题，请换一个再试）",
         "Read-back check failed: {names} in {path} differ from what was written (the drive may be faulty; try another)",

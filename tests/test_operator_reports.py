@@ -169,24 +169,28 @@ def _on_disk(folder: Path) -> int:
 def test_free_space_estimate_is_close_to_what_is_written(placement, tmp_path, monkeypatch):
     from fenban_tui.core import usb
     from fenban_tui.core.api import export_placement
+    from fenban_tui.core.export import build_files, export_space_needed
 
     asked = []
-    real = usb.check_free_space
+    real = usb.has_room
 
     def spy(folder, needed):
         asked.append(needed)
-        real(folder, needed)
+        return real(folder, needed)
 
-    monkeypatch.setattr(usb, "check_free_space", spy)
+    monkeypatch.setattr(usb, "has_room", spy)
     out = tmp_path / "out"
     export_placement(placement, out)
     written = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     on_disk = _on_disk(out)
-    (needed,) = asked
-    assert needed >= written
-    assert on_disk * 0.9 <= needed <= on_disk * 1.1 + 16 * 1024, (needed, on_disk, written)
+    (staged,) = asked  # written in a staging folder first: one folder more than ends up there
+    assert staged >= written
+    assert on_disk * 0.9 <= staged <= on_disk * 1.1 + 16 * 1024, (staged, on_disk, written)
     # what a refusal names: the estimate and a modest margin, not several times the export
-    monkeypatch.setattr(usb, "check_free_space", real)
+    monkeypatch.setattr(usb, "has_room", real)
+    needed = export_space_needed(tmp_path / "full", build_files(placement.roster, placement.rules, placement.model,
+                                                                placement.classes))
+    assert 0 < staged - needed <= 64 * 1024
     monkeypatch.setattr(usb, "free_bytes", lambda path: 1)
     with pytest.raises(FenbanError) as exc:
         export_placement(placement, tmp_path / "full")
@@ -364,3 +368,95 @@ def test_overwriting_an_export_counts_the_space_its_old_files_give_back(placemen
         export_placement(placement, tmp_path / "second")
     result = export_placement(placement, out, overwrite=True)  # but enough to write over the first
     assert result.verified == len(result.paths)
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _full_after(calls: int, real):
+    """A write function that runs out of space on its ``calls``-th call."""
+    import errno
+
+    seen = [0]
+
+    def write(path, data, *rest):
+        seen[0] += 1
+        if seen[0] >= calls:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real(path, data, *rest)
+
+    return write
+
+
+def test_a_stick_filling_up_mid_export_leaves_last_weeks_results_untouched(placement, tmp_path, monkeypatch):
+    """Every file is written in a hidden folder first: when the drive fills up
+    on the third file, the folder still holds the earlier export, byte for
+    byte, with its SHA256SUMS, and no half-written file or staging folder."""
+    from fenban_tui.core import export
+    from fenban_tui.core.api import export_placement, placement_of
+
+    out = tmp_path / "usb"
+    export_placement(placement, out)
+    before = _snapshot(out)
+    classes = placement.classes.copy()
+    a, b = 0, int(np.flatnonzero(classes != classes[0])[0])
+    classes[[a, b]] = classes[[b, a]]  # this week's draw differs from last week's
+    this_week = placement_of(placement.roster, placement.rules, classes)
+    monkeypatch.setattr(export, "_fsynced_write", _full_after(3, export._fsynced_write))
+    with pytest.raises(FenbanError) as err:
+        export_placement(this_week, out, overwrite=True)
+    assert err.value.text("zh").startswith(f"写出失败，{out} 中什么都没有改动：磁盘空间已满")
+    assert err.value.text("en").startswith(f"Export failed; nothing in {out} was changed: No space left on device")
+    assert _snapshot(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_export_too_big_to_stage_writes_in_place_and_says_what_is_incomplete(placement, tmp_path, monkeypatch):
+    """No room for a second copy: files are replaced one by one; a failure on
+    the third says which files are new and leaves no SHA256SUMS vouching."""
+    from fenban_tui.core import export, usb
+    from fenban_tui.core.api import export_placement
+
+    out = tmp_path / "full"
+    export_placement(placement, out)
+    monkeypatch.setattr(usb, "has_room", lambda folder, needed: False)
+    monkeypatch.setattr(export, "atomic_write_bytes", _full_after(3, export.atomic_write_bytes))
+    with pytest.raises(FenbanError) as err:
+        export_placement(placement, out, overwrite=True)
+    first_two = list(export.build_files(placement.roster, placement.rules, placement.model, placement.classes))[:2]
+    text = err.value.text("zh")
+    assert text.startswith(f"写出中断：{out} 中只换上了 {'、'.join(first_two)}，其余没有写成")
+    assert "（没有 SHA256SUMS）" in text and text.endswith("磁盘空间已满")
+    assert not (out / "SHA256SUMS").exists()
+
+
+def test_a_staging_folder_left_by_a_killed_export_is_cleared(placement, tmp_path):
+    from fenban_tui.core.api import export_placement
+    from fenban_tui.core.export import STAGE_PREFIX
+
+    out = tmp_path / "again"
+    left = out / (STAGE_PREFIX + "abc123")
+    left.mkdir(parents=True)
+    (left / "assignment.csv").write_bytes(b"half")
+    result = export_placement(placement, out)
+    assert not left.exists()
+    assert result.verified == len(result.paths)
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_solve_refuses_a_full_stick_before_solving(roster_file, tmp_path, monkeypatch, capsys):
+    """A district run takes minutes: a drive that cannot hold the result is
+    refused before the solve starts, not after it."""
+    from fenban_tui.core import api, usb
+
+    def no_solve(*args, **kwargs):
+        raise AssertionError("solved although the result could not be written")
+
+    monkeypatch.setattr(api, "solve_roster", no_solve)
+    monkeypatch.setattr(usb, "free_bytes", lambda path: 100 * 1024)
+    out = tmp_path / "stick"
+    assert main(["solve", str(roster_file), "--classes", "4", "--seed", "7", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{out} 空间不足：需要约" in err and "只剩 100.0 KB；什么都没有写" in err
+    assert not out.exists()

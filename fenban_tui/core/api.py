@@ -182,11 +182,15 @@ def _solve_grouped(roster: Roster, rules: Rules, progress, cancel, time_limit: f
             for proc in getattr(pool, "_processes", {}).values():
                 proc.terminate()
             raise
-    # one placement over everyone, classes numbered group by group
+    return _joined(roster, rules, [results[name] for name, _ in groups], timed_out)
+
+
+def _joined(roster: Roster, rules: Rules, parts: list[tuple], timed_out: bool = False) -> Placement:
+    """One placement over everyone from each group's (rows, labels, classes),
+    classes numbered group by group."""
     all_labels: list[str] = []
     classes = np.empty(roster.n, dtype=np.int64)
-    for name, _ in groups:
-        rows, labels, cls = results[name]
+    for rows, labels, cls in parts:
         classes[rows] = np.asarray(cls) + len(all_labels)
         all_labels += labels
     whole = replace(rules, group_by=None, classes=len(all_labels), class_size=None, use_pins=False,
@@ -196,6 +200,34 @@ def _solve_grouped(roster: Roster, rules: Rules, progress, cancel, time_limit: f
     result = SolveResult(classes=classes, labels=all_labels, objective=float("nan"), iterations=0,
                          timed_out=timed_out)
     return Placement(roster, rules, model, result)
+
+
+def provisional_placement(roster: Roster, rules: Rules) -> Placement:
+    """Students dealt in turn into the classes the rules will make (labels
+    included, school by school when grouped): not a draw, only something the
+    size of the real result, so an export's space can be checked before a long
+    solve (a district takes minutes)."""
+    if not rules.group_by:
+        k = rules.class_count(roster.n)
+        return placement_of(roster, rules, np.arange(roster.n) % k)
+    parts = []
+    for name, rows in _group_rows(roster, rules.group_by):
+        sub = replace(rules, group_by=None, label_pattern=f"{name}·{rules.label_pattern}")
+        k = sub.class_count(len(rows))
+        parts.append((rows, sub.labels(k), np.arange(len(rows)) % k))
+    return _joined(roster, rules, parts)
+
+
+def check_export_space(out_dir: str | Path, roster: Roster, rules: Rules, options: ExportOptions | None = None) -> None:
+    """Refuse before solving when the export clearly cannot fit where it goes
+    (the exact check is made again when writing)."""
+    from .export import build_files, export_space_needed
+    from .usb import check_free_space
+
+    placement = provisional_placement(roster, rules)
+    files = build_files(roster, rules, placement.model, placement.classes, options, summary_rows(placement))
+    # the real draw's files differ by a few bytes (workbook compression): a little leeway
+    check_free_space(Path(out_dir), int(export_space_needed(out_dir, files) * 0.97))
 
 
 def placement_of(roster: Roster, rules: Rules, classes) -> Placement:

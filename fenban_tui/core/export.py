@@ -1,14 +1,16 @@
 """Write the result: ``assignment.csv`` (UTF-8 with BOM, every roster column plus
 班级) and a workbook with one sheet per class plus a 汇总 summary sheet.
 
-Every file is written atomically (temp file, fsync, rename): an interrupted export
-never leaves a file that looks complete.
+An export is written whole in a hidden staging folder (fsynced), then moved into
+place by renames, SHA256SUMS last: a full stick or a write error leaves the folder
+as it was, and an interrupted export never leaves a file that looks complete.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -564,9 +566,11 @@ def check_writable(out_dir: str | Path) -> None:
         raise FenbanError("out_not_writable", path=str(out), reason=exc.strerror or str(exc)) from None
 
 
-def export_space_needed(out_dir: str | Path, files: dict[str, bytes]) -> int:
+def export_space_needed(out_dir: str | Path, files: dict[str, bytes], staged: bool = False) -> int:
     """The bytes ``files`` (and the SHA256SUMS written after them) take on the
-    drive that holds ``out_dir``, whole clusters counted, folders included."""
+    drive that holds ``out_dir``, whole clusters counted, folders included.
+    ``staged``: every new file is written in full before any old one goes (the
+    old export's space is not counted as coming back)."""
     from .manifest import SUMS_FILE
     from .usb import space_needed
 
@@ -574,7 +578,9 @@ def export_space_needed(out_dir: str | Path, files: dict[str, bytes]) -> int:
     sums = sum(64 + 2 + len(name.encode("utf-8")) + 1 for name in files)
     folders = {str(Path(name).parent) for name in files if "/" in name}
     sizes = [len(b) for b in files.values()] + [sums]
-    need = space_needed(sizes, out, folders=1 + len(folders))
+    need = space_needed(sizes, out, folders=1 + len(folders) + (1 if staged else 0))
+    if staged:
+        return need
     # an earlier export's files of the same names are replaced (overwriting is
     # refused unless asked): their space comes back, but each file is written
     # beside its old self first, so the largest new one must fit on top
@@ -585,13 +591,46 @@ def export_space_needed(out_dir: str | Path, files: dict[str, bytes]) -> int:
     return max(need, space_needed([max(sizes)], out, folders=1))
 
 
+STAGE_PREFIX = ".~fenban-export."  # the hidden folder an export is written in before it is moved into place
+
+
+def _fsynced_write(path: Path, data: bytes, mode: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _clear_old_stages(out: Path) -> None:
+    """Staging folders left by an export that was killed (power, pulled stick)."""
+    import shutil
+
+    for p in out.glob(STAGE_PREFIX + "*"):
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+
+
 def write_export(out_dir: str | Path, files: dict[str, bytes], overwrite: bool = False) -> ExportResult:
     """Write ``files`` into ``out_dir``: refuse to overwrite unless asked, check
-    free space first, write each file atomically (fsync), SHA256SUMS last, then
-    read every file back and check it against its checksum."""
-    from ..i18n import FenbanError
+    free space first, SHA256SUMS last, then read every file back and check it
+    against its checksum.
+
+    When the drive has room for the whole export beside an earlier one, every
+    file is first written (and fsynced) in a hidden staging folder inside
+    ``out_dir`` and only then moved into place: a full stick, a missing
+    directory entry or a write error leaves the folder exactly as it was.  On a
+    drive too full for that, each file is written atomically in place (an
+    earlier export's space is reused); an error part way then says which files
+    are new and that the set is incomplete (no SHA256SUMS vouches for it)."""
+    import shutil
+    import tempfile
+
+    from ..i18n import FenbanError, OSReason
+    from .atomic import _fsync_dir, _umask_mode
     from .manifest import SUMS_FILE, file_sha256, parse_sums, sha256_bytes, sums_bytes
-    from .usb import check_free_space
+    from .usb import check_free_space, has_room
 
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -599,8 +638,23 @@ def write_export(out_dir: str | Path, files: dict[str, bytes], overwrite: bool =
     there = existing_outputs(out, list(files) + [SUMS_FILE])
     if there and not overwrite:
         raise FenbanError("out_exists_files", path=str(out), names="、".join(there[:5]) + (" …" if len(there) > 5 else ""))
-    check_free_space(out, export_space_needed(out, files))
+    staged = has_room(out, export_space_needed(out, files, staged=True))
+    if not staged:
+        check_free_space(out, export_space_needed(out, files))
     out.mkdir(parents=True, exist_ok=True)
+    _clear_old_stages(out)
+    hashes = {name: sha256_bytes(data) for name, data in files.items()}
+    stage = None
+    if staged:
+        mode = _umask_mode()
+        try:
+            stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))
+            for name, data in files.items():
+                _fsynced_write(stage / name, data, mode)
+        except OSError as exc:
+            if stage is not None:
+                shutil.rmtree(stage, ignore_errors=True)
+            raise FenbanError("export_failed_unchanged", path=str(out), reason=OSReason(exc, with_file=False)) from None
     sums_path = out / SUMS_FILE
     stale: list[str] = []
     if sums_path.exists():
@@ -614,14 +668,26 @@ def write_export(out_dir: str | Path, files: dict[str, bytes], overwrite: bool =
         p = out / name
         if p.is_file() and p.resolve().parent in (out.resolve(), (out / CLASS_DIR).resolve()):
             p.unlink()
-    hashes = {}
-    paths = []
-    for name, data in files.items():
-        path = out / name
-        atomic_write_bytes(path, data)
-        hashes[name] = sha256_bytes(data)
-        paths.append(path)
-    atomic_write_bytes(sums_path, sums_bytes(hashes))
+    paths: list[Path] = []
+    try:
+        for name, data in files.items():
+            path = out / name
+            if stage is not None:  # a rename on one drive: needs no space, cannot half-write
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(stage / name, path)
+            else:
+                atomic_write_bytes(path, data)
+            paths.append(path)
+        for folder in {p.parent for p in paths}:
+            _fsync_dir(folder)
+        atomic_write_bytes(sums_path, sums_bytes(hashes))
+    except OSError as exc:
+        done = "、".join(str(p.relative_to(out)) for p in paths) or "—"
+        raise FenbanError("export_failed_partial", path=str(out), names=done,
+                          reason=OSReason(exc, with_file=False)) from None
+    finally:
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
     paths.append(sums_path)
     # read back: what is on the drive is what was meant
     bad = [name for name, h in hashes.items() if file_sha256(out / name) != h]

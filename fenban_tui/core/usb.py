@@ -196,12 +196,24 @@ def space_needed(sizes: list[int], folder: Path, folders: int = 1) -> int:
     return sum(-(-int(n) // block) * block for n in sizes) + folders * block
 
 
+def _margin(needed: int) -> int:
+    """Room kept beyond ``needed``: the file system's own bookkeeping, a temp
+    file's directory entry."""
+    return 64 * 1024 + needed // 20
+
+
+def has_room(folder: Path, needed: int) -> bool:
+    """Whether the drive holding ``folder`` can take ``needed`` bytes (with the
+    margin :func:`check_free_space` asks); True when its free space cannot be told."""
+    free = free_bytes(folder)
+    return free is None or free >= needed + _margin(needed)
+
+
 def check_free_space(folder: Path, needed: int) -> None:
     """Refuse before writing anything when the drive cannot hold ``needed``
-    bytes (as :func:`space_needed` counts them) plus a modest margin (the file
-    system's own bookkeeping, a temp file's directory entry)."""
+    bytes (as :func:`space_needed` counts them) plus a modest margin."""
     free = free_bytes(folder)
-    margin = 64 * 1024 + needed // 20
+    margin = _margin(needed)
     if free is not None and free < needed + margin:
         raise FenbanError("usb_no_space", path=str(folder), need=human_bytes(needed + margin),
                           free=human_bytes(free))
