@@ -451,6 +451,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify_cols_changed": ("涉及列 {cols}", "in columns {cols}"),
     "verify_count_changed": ("学生人数由 {old} 变为 {new}", "{old} students before, {new} now"),
     "verify_row_new": ("{row}（{name}）是新的或改过", "{row} ({name}) is new or changed"),
+    "verify_assignment_missing": ("{row}（{name}）不在 assignment.csv 中", "{row} ({name}) is missing from assignment.csv"),
+    "verify_assignment_extra": ("assignment.csv 第 {line} 行不是名单中的学生",
+                                "line {line} of assignment.csv is no student of the roster"),
     "verify_rows_gone": ("原有 {n} 行不见了或改过", "{n} earlier rows are gone or changed"),
     "demo_missing": ("找不到示例名单", "The sample roster was not found"),
 }

@@ -460,3 +460,41 @@ def test_solve_refuses_a_full_stick_before_solving(roster_file, tmp_path, monkey
     err = capsys.readouterr().err
     assert f"{out} 空间不足：需要约" in err and "只剩 100.0 KB；什么都没有写" in err
     assert not out.exists()
+
+
+def _edit_lines(folder: Path, edit) -> None:
+    path = folder / "assignment.csv"
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+    edit(rows)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buf.getvalue().encode("utf-8-sig"))
+    _resum(folder)
+
+
+def test_verify_names_a_deleted_student_not_every_row_after_it(placement, roster_file, tmp_path, capsys):
+    """A row deleted from assignment.csv shifts every later row: verify still
+    matches rows by what they hold, names the missing student, and names a
+    class changed further down; a line added is named by its line number."""
+    from fenban_tui.core.api import export_placement
+
+    out = tmp_path / "deleted"
+    export_placement(placement, out)
+    c = None
+
+    def edit(rows):
+        nonlocal c
+        c = rows[0].index("班级")
+        del rows[1 + 3]  # student 3
+        rows[1 + 20 - 1][c] = other  # student 20 (one line up now) given another class
+        rows.append(list(rows[1][:c]) + ["1班"] + rows[1][c + 1:])  # a copy of the first student
+        rows[-1][1] = "冒名"
+
+    other = next(lab for lab in placement.labels if lab != placement.class_of(20))
+    _edit_lines(out, edit)
+    assert main(["verify", str(out), "--roster", str(roster_file)]) == 1
+    refs, names = placement.roster.row_refs(), placement.roster.names()
+    line = next(x for x in capsys.readouterr().out.splitlines() if "assignment.csv 与" in x)
+    assert line == (f"  ✗ assignment.csv 与重新分班的结果不同（2 名学生）：第 {refs[3]} 行（{names[3]}）不在 assignment.csv 中；"
+                    f"第 {refs[20]} 行（{names[20]}）写的是 {other}，重新分班是 {placement.class_of(20)}；"
+                    f"assignment.csv 第 {placement.roster.n + 1} 行不是名单中的学生")

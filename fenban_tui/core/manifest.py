@@ -471,8 +471,9 @@ def _apply_adjustments(adjusted: list, labels: list[str], placement, final_sha25
     return assignment_sha256(labels) == final_sha256
 
 
-def _published_labels(out_dir: Path, man: dict) -> list[str] | None:
-    """The 班级 column of the assignment.csv in the folder (None if unreadable)."""
+def _published_table(out_dir: Path, man: dict) -> tuple[list[str], list[list[str]]] | None:
+    """The header and rows of the assignment.csv in the folder (None if
+    unreadable or without a 班级 column)."""
     import csv
     import io
 
@@ -484,8 +485,17 @@ def _published_labels(out_dir: Path, man: dict) -> list[str] | None:
         return None
     if not rows or "班级" not in rows[0]:
         return None
-    c = rows[0].index("班级")
-    return [r[c] if c < len(r) else "" for r in rows[1:]]
+    return rows[0], rows[1:]
+
+
+def _published_labels(out_dir: Path, man: dict) -> list[str] | None:
+    """The 班级 column of the assignment.csv in the folder (None if unreadable)."""
+    table = _published_table(out_dir, man)
+    if table is None:
+        return None
+    header, rows = table
+    c = header.index("班级")
+    return [r[c] if c < len(r) else "" for r in rows]
 
 
 def _moved(out_dir: Path, man: dict, labels: list[str]) -> int | None:
@@ -499,22 +509,48 @@ ASSIGNMENT_NAMED = 5  # students named when assignment.csv differs
 
 
 def _check_published(out_dir: Path, man: dict, labels: list[str], placement) -> list[Finding]:
-    published = _published_labels(out_dir, man)
-    if published is None:
+    table = _published_table(out_dir, man)
+    if table is None:
         return [Finding("fail", "verify_assignment_unreadable")]
-    if published != labels:
-        differ = [i for i, (a, b) in enumerate(zip(published, labels)) if a != b]
-        moved = len(differ) + abs(len(published) - len(labels))
-        if not differ:  # only rows added or missing: no student to name
-            return [Finding("fail", "verify_assignment_differs", {"moved": moved})]
-        # name the students: row and name, the class written and the re-run's
-        refs = placement.roster.row_refs()
-        names = placement.roster.names()
-        who = _Items([_Msg("verify_assignment_student", row=RowList([refs[i]]), name=names[i] or "",
-                           written=published[i] or '""', rerun=labels[i]) for i in differ[:ASSIGNMENT_NAMED]],
-                     len(differ) - min(len(differ), ASSIGNMENT_NAMED))
-        return [Finding("fail", "verify_assignment_differs_named", {"moved": moved, "who": who})]
-    return []
+    header, rows = table
+    c = header.index("班级")
+    published = [r[c] if c < len(r) else "" for r in rows]
+    if published == labels:
+        return []
+    refs = placement.roster.row_refs()
+    names = placement.roster.names()
+    # rows are matched by what they hold besides 班级 (a deleted or added row
+    # shifts every later one): students whose class differs, students missing,
+    # lines that are no student of the roster
+    from difflib import SequenceMatcher
+
+    from .export import assignment_rows
+
+    _, expected = assignment_rows(placement.roster, placement.classes, placement.labels)
+    want = [tuple(str(v) for v in r[:c]) for r in expected]
+    have = [tuple(r[:c]) for r in rows]
+    differ: list[tuple[int, int]] = []  # (student, published row)
+    missing: list[int] = []
+    extra: list[int] = []  # published rows (0-based, header excluded)
+    if len(want) == len(have) and all(a == b for a, b in zip(want, have)):
+        differ = [(i, i) for i in range(len(labels)) if published[i] != labels[i]]
+    else:
+        for tag, i1, i2, j1, j2 in SequenceMatcher(None, have, want, autojunk=False).get_opcodes():
+            if tag == "equal":
+                differ += [(j1 + t, i1 + t) for t in range(i2 - i1) if published[i1 + t] != labels[j1 + t]]
+            else:
+                extra += range(i1, i2)
+                missing += range(j1, j2)
+    items = [_Msg("verify_assignment_missing", row=RowList([refs[i]]), name=names[i] or "") for i in missing]
+    items += [_Msg("verify_assignment_student", row=RowList([refs[i]]), name=names[i] or "",
+                   written=published[r] or '""', rerun=labels[i]) for i, r in differ]
+    items += [_Msg("verify_assignment_extra", line=r + 2) for r in extra]
+    moved = len(differ) + max(len(missing), len(extra))
+    if not items:
+        return [Finding("fail", "verify_assignment_differs", {"moved": moved})]
+    # name the students: row and name, the class written and the re-run's
+    who = _Items(items[:ASSIGNMENT_NAMED], len(items) - min(len(items), ASSIGNMENT_NAMED))
+    return [Finding("fail", "verify_assignment_differs_named", {"moved": moved, "who": who})]
 
 
 RECORD_HTML = "分班记录.html"
