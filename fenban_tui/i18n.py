@@ -79,6 +79,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ID number \u201c{value}\u201d has {n} characters, not 18 (17 digits, then a digit or X); "
         "kept as written, check it",
     ),
+    "idcard_fullwidth": (
+        "身份证号“{value}”用了全角字符（中文输入法打出的数字）；已原样保留，学籍等系统可能对不上，请核对",
+        "ID number \u201c{value}\u201d is written in full-width characters (typed with a Chinese input method); kept "
+        "as written, other systems may not match it, check it",
+    ),
     "idcard_chars": (
         "身份证号“{value}”含有不该有的字符（只能是数字，最后一位可以是 X）；已原样保留，请核对",
         "ID number \u201c{value}\u201d holds characters an ID number cannot have (digits only, X allowed "

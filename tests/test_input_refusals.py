@@ -179,7 +179,7 @@ ID_ROWS = [
     ("钱七", "男", ""),                     # row 7: blank
     ("孙八", "女", "99010120100418003X"),   # row 8: valid, final X
     ("周九", "男", "99010120100418003x"),   # row 9: valid, lower-case x (and the same ID as row 8)
-    ("吴十", "男", "99010120100517022０"),  # row 10: 18 characters, full-width last digit: a valid shape
+    ("吴十", "男", "99010120100517022０"),  # row 10: valid, but a full-width last digit: pointed out
 ]
 
 
@@ -204,6 +204,8 @@ def test_malformed_id_numbers_are_warned_by_row_and_column_and_kept(tmp_path, ca
         {"sheet": "ids", "row": 5, "column": col,
          "message": "身份证号“9901012010030101AB”含有不该有的字符（只能是数字，最后一位可以是 X）；已原样保留，请核对"},
         {"sheet": "ids", "row": 9, "column": col, "message": "编号 99010120100418003x 与第 8 行重复"},
+        {"sheet": "ids", "row": 10, "column": col,
+         "message": "身份证号“99010120100517022０”用了全角字符（中文输入法打出的数字）；已原样保留，学籍等系统可能对不上，请核对"},
     ]
     roster = load_roster(path)
     assert roster.table["身份证号"].to_list() == [r[2] for r in ID_ROWS]  # untouched
@@ -365,10 +367,11 @@ def test_unreadable_roster_and_full_or_read_only_drive_in_chinese(tmp_path, caps
     with monkeypatch.context() as m:
         m.setattr(os, "fsync", full)
         assert main(["solve", str(roster), "--classes", "2", "--seed", "1", "--out", str(tmp_path / "f"), "-q"]) == 1
-        assert capsys.readouterr().err == "出错了：磁盘空间已满\n"
+        assert capsys.readouterr().err == f"写出失败，{tmp_path / 'f'} 中什么都没有改动：磁盘空间已满\n"
         assert main(["solve", str(roster), "--classes", "2", "--seed", "1", "--out", str(tmp_path / "g"), "-q",
                      "--lang", "en"]) == 1
-        assert capsys.readouterr().err == f"Error: {os.strerror(errno.ENOSPC)}\n"
+        assert capsys.readouterr().err == (f"Export failed; nothing in {tmp_path / 'g'} was changed: "
+                                           f"{os.strerror(errno.ENOSPC)}\n")
 
 
 def test_an_at_least_rule_on_a_missing_column_says_so_in_its_own_words(tmp_path, capsys):

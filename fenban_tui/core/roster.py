@@ -1037,6 +1037,10 @@ def _parse_values(
                     add("warning", shape, i, c, value=raw, n=len(to_ascii(raw)))
                 elif id_check_ok(raw) is False:
                     add("warning", "id_checksum", i, c, value=raw)
+                elif to_ascii(raw).upper() != raw.strip(SPACES).upper():
+                    # full-width digits (typed with a Chinese input method): a valid
+                    # number that other systems (学籍系统) may not match as written
+                    add("warning", "idcard_fullwidth", i, c, value=raw)
             key = to_ascii(raw).upper()
             if key in seen:
                 add("warning", "id_duplicate", i, c, value=raw, other=RowList([ref(seen[key])]))
