@@ -411,12 +411,12 @@ def test_read_back_catches_a_bad_write(small_placement, tmp_path, monkeypatch):
     from fenban_tui.core import export
     from fenban_tui.core.api import export_placement
 
-    real = export.atomic_write_bytes
+    real = export._fsynced_write  # files are written in the staging folder first
 
-    def flaky(path, data):
-        real(path, data[:-1] + b"?" if Path(path).name == "公示名单.csv" else data)
+    def flaky(path, data, mode):
+        real(path, data[:-1] + b"?" if Path(path).name == "公示名单.csv" else data, mode)
 
-    monkeypatch.setattr(export, "atomic_write_bytes", flaky)
+    monkeypatch.setattr(export, "_fsynced_write", flaky)
     with pytest.raises(FenbanError) as exc:
         export_placement(small_placement, tmp_path / "bad")
     assert exc.value.key == "export_readback_bad" and "公示名单.csv" in exc.value.text()
