@@ -92,7 +92,8 @@ def build_solve_parser() -> argparse.ArgumentParser:
                    help="另需均衡的类别列（可多次）extra category column to spread evenly (repeatable)")
     _column_option(p)
     p.add_argument("--at-least", action="append", default=[], metavar="COLUMN=VALUE[:N]",
-                   help="每班至少 N 名（默认 1），如 性别=女:1  at least N such students in every class")
+                   help="每班至少 N 名（默认 1），如 性别=女:1，多条用；分开  at least N such students in every "
+                        "class; several separated by ;")
     p.add_argument("--out", "-o", required=True, help="输出文件夹 output folder")
     p.add_argument("--force", action="store_true", help="覆盖已有结果 overwrite existing results")
     p.add_argument("--save-rules", help="把所用规则保存到此文件 save the rules used to this TOML file")
@@ -125,7 +126,7 @@ def _apply_columns(rules, specs: list[str], genders: list[str] = (), args=None) 
     refusing in words what cannot be meant: a code turned into the opposite of
     what it plainly says (男=女), an empty column, a role given twice, a role
     that does not exist."""
-    from .core.roster import ROLE_ALIASES, gender_code_clash, to_ascii
+    from .core.roster import ROLE_ALIASES, check_gender_codes, to_ascii
 
     if args is not None and args.no_header:
         rules.header_row = 0
@@ -133,20 +134,18 @@ def _apply_columns(rules, specs: list[str], genders: list[str] = (), args=None) 
         if args.header_row < 1:
             raise FenbanError("cli_header_row_bad", value=args.header_row)
         rules.header_row = args.header_row
-    codes: dict[str, tuple[str, str]] = {}  # code as compared -> (option as written, meaning)
+    codes: list[tuple[str, str]] = []  # (code, meaning) as given
     for spec in genders:
         code, sep, meaning = (x.strip() for x in spec.partition("="))
         meaning = meaning.upper() if meaning.upper() in ("M", "F") else meaning
         if not sep or not code or meaning not in ("男", "女", "M", "F"):
             raise FenbanError("cli_gender_code_bad", spec=spec)
-        clash = gender_code_clash(code, meaning)
-        if clash:
-            raise FenbanError("cli_gender_code_flip", spec=spec, **clash)
-        sex = {"男": "M", "女": "F"}.get(meaning, meaning)
-        key = to_ascii(code).lower()
-        if key in codes and codes[key][1] != sex:
-            raise FenbanError("cli_gender_code_twice", code=code, a=codes[key][0], b=spec)
-        codes[key] = (spec, sex)
+        codes.append((code, meaning))
+    try:  # the core's check, the wizard's too; said here with the option's name
+        check_gender_codes(codes, list(genders))
+    except FenbanError as exc:
+        raise FenbanError("cli_" + exc.key, **exc.params) from None
+    for code, meaning in codes:
         rules.gender_codes[code] = meaning
     roles = list(ROLE_ALIASES) + ["scores"]
     given: dict[str, tuple[str, object]] = {}  # role -> (option as written, column)
@@ -177,6 +176,23 @@ def _apply_columns(rules, specs: list[str], genders: list[str] = (), args=None) 
             if key in owner and owner[key] != spec:
                 raise FenbanError("cli_column_shared", column=col, a=owner[key], b=spec)
             owner[key] = spec
+
+
+AT_LEAST_ERRORS = ("at_least_column_missing", "at_least_value_missing", "inf_at_least")
+
+
+def _unusable_line(roster) -> str:
+    """The last line when the roster cannot be divided: the roster's errors, or
+    a 每班至少 rule that cannot be met (the roster being fine), or both."""
+    rule = [p for p in roster.errors if p.key in AT_LEAST_ERRORS]
+    if not rule:
+        return tr("cli_not_usable")
+    if len(rule) < len(roster.errors):
+        return tr("cli_roster_and_at_least")
+    missing = next((p for p in rule if p.key == "at_least_column_missing"), None)
+    if missing is not None:
+        return tr("cli_at_least_no_column", column=missing.params.get("column", ""))
+    return tr("cli_at_least_unmet")
 
 
 def _near_role(word: str) -> str | None:
@@ -272,7 +288,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             mark = {"error": "✗", "warning": "!", "info": "·"}[p.level]
             print(f"  {mark} {p.text()}")
         print(tr("cli_problems", errors=len(roster.errors), warnings=len(roster.warnings)))
-        print(tr("cli_usable") if roster.usable else tr("cli_not_usable"))
+        print(tr("cli_usable") if roster.usable else _unusable_line(roster))
     return 0 if roster.usable else 1
 
 
@@ -300,10 +316,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
         rules.group_by = args.group_by
     rules.categories = list(dict.fromkeys(rules.categories + args.balance))
     for spec in args.at_least:
-        from .core.model import parse_at_least
+        from .core.model import parse_at_least_all
 
-        key, count = parse_at_least(spec)
-        rules.at_least[key] = count
+        for key, count in parse_at_least_all(spec):  # 性别=女:20；住宿=是:5 is two demands
+            rules.at_least[key] = count
     _apply_columns(rules, args.column, args.gender_code, args)
     if args.time_limit is not None and not (math.isfinite(args.time_limit) and args.time_limit > 0):
         raise FenbanError("cli_time_limit_bad", value=args.time_limit)
@@ -334,7 +350,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
             print(p.text(), file=sys.stderr)
         if len(roster.errors) > 30:
             print(f"… +{len(roster.errors) - 30}", file=sys.stderr)
-        return _err(tr("cli_not_usable"))
+        return _err(_unusable_line(roster))
     if options.teachers and not rules.group_by:  # too few teachers: say so before the solve
         draw_teachers(options.teachers, rules.labels(rules.class_count(roster.n)), rules.seed)
     check_export_space(out, roster, rules, options)  # a full stick: said before a long solve, not after

@@ -53,6 +53,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "表头中没有列“{column}”",
         "The header has no column \u201c{column}\u201d",
     ),
+    # a score column the operator listed (scores=…) that cannot be one
+    "scores_column_role": ("成绩列“{column}”已用作{role_zh}列（{role}），不能再当成绩：一列只能有一个用途，请从成绩中去掉它",
+                           "the score column \u201c{column}\u201d is already the {role} column, so it cannot also be "
+                           "a score: a column has one role; drop it from the scores"),
+    "scores_column_text": ("成绩列“{column}”中没有数字（如“{value}”），不能当成绩：请从成绩中去掉它，或检查列名",
+                           "the score column \u201c{column}\u201d holds no numbers (e.g. \u201c{value}\u201d), so it "
+                           "cannot be a score: drop it from the scores or check the column name"),
+    "scores_column_blank": ("成绩列“{column}”中没有分数（全部为空或缺考），不能当成绩：请从成绩中去掉它",
+                            "the score column \u201c{column}\u201d holds no scores (all blank or absent), so it "
+                            "cannot be a score: drop it from the scores"),
+    "scores_column_twice": ("成绩中“{column}”列了两次：每列只能列一次",
+                            "the scores list \u201c{column}\u201d twice: list each column once"),
     # --- rows ------------------------------------------------------------
     "row_blank": ("空行，已跳过", "blank row, skipped"),
     "row_total": ("合计/平均行，已跳过：{text}", "totals/average row, skipped: {text}"),
@@ -166,17 +178,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "at_least_bad": ("“每班至少”规则写法不对：“{spec}”（应写成 列=值:人数，如 性别=女:1）",
                      "Bad “at least” rule “{spec}” (write COLUMN=VALUE:N, e.g. 性别=女:1)"),
+    "at_least_empty_part": ("“每班至少”规则“{text}”中有空的一条（分号或逗号前后没有内容）：每条写成 列=值:人数，"
+                            "多条用；分开，如 性别=女:1；住宿=是:2",
+                            "“at least” rules “{text}” hold an empty part (nothing before or after a semicolon "
+                            "or comma): write each as COLUMN=VALUE:N, several separated by ;, e.g. 性别=女:1; 住宿=是:2"),
     "at_least_column_missing": ("“每班至少”规则“{spec}”：名单中没有“{column}”列",
                                 "“at least” rule “{spec}”: the roster has no column “{column}”"),
     "at_least_value_missing": ("“每班至少”规则：列“{column}”中没有“{value}”（有：{values}）",
                                "“at least” rule: column “{column}” has no “{value}” (it has: {values})"),
     "solve_rules_broken": ("分班结果没有满足这些规则：{items}。未写出任何文件。",
                            "The placement breaks these rules: {items}. Nothing was written."),
+    # a hard rule the classes break (stats.hard_rule_violations), one item of a list
+    "broken_together": ("绑定 {code}", "together-group \u201c{code}\u201d"),
+    "broken_apart": ("互斥 {code}", "apart-group \u201c{code}\u201d"),
+    "broken_pin": ("预设 {row}", "preset class of {row}"),
+    "broken_sizes": ("人数", "class sizes"),
+    "broken_at_least": ("每班至少 {count} 名{what}（{classes}）", "at least {count} {what} in every class ({classes})"),
     "cancelled": ("已取消", "cancelled"),
     # --- CLI -------------------------------------------------------------
     "cli_students": ("学生 {n} 人", "{n} students"),
     "cli_problems": ("错误 {errors} 个，提示 {warnings} 个", "{errors} errors, {warnings} warnings"),
     "cli_not_usable": ("名单有错误，不能分班。请修改后重试。", "The roster has errors and cannot be used. Fix them and retry."),
+    # the last line when what stops the run is a 每班至少 rule, not the roster
+    "cli_at_least_unmet": ("“每班至少”规则无法满足，不能分班：请改动或去掉这条规则后重试（名单本身没有错误）。",
+                           "The \u201cat least\u201d rule cannot be met, so no classes can be made: change or drop "
+                           "the rule and retry (the roster itself has no errors)."),
+    "cli_at_least_no_column": ("“每班至少”规则用到的列“{column}”不在名单中，不能分班：请改正或去掉这条规则后重试"
+                               "（名单本身没有错误）。",
+                               "The \u201cat least\u201d rule names a column \u201c{column}\u201d the roster does not "
+                               "have, so no classes can be made: correct or drop the rule and retry (the roster "
+                               "itself has no errors)."),
+    "cli_roster_and_at_least": ("名单有错误，“每班至少”规则也无法满足，不能分班。请修改后重试。",
+                                "The roster has errors and the \u201cat least\u201d rule cannot be met either. Fix "
+                                "them and retry."),
     "cli_usable": ("名单可用。", "The roster is usable."),
     "cli_written": ("已写出：{path}", "Written: {path}"),
     "cli_worst": ("最大差距", "Worst gaps"),
@@ -225,6 +259,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gender_code_flip": ("性别代码 {spec} 不予接受：“{code}”本来就表示{plain}，不能当作{meaning}（名单若确实这样写，请先在表格中改正）",
                          "gender code {spec} refused: \u201c{code}\u201d already means {plain_en}, so it cannot "
                          "stand for {meaning_en} (if the roster really writes it so, correct the roster first)"),
+    "gender_code_twice": ("性别代码给“{code}”指定了两次，意思相反（{a} 和 {b}）",
+                          "gender codes give \u201c{code}\u201d twice with opposite meanings ({a} and {b})"),
     "cli_header_row_bad": ("--header-row {value} 不对：表头行号从 1 开始（文件没有表头请用 --no-header）",
                            "--header-row {value}: rows are numbered from 1 (a file without a header: --no-header)"),
     "category_missing": ("要均衡的列“{column}”不在名单中", "The column \u201c{column}\u201d to balance is not in the roster"),

@@ -391,3 +391,149 @@ def test_an_at_least_rule_typed_with_full_width_colon_reads_the_same():
 
     assert parse_at_least("性别=女：1") == parse_at_least("性别=女:1") == ("性别=女", 1)
     assert parse_at_least("住宿＝是：2") == ("住宿=是", 2)
+
+
+# --------------------------------------------------------------------------- scores=, 每班至少 lists
+
+
+def _scores_roster(tmp_path: Path) -> Path:
+    """姓名 性别 语文 民族 英语 数学: 民族 is text, 英语 nobody sat (blank or 缺考)."""
+    path = tmp_path / "s.csv"
+    rows = [f"学生{i},{'男' if i % 2 else '女'},{70 + i},汉,{'缺考' if i % 2 else ''},{60 + i}" for i in range(6)]
+    path.write_text("姓名,性别,语文,民族,英语,数学\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("scores,message", [
+    ("scores=语文,性别", "成绩列“性别(B)”已用作性别列（gender），不能再当成绩：一列只能有一个用途，请从成绩中去掉它"),
+    ("scores=A,语文", "成绩列“姓名(A)”已用作姓名列（name），不能再当成绩：一列只能有一个用途，请从成绩中去掉它"),
+    ("scores=语文,民族", "成绩列“民族(D)”中没有数字（如“汉”），不能当成绩：请从成绩中去掉它，或检查列名"),
+    ("scores=语文,英语", "成绩列“英语(E)”中没有分数（全部为空或缺考），不能当成绩：请从成绩中去掉它"),
+    ("scores=语文,数学,C", "成绩中“语文(C)”列了两次：每列只能列一次"),
+    ("scores=语文,物理", "表头中没有列“物理”"),
+])
+def test_every_listed_score_column_is_used_or_refused_by_name(tmp_path, capsys, scores, message):
+    """--column scores=…: a listed column that is another role's, holds no
+    numbers or no scores, or is listed twice is refused in one line naming it
+    (it was dropped or doubled without a word)."""
+    roster = _scores_roster(tmp_path)
+    assert main(["check", str(roster), "--column", scores, "--json"]) == 1
+    assert json.loads(capsys.readouterr().out) == _check_error(message)
+    out = tmp_path / "out"
+    assert main(["solve", str(roster), "--classes", "2", "--column", scores, "--out", str(out), "-q"]) == 1
+    assert capsys.readouterr().err == message + "\n"
+    assert not (out / "assignment.csv").exists()
+
+
+def test_listed_score_columns_refused_in_english_and_kept_when_right(tmp_path, capsys):
+    roster = _scores_roster(tmp_path)
+    assert main(["check", str(roster), "--column", "scores=语文,性别", "--lang", "en"]) == 1
+    assert capsys.readouterr().err == ("the score column \u201c性别(B)\u201d is already the gender column, so it cannot "
+                                       "also be a score: a column has one role; drop it from the scores\n")
+    assert main(["check", str(roster), "--column", "scores=语文,民族", "--lang", "en"]) == 1
+    assert capsys.readouterr().err == ("the score column \u201c民族(D)\u201d holds no numbers (e.g. \u201c汉\u201d), so "
+                                       "it cannot be a score: drop it from the scores or check the column name\n")
+    # every listed column that holds scores is used, each once
+    checked = check_roster(roster, rules=Rules(columns={"scores": ["语文", "F"]}))
+    assert checked.usable and checked.cmap.scores == ["语文", "数学"]
+    assert checked.values["数学"].to_list() == [60.0, 61.0, 62.0, 63.0, 64.0, 65.0]
+    # the same through a rules file: the core refuses, not only the option parser
+    with pytest.raises(FenbanError) as exc:
+        load_roster(roster, columns={"scores": ["语文", "性别"]})
+    assert exc.value.key == "scores_column_role"
+
+
+def _boarding_roster(tmp_path: Path) -> Path:
+    """12 students: 6 girls, 4 boarders."""
+    path = tmp_path / "b.csv"
+    rows = [f"学生{i:02d},{'女' if i % 2 else '男'},{'是' if i < 4 else '否'}" for i in range(12)]
+    path.write_text("姓名,性别,住宿\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("spec", ["性别=女:3；住宿=是:2", "性别=女:3; 住宿=是:2", "性别=女：3，住宿=是：2",
+                                  "性别=女:3,住宿=是:2"])
+def test_several_at_least_demands_in_one_option_are_each_kept(tmp_path, capsys, spec):
+    """--at-least 性别=女:3；住宿=是:2 (；as a Chinese input method types it)
+    is two demands, not one demand on the value 女:3；住宿=是."""
+    roster = _boarding_roster(tmp_path)
+    saved = tmp_path / "rules.toml"
+    assert main(["solve", str(roster), "--classes", "2", "--seed", "1", "--at-least", spec, "--out",
+                 str(tmp_path / "out"), "--save-rules", str(saved), "-q"]) == 0
+    assert Rules.load(saved).at_least == {"性别=女": 3, "住宿=是": 2}
+    # the second demand is enforced: one that cannot be met is named
+    assert main(["solve", str(roster), "--classes", "2", "--seed", "1", "--at-least", spec.replace("2", "3"),
+                 "--out", str(tmp_path / "o2"), "-q"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "要求每班至少 3 名“住宿”为“是”的学生：2 个班需要 6 名，名单中只有 4 名")
+
+
+@pytest.mark.parametrize("spec", ["性别=女:1；；住宿=是:1", "性别=女:1；", "；性别=女:1", "性别=女:1,,住宿=是:1"])
+def test_an_empty_part_of_an_at_least_list_is_refused_in_words(tmp_path, capsys, spec):
+    roster = _boarding_roster(tmp_path)
+    out = tmp_path / "out"
+    assert main(["solve", str(roster), "--classes", "2", "--at-least", spec, "--out", str(out), "-q"]) == 1
+    assert capsys.readouterr().err == (f"“每班至少”规则“{spec}”中有空的一条（分号或逗号前后没有内容）：每条写成 列=值:人数，"
+                                       "多条用；分开，如 性别=女:1；住宿=是:2\n")
+    assert not out.exists()
+
+
+def test_at_least_lists_split_alike_in_the_core_and_the_wizard():
+    from fenban_tui.core.model import parse_at_least_all
+    from fenban_tui.tui.screens.rules_step import read_at_least
+
+    assert parse_at_least_all("性别=女:20；住宿=是:5") == [("性别=女", 20), ("住宿=是", 5)]
+    # a comma inside one demand stays in its value; demands run together with a space are refused
+    assert parse_at_least_all("学校=一中,二中:2") == [("学校=一中,二中", 2)]
+    with pytest.raises(FenbanError) as exc:
+        parse_at_least_all("性别=女:1 住宿=是:2")
+    assert exc.value.key == "at_least_bad"
+    assert read_at_least("性别=女:20；住宿=是:5", None, "zh") == {"性别=女": 20, "住宿=是": 5}
+    assert read_at_least("性别=女:20;住宿=是:5", None, "zh") == {"性别=女": 20, "住宿=是": 5}
+    assert read_at_least("", None, "zh") == {}
+    assert read_at_least("性别=女:1；；住宿=是", None, "zh") == (
+        "每班至少：有空的一条（；或，前后没有内容），多条写成 性别=女:1；住宿=是:2")
+    assert read_at_least("性别=女:1;", None, "en") == (
+        "At least: an empty part (nothing around a ; or ,); write 性别=女:1; 住宿=是:2")
+
+
+def test_an_at_least_rule_that_cannot_be_met_does_not_blame_the_roster(tmp_path, capsys):
+    """The last line says the 每班至少 rule is what stops the run (the roster is
+    fine), not 名单有错误."""
+    roster = _boarding_roster(tmp_path)
+    cases = [
+        (["--at-least", "血型=A:1"], "zh",
+         "“每班至少”规则“血型=A”：名单中没有“血型”列\n"
+         "“每班至少”规则用到的列“血型”不在名单中，不能分班：请改正或去掉这条规则后重试（名单本身没有错误）。\n"),
+        (["--at-least", "性别=女:4"], "zh",
+         "要求每班至少 4 名女生：2 个班需要 8 名，名单中只有 6 名\n"
+         "“每班至少”规则无法满足，不能分班：请改动或去掉这条规则后重试（名单本身没有错误）。\n"),
+        (["--at-least", "住宿=可能"], "zh",
+         "“每班至少”规则：列“住宿”中没有“可能”（有：是、否）\n"
+         "“每班至少”规则无法满足，不能分班：请改动或去掉这条规则后重试（名单本身没有错误）。\n"),
+        (["--at-least", "血型=A:1"], "en",
+         "\u201cat least\u201d rule \u201c血型=A\u201d: the roster has no column \u201c血型\u201d\n"
+         "The \u201cat least\u201d rule names a column \u201c血型\u201d the roster does not have, so no classes can "
+         "be made: correct or drop the rule and retry (the roster itself has no errors).\n"),
+        (["--at-least", "性别=女:4"], "en",
+         "at least 4 女生 in every class: 2 classes need 8, the roster has 6\n"
+         "The \u201cat least\u201d rule cannot be met, so no classes can be made: change or drop the rule and retry "
+         "(the roster itself has no errors).\n"),
+    ]
+    for extra, lang, err in cases:
+        out = tmp_path / "out"
+        assert main(["solve", str(roster), "--classes", "2", *extra, "--out", str(out), "-q", "--lang", lang]) == 1
+        assert capsys.readouterr().err == err
+        assert not out.exists()
+    # fenban check ends the same way
+    rules = tmp_path / "rules.toml"
+    rules.write_text('classes = 2\n[at_least]\n"性别=女" = 4\n', encoding="utf-8")
+    assert main(["check", str(roster), "--rules", str(rules)]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "“每班至少”规则无法满足，不能分班：请改动或去掉这条规则后重试（名单本身没有错误）。")
+    # a roster with errors of its own as well: both are said
+    bad = tmp_path / "bad.csv"
+    bad.write_text(roster.read_text(encoding="utf-8").replace("学生00,男", "学生00,X"), encoding="utf-8")
+    assert main(["solve", str(bad), "--classes", "2", "--at-least", "性别=女:4", "--out", str(tmp_path / "o"),
+                 "-q"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == "名单有错误，“每班至少”规则也无法满足，不能分班。请修改后重试。"

@@ -741,6 +741,52 @@ async def test_bad_option_text_is_a_message(tmp_path):
         assert app.roster is None
 
 
+async def test_gender_codes_the_cli_refuses_are_refused_at_entry(tmp_path):
+    """性别代码 男=女, F=男 or B=男 with b=女: refused as soon as Enter is pressed,
+    in the CLI's words (the core's one check), the cursor in the box, the codes
+    not taken and the roster read before kept (not a later, vaguer load error)."""
+    app = FenbanApp(roster_path=str(headerless_csv(tmp_path)), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await wait_until(pilot, lambda: "表头行" in import_status(app), 30)
+        screen.query_one("#header-row", Input).value = "0"
+        screen.query_one("#genders", Input).value = "B=男, G=女"
+        screen.query_one("#columns", Input).value = "name=A, gender=B"
+        screen.query_one("#columns", Input).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.roster is not None and app.roster.usable, 30)
+        version = app.roster_version
+        cases = [
+            ("男=女", "性别代码 男=女 不予接受：“男”本来就表示男，不能当作女（名单若确实这样写，请先在表格中改正）"),
+            ("B=男，F=男", "性别代码 F=男 不予接受：“F”本来就表示女，不能当作男（名单若确实这样写，请先在表格中改正）"),
+            ("B=男 b=女", "性别代码给“b”指定了两次，意思相反（B=男 和 b=女）"),
+        ]
+        for text, message in cases:
+            box = screen.query_one("#genders", Input)
+            box.value = text
+            box.focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert import_status(app) == message
+            assert "error" in screen.query_one("#import-status").classes
+            assert screen.focused is box
+            assert app.rules.gender_codes == {"B": "男", "G": "女"}
+            assert app.roster is not None and app.roster_version == version
+    app = FenbanApp(roster_path=str(headerless_csv(tmp_path)), lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await wait_until(pilot, lambda: "Header row" in import_status(app), 30)
+        screen.query_one("#header-row", Input).value = "0"
+        screen.query_one("#columns", Input).value = "name=A, gender=B"
+        screen.query_one("#genders", Input).value = "f=M"
+        screen.query_one("#genders", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert import_status(app) == ("gender code f=M refused: \u201cf\u201d already means female, so it cannot "
+                                      "stand for male (if the roster really writes it so, correct the roster first)")
+        assert app.rules.gender_codes == {} and app.roster is None
+
+
 async def test_options_key_and_english(tmp_path):
     app = FenbanApp(roster_path=str(headerless_csv(tmp_path)), lang="en")
     async with app.run_test(size=SIZE) as pilot:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -238,9 +239,34 @@ def parse_at_least(spec: str) -> tuple[str, int]:
         count = int(num.strip())
     except ValueError:
         count = 0
-    if not eq or not col.strip() or not val.strip() or count < 1:
+    # a value holding = is two demands run together (性别=女:1 住宿=是:2)
+    if not eq or not col.strip() or not val.strip() or "=" in val or count < 1:
         raise FenbanError("at_least_bad", spec=spec)
     return f"{col.strip()}={val.strip()}", count
+
+
+_AT_LEAST_SEP = re.compile(r"[;；]")
+_AT_LEAST_COMMA = re.compile(r"[,，]")
+
+
+def parse_at_least_all(text: str) -> list[tuple[str, int]]:
+    """Several 每班至少 demands in one text, as the CLI's --at-least and the
+    wizard's box both take them: ``性别=女:20；住宿=是:5``, split at ；or ;
+    (and at ，or , when each piece is a demand of its own: ``性别=女:1,住宿=是:2``;
+    a comma inside one demand stays in it).  An empty part (``；；``, a ；at
+    either end) is refused in words, as is a blank text."""
+    if not text.strip():
+        raise FenbanError("at_least_bad", spec=text)
+    out: list[tuple[str, int]] = []
+    for part in _AT_LEAST_SEP.split(text):
+        pieces = _AT_LEAST_COMMA.split(part)
+        if len(pieces) == 1 or sum(1 for p in pieces if "=" in p or "＝" in p) < 2:
+            pieces = [part]  # one demand (its value may hold a comma)
+        for piece in pieces:
+            if not piece.strip():
+                raise FenbanError("at_least_empty_part", text=text.strip())
+            out.append(parse_at_least(piece.strip()))
+    return out
 
 
 def minimums_of(roster: Roster, rules: Rules, cats: list[CategoryFeature]) -> list[Minimum]:

@@ -442,6 +442,25 @@ def gender_code_clash(code: str, meaning: str) -> dict | None:
             "meaning_en": words[want][1]}
 
 
+def check_gender_codes(codes: list[tuple[str, str]], specs: list[str] | None = None) -> None:
+    """Refuse gender codes that cannot be meant, as the CLI and the wizard both
+    take them: a code turned into the opposite of what it plainly says (男=女,
+    F=男: ``gender_code_flip``), or one code (B and b are one) given twice with
+    opposite meanings (``gender_code_twice``).  ``codes`` holds (code, meaning)
+    pairs, the meaning 男/女/M/F; ``specs`` how each was written, for the message."""
+    seen: dict[str, tuple[str, str]] = {}  # code as compared -> (as written, M/F)
+    for n, (code, meaning) in enumerate(codes):
+        spec = specs[n] if specs is not None else f"{code}={meaning}"
+        clash = gender_code_clash(code, meaning)
+        if clash:
+            raise FenbanError("gender_code_flip", spec=spec, **clash)
+        sex = {"男": "M", "女": "F"}.get(meaning, meaning)
+        key = to_ascii(str(code)).lower()
+        if key in seen and seen[key][1] != sex:
+            raise FenbanError("gender_code_twice", code=code, a=seen[key][0], b=spec)
+        seen[key] = (spec, sex)
+
+
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
@@ -717,10 +736,7 @@ def load_roster(
     Raises :class:`FenbanError` when the file cannot be read at all; row-level
     problems are listed in ``Roster.problems`` (errors make it unusable).
     """
-    for code, meaning in (gender_codes or {}).items():
-        clash = gender_code_clash(code, meaning)
-        if clash:  # 男=女 would silently swap students' sexes
-            raise FenbanError("gender_code_flip", spec=f"{code}={meaning}", **clash)
+    check_gender_codes(list((gender_codes or {}).items()))  # 男=女 would silently swap students' sexes
     book = read_book(path)
     p = book.path
     notes: list[Problem] = []
@@ -798,11 +814,24 @@ def _build(path: Path, label: str, header_row: int, names: list[str], parts: lis
            notes: list[Problem]) -> Roster:
     # a 工作表 column put in front of combined sheets has no letter in the sheets
     offset = 1 if len(parts) > 1 and names[0] == SHEET_COLUMN and parts[0].names[0] != SHEET_COLUMN else 0
-    cmap = auto_map(names, _resolve_columns(columns, names, offset))
+    resolved = _resolve_columns(columns, names, offset)
+    cmap = auto_map(names, resolved)
     for role in ROLE_ALIASES:
         col = getattr(cmap, role)
         if col is not None and col not in names:
             raise FenbanError("column_missing", column=col)
+    # the score columns the operator listed: each is used, or refused in words
+    # (auto_map drops a listed column that has another role; it is never dropped quietly)
+    listed = [str(c) for c in (resolved or {}).get("scores") or []]
+    for n, col in enumerate(listed):
+        if col not in names:
+            raise FenbanError("column_missing", column=col)
+        if col in listed[:n]:
+            raise FenbanError("scores_column_twice", column=_colname(col, names, offset))
+        role = cmap.role_of(col)
+        if role in ROLE_ALIASES:
+            raise FenbanError("scores_column_role", column=_colname(col, names, offset), role=role,
+                              role_zh=ROLE_ALIASES[role][0])
     for col in cmap.scores:
         if col not in names:
             raise FenbanError("column_missing", column=col)
@@ -837,6 +866,9 @@ def _build(path: Path, label: str, header_row: int, names: list[str], parts: lis
             kept_rows.append(r)
             sheets.append(part.sheet)
     data = {n: [row[c] for row in kept] for c, n in enumerate(names)}
+    unsaved_cols = {names[c + offset] for part in parts for _, c in part.unsaved}
+    for col in listed:
+        _check_listed_scores(col, data[col], _colname(col, names, offset), col in unsaved_cols)
     table = pl.DataFrame({**data, "_row": kept_rows, "_sheet": sheets},
                          schema={**{n: pl.String for n in names}, "_row": pl.Int64, "_sheet": pl.String})
     big = {(part.sheet, r, names[c + offset]) for part in parts for r, c in part.big_numbers
@@ -847,6 +879,24 @@ def _build(path: Path, label: str, header_row: int, names: list[str], parts: lis
         path=Path(path), sheet=label, header_row=header_row, columns=names, table=table, values=values,
         cmap=cmap, problems=problems, dropped_rows=dropped, sheets_used=[x.sheet for x in parts],
     )
+
+
+def _check_listed_scores(col: str, cells: list[str], shown: str, unsaved: bool) -> None:
+    """A score column the operator listed must hold scores: one with no number
+    at all (a 民族 or 特长 column) is refused by name, not row by row; one with
+    nothing but blanks and 缺考 would be left out of the balance in silence.
+    (Formulas saved without results read blank: their own errors say so.)"""
+    text = None
+    for raw in cells:
+        value, ok = parse_score(raw)
+        if value is not None:
+            return
+        if not ok and text is None:
+            text = raw
+    if text is not None:
+        raise FenbanError("scores_column_text", column=shown, value=text[:20])
+    if not unsaved:
+        raise FenbanError("scores_column_blank", column=shown)
 
 
 _TOTALS_HINT = re.compile("合计|总计|平均|小计|汇总|total|average|sum", re.I)

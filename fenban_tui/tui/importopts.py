@@ -6,7 +6,8 @@
 * 性别代码 / gender codes: ``B=男, G=女``.
 
 Pure functions (no widgets) so they are easy to test; a bad text raises
-:class:`OptionError`, whose ``key``/``params`` name a message in ``text.TEXT``.
+:class:`OptionError`, whose ``key``/``params`` name a message in ``text.TEXT`` (or, for a
+refusal the core makes, in ``i18n.MESSAGES``: the CLI's words).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..core.roster import ROLE_ALIASES
+from ..core.roster import ROLE_ALIASES, check_gender_codes
+from ..i18n import FenbanError, tr
+from .text import t
 
 # the roles the column map accepts, in the order they are listed and shown
 ROLES = ("name", "gender", "sid", "idcard", "birth", "school", "total", "boarding", "note",
@@ -46,10 +49,16 @@ _SEP = re.compile(r"[,，;；、\n]+")
 class OptionError(ValueError):
     """A typed option that cannot be understood: a text key and its parameters."""
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(self, key: str, core: bool = False, **params: object) -> None:
         super().__init__(key)
         self.key = key
         self.params = params
+        self.core = core  # the key is the core's (i18n), as the CLI words it too
+
+    def text(self, lang: str) -> str:
+        if self.core:
+            return tr(self.key, lang, **self.params)
+        return t(self.key, lang, **self.params)
 
 
 def _norm(text: str) -> str:
@@ -124,16 +133,24 @@ def parse_columns(text: str) -> dict[str, object]:
 
 
 def parse_gender_codes(text: str) -> dict[str, str]:
-    """``B=男, G=女`` → ``{"B": "男", "G": "女"}`` (meanings 男/女/M/F)."""
-    codes: dict[str, str] = {}
+    """``B=男, G=女`` → ``{"B": "男", "G": "女"}`` (meanings 男/女/M/F).  A code
+    turned into the opposite of what it plainly says (男=女, F=男), or one code
+    given two meanings (B=男, b=女), is refused as the CLI refuses it."""
+    pairs: list[tuple[str, str]] = []
+    specs: list[str] = []
     for piece in _pieces(_eq(text)):
         for one in piece.split():  # "B=男 G=女"
             code, sep, meaning = one.partition("=")
             value = GENDER_VALUES.get(_norm(meaning).lower())
             if not sep or not code.strip() or value is None:
                 raise OptionError("opt_gender_bad", part=one)
-            codes[code.strip()] = value
-    return codes
+            pairs.append((code.strip(), value))
+            specs.append(one)
+    try:
+        check_gender_codes(pairs, specs)
+    except FenbanError as exc:
+        raise OptionError(exc.key, core=True, **exc.params) from None
+    return dict(pairs)
 
 
 def format_columns(columns: dict[str, object]) -> str:

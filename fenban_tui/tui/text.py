@@ -143,6 +143,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "at_least_no_value": ("每班至少：列“{column}”中没有“{value}”；可填：{values}",
                           "At least: column \u201c{column}\u201d has no \u201c{value}\u201d; it has: {values}"),
     "at_least_no_gender": ("每班至少：名单中没有性别列", "At least: the roster has no gender column"),
+    "at_least_empty": ("每班至少：有空的一条（；或，前后没有内容），多条写成 性别=女:1；住宿=是:2",
+                       "At least: an empty part (nothing around a ; or ,); write 性别=女:1; 住宿=是:2"),
     # solve
     "solve_idle": ("按 ctrl+r 开始分班", "Press ctrl+r to start"),
     "solve_running": ("正在分班（{k} 班，{n} 人）… {stage}  Esc 取消",

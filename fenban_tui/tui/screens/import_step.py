@@ -40,7 +40,8 @@ LEVEL_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan
 ALL_SHEETS = "*"  # the "combine every sheet" choice (a sheet name cannot hold *)
 # which option input a message about it points at
 OPTION_INPUT = {"opt_header_bad": "#header-row", "opt_map_bad": "#columns", "opt_map_role": "#columns",
-                "opt_map_dup": "#columns", "opt_gender_bad": "#genders"}
+                "opt_map_dup": "#columns", "opt_gender_bad": "#genders", "gender_code_flip": "#genders",
+                "gender_code_twice": "#genders"}
 
 
 def sheets_text(roster, lang: str, most: int = 3) -> tuple[str, int]:
@@ -209,7 +210,7 @@ class ImportScreen(StepScreen):
             columns = parse_columns(self.query_one("#columns", Input).value)
             genders = parse_gender_codes(self.query_one("#genders", Input).value)
         except OptionError as exc:
-            self._status(self.t(exc.key, **exc.params), "error")
+            self._status(exc.text(self.lang), "error")
             self._show_options(True, OPTION_INPUT.get(exc.key))
             return None
         return header, columns, genders

@@ -54,14 +54,13 @@ def read_at_least(text: str, roster, lang: str) -> dict[str, int] | str:
     message saying what is wrong (a bad spelling, a column or value the roster
     lacks), worded for a per-class minimum and short: one 80-column line, two
     when the column's values (at most eight listed) are long."""
-    from ...core.model import minimums_of, parse_at_least
+    from ...core.model import minimums_of, parse_at_least_all
 
     out: dict[str, int] = {}
     try:
-        for part in text.replace(";", "；").replace("，", "；").replace(",", "；").split("；"):
-            if part.strip():
-                key, count = parse_at_least(part.strip())
-                out[key] = count
+        # split as the CLI's --at-least is: at ；or ;, at commas between whole demands
+        for key, count in parse_at_least_all(text) if text.strip() else []:
+            out[key] = count
         if out and roster is not None:
             minimums_of(roster, Rules(at_least=out), [])
     except FenbanError as exc:
@@ -70,6 +69,8 @@ def read_at_least(text: str, roster, lang: str) -> dict[str, int] | str:
             column = str(params.get("column", ""))
             gender = column in ("性别", "gender") or column == (roster.cmap.gender if roster is not None else None)
             return t("at_least_no_gender", lang) if gender else t("at_least_no_column", lang, column=column)
+        if exc.key == "at_least_empty_part":
+            return t("at_least_empty", lang)
         if exc.key == "at_least_value_missing":
             values = str(params.get("values", "")).split("、")
             sep = ", " if lang == "en" else "、"
