@@ -352,6 +352,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the file is named {suffix} but holds plain text; it was read as text",
     ),
     # --- review (复核): why a hand edit is refused, what is broken now ------------
+    "review_student": ("{row}（{name}）", "{row} ({name})"),  # a student: 第 12 行（张三） / row 12 (张三)
     "review_locked": ("{who} 已锁定（先按 l 解锁）", "{who} is locked (press l to unlock)"),
     "review_class_locked": ("{cls} 已锁定（先按 L 解锁）", "{cls} is locked (press L to unlock)"),
     "review_no_class": ("没有第 {cls} 班", "There is no class {cls}"),
@@ -455,6 +456,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify_assignment_differs": ("assignment.csv 与重新分班的结果不同（{moved} 名学生）", "assignment.csv differs from the re-run ({moved} students)"),
     "verify_assignment_differs_named": ("assignment.csv 与重新分班的结果不同（{moved} 名学生）：{who}",
                                         "assignment.csv differs from the re-run ({moved} students): {who}"),
+    "verify_assignment_missing": ("{row}（{name}）不在 assignment.csv 中", "{row} ({name}) is missing from assignment.csv"),
+    "verify_assignment_extra": ("assignment.csv 第 {line} 行不是名单中的学生",
+                                "line {line} of assignment.csv is no student of the roster"),
     "verify_assignment_student": ("{row}（{name}）写的是 {written}，重新分班是 {rerun}",
                                   "{row} ({name}) says {written}, the re-run {rerun}"),
     "verify_open_problem": ("最终分班违反硬性规则（复核时由操作人确认保留）：{problem}",
@@ -492,9 +496,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify_cols_changed": ("涉及列 {cols}", "in columns {cols}"),
     "verify_count_changed": ("学生人数由 {old} 变为 {new}", "{old} students before, {new} now"),
     "verify_row_new": ("{row}（{name}）是新的或改过", "{row} ({name}) is new or changed"),
-    "verify_assignment_missing": ("{row}（{name}）不在 assignment.csv 中", "{row} ({name}) is missing from assignment.csv"),
-    "verify_assignment_extra": ("assignment.csv 第 {line} 行不是名单中的学生",
-                                "line {line} of assignment.csv is no student of the roster"),
     "verify_rows_gone": ("原有 {n} 行不见了或改过", "{n} earlier rows are gone or changed"),
     "demo_missing": ("找不到示例名单", "The sample roster was not found"),
 }
@@ -564,6 +565,35 @@ class OSReason:
 
     def __str__(self) -> str:
         return self.render("en")
+
+
+class Bilingual(str):
+    """A text worded in both languages: as a ``str`` it is the Chinese (so it
+    compares, hashes and is stored in JSON as that), ``render(lang)`` gives the
+    one shown, and ``tr`` renders it as a parameter in the language shown."""
+
+    en: str
+
+    def __new__(cls, zh: str, en: str | None = None) -> "Bilingual":
+        obj = super().__new__(cls, zh)
+        obj.en = zh if en is None else en
+        return obj
+
+    @classmethod
+    def of(cls, key: str, /, **params: object) -> "Bilingual":
+        """Message ``key`` worded in both languages."""
+        return cls(tr(key, "zh", **params), tr(key, "en", **params))
+
+    @classmethod
+    def join(cls, items: list, zh_sep: str = "、", en_sep: str = ", ") -> "Bilingual":
+        """Items (texts, or objects with ``render``) as one list, in each language's punctuation."""
+        def one(x: object, lang: str) -> str:
+            return x.render(lang) if hasattr(x, "render") else str(x)
+
+        return cls(zh_sep.join(one(x, "zh") for x in items), en_sep.join(one(x, "en") for x in items))
+
+    def render(self, lang: str) -> str:
+        return self.en if lang == "en" else str(self)
 
 
 _ERRNO_TEXT = re.compile(r"\[Errno (\d+)\] (.*)", re.S)

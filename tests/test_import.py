@@ -169,6 +169,11 @@ def test_same_shaped_sheets_combined_with_sheet_column(tmp_path):
     assert r.table["_row"].to_list() == [2, 3, 2]
     keys = [(p.key, p.sheet) for p in r.problems]
     assert ("sheet_empty", "空") in keys and ("sheet_skipped", "说明") in keys
+    # the note lists the sheets in the punctuation of the language shown
+    note = next(p for p in r.problems if p.key == "sheets_combined")
+    assert note.text("zh") == "合并了 2 个同样格式的工作表（一班、二班），工作表名记在“工作表”列"
+    assert note.text("en") == ("combined 2 sheets of the same shape (一班, 二班); "
+                               "the sheet name is kept in column \u201c工作表\u201d")
     # different shapes are refused by name
     wb = xlsxwriter.Workbook(str(tmp_path / "diff.xlsx"))
     a = wb.add_worksheet("A")

@@ -243,7 +243,7 @@ def test_open_problems_in_the_manifest_and_on_the_record_page(overridden, placem
     out, rv, texts = overridden
     name = placement.roster.names()[0]
     cls = placement.labels[int(rv.classes[0])]
-    assert texts[0] == f"同名同班：{name}（3）、{name}（5） 同在 {cls}"
+    assert texts[0] == f"同名同班：第 3 行（{name}）、第 5 行（{name}） 同在 {cls}"
     assert texts[1].startswith("人数不均：") and texts[1].endswith(" 39 人")
     man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert [p["text"] for p in man["open_problems"]] == texts
@@ -268,6 +268,11 @@ def test_verify_passes_but_names_the_open_problems(overridden, roster_file, caps
     assert report["message"].endswith("; but the final classes still break 2 hard rules (kept by the operator in "
                                       "the review; see the lines marked !)")
     assert [f["key"] for f in report["findings"]].count("verify_open_problem") == 2
+    # the students named as English names rows, from the re-run (the record holds the Chinese)
+    name, cls = rv.model.names[0], rv.label(int(rv.classes[0]))
+    said = [f["message"] for f in report["findings"] if f["key"] == "verify_open_problem"]
+    assert said[0] == ("the final classes break a hard rule (kept by the operator in the review): "
+                       f"Same names together: row 3 ({name}), row 5 ({name}) in {cls}")
 
 
 def test_verify_fails_when_the_record_hides_the_open_problems(overridden, roster_file, tmp_path, capsys):

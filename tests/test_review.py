@@ -112,6 +112,58 @@ def test_together_apart_pin_and_same_name_refusals(placed):
     assert rv.label(pin) in out.reasons[0].text("en")
 
 
+def test_refusals_and_warnings_name_students_by_row_then_name(tmp_path):
+    """The review names a student as the rest of the app does: 第 2 行（甲） /
+    row 2 (甲), in refusals and in the warnings it keeps listing."""
+    path = tmp_path / "r.csv"
+    path.write_text("姓名,性别,语文,绑定,互斥,预设班级\n"
+                    "甲,女,90,A1,,1\n乙,男,80,A1,,\n丙,女,70,,B1,\n丁,男,60,,B1,\n"
+                    "戊,女,85,,,\n己,男,75,,,2\n庚,男,65,,,\n辛,男,55,,,\n", encoding="utf-8")
+    placed = solve_roster(check_roster(path), Rules(classes=2, seed="1", effort=1, at_least={"性别=女": 1}))
+    rv = Review(placed.model, placed.classes)
+    jia, yi = by_name(rv, "甲"), by_name(rv, "乙")
+    out = rv.move(jia, 1 - int(rv.classes[jia]))
+    assert not out.ok and out.reasons[0].key == "review_together"
+    assert out.reasons[0].text("zh") == "绑定：第 2 行（甲） 与 第 3 行（乙） 必须同班（可整组 2 人一起移动）"
+    assert out.reasons[0].text("en") == "绑定: row 2 (甲) must stay with row 3 (乙) (move the whole group of 2 instead)"
+    rv.toggle_lock(yi)
+    assert rv.why_locked(yi)[0].text("en") == "row 3 (乙) is locked (press l to unlock)"
+    # 甲 apart from 乙, 丙 and 丁 (互斥) together, 己 out of 2班 (预设), 5 against 3, 2班 without a girl
+    rv = Review(placed.model, np.array([0, 1, 0, 0, 0, 0, 1, 1]))
+    assert [p.text("zh") for p in rv.problems()] == [
+        "绑定未满足：第 2 行（甲）、第 3 行（乙） 不在同一班",
+        "互斥未满足：第 4 行（丙）、第 5 行（丁） 同在 1班",
+        "预设班级未满足：第 7 行（己） 应在 2班",
+        "人数不均：1班 5 人，2班 3 人",
+        "每班至少 1 名女生未满足：2班",
+    ]
+    assert [p.text("en") for p in rv.problems()] == [
+        "绑定 broken: row 2 (甲), row 3 (乙) are not in one class",
+        "互斥 broken: row 4 (丙), row 5 (丁) are together in 1班",
+        "预设班级 broken: row 7 (己) belongs in 2班",
+        "Uneven sizes: 1班 has 5, 2班 3",
+        "at least 1 女生 in every class not met: 2班",
+    ]
+
+
+def test_students_of_combined_sheets_are_named_with_their_sheet(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "multi.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    for sheet, people in (("一班", [("张三", "男"), ("李四", "女")]), ("二班", [("王五", "男"), ("赵六", "女")])):
+        ws = wb.add_worksheet(sheet)
+        ws.write_row(0, 0, ["姓名", "性别"])
+        for r, row in enumerate(people, start=1):
+            ws.write_row(r, 0, row)
+    wb.close()
+    placed = solve_roster(check_roster(path), Rules(classes=2, seed="1", effort=1))
+    rv = Review(placed.model, placed.classes)
+    wang = by_name(rv, "王五")
+    assert rv.who(wang).render("zh") == "二班 第 2 行（王五）"
+    assert rv.who(wang).render("en") == "sheet 二班 row 2 (王五)"
+
+
 def test_locks_refuse_edits_and_cannot_be_overridden(placed):
     rv = Review(placed.model, placed.classes)
     a, b = free_students(rv, 0)[0], free_students(rv, 1)[0]

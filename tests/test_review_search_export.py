@@ -144,7 +144,7 @@ async def test_review_finds_a_student_by_name_or_id_and_puts_the_cursor_on_them(
         table = screen.query_one("#review-students", DataTable)
         assert str(table.get_row_at(table.cursor_row)[1]) == names[target]
         row = rv.model.row_numbers[target]
-        assert f"找到 {names[target]}（第 {row} 行）：在 3班" in review_status(app)
+        assert f"找到 第 {row} 行（{names[target]}）：在 3班" in review_status(app)
         # ready to edit: l locks the student found
         await pilot.press("l")
         await pilot.pause()

@@ -476,3 +476,47 @@ def test_more_starts_run_only_while_no_start_is_within_every_limit(tmp_path, mon
     monkeypatch.setattr(solver, "figure_score", lambda model, classes: score)
     placed = solve_roster(roster, Rules(classes=3, seed="extra", effort=2))
     assert len(placed.result.history) == 2 * starts  # each start records its first and last objective
+
+
+BROKEN_ROSTER = ("姓名,性别,语文,绑定,互斥,预设班级\n"
+                 "甲,女,90,A1,,1\n乙,男,80,A1,,\n丙,女,70,,B1,\n丁,男,60,,B1,\n"
+                 "戊,女,85,,,\n己,男,75,,,2\n庚,男,65,,,\n辛,男,55,,,\n")
+# 甲 apart from its 绑定 partner 乙, 互斥 丙 and 丁 together, 己 out of the class it is
+# preset to, 5 against 3 students, and 2班 without a girl (每班至少 1 名女生)
+BROKEN_CLASSES = [0, 1, 0, 0, 0, 0, 1, 1]
+
+
+def test_broken_hard_rules_are_worded_in_the_language_shown(tmp_path):
+    from fenban_tui.core.stats import hard_rule_violations
+
+    path = tmp_path / "r.csv"
+    path.write_text(BROKEN_ROSTER, encoding="utf-8")
+    placed = solve_roster(check_roster(path), Rules(classes=2, seed="1", effort=1, at_least={"性别=女": 1}))
+    assert placed.violations() == []
+    broken = hard_rule_violations(placed.model, np.array(BROKEN_CLASSES))
+    # Chinese as it always was, the preset row named as the rest of the app names rows
+    assert [b.render("zh") for b in broken] == ["绑定 A1", "互斥 B1", "预设 第 7 行", "人数", "每班至少 1 名女生（2班）"]
+    assert [b.render("en") for b in broken] == [
+        "together-group \u201cA1\u201d", "apart-group \u201cB1\u201d", "preset class of row 7", "class sizes",
+        "at least 1 女生 in every class (2班)"]
+
+
+def test_a_result_breaking_hard_rules_is_refused_in_the_operators_language(tmp_path, monkeypatch):
+    """The solver's last check (never expected to fire) says what is broken in
+    the language shown: English items joined with "; ", not Chinese words."""
+    from fenban_tui.core import stats
+
+    path = tmp_path / "r.csv"
+    path.write_text(BROKEN_ROSTER, encoding="utf-8")
+    roster = check_roster(path)
+    real = stats.hard_rule_violations
+    monkeypatch.setattr(stats, "hard_rule_violations",
+                        lambda model, classes: real(model, np.array(BROKEN_CLASSES)))
+    with pytest.raises(FenbanError) as exc:
+        solve_roster(roster, Rules(classes=2, seed="1", effort=1, at_least={"性别=女": 1}))
+    assert exc.value.key == "solve_rules_broken"
+    assert exc.value.text("zh") == ("分班结果没有满足这些规则：绑定 A1；互斥 B1；预设 第 7 行；人数；"
+                                    "每班至少 1 名女生（2班）。未写出任何文件。")
+    assert exc.value.text("en") == ("The placement breaks these rules: together-group \u201cA1\u201d; "
+                                    "apart-group \u201cB1\u201d; preset class of row 7; class sizes; "
+                                    "at least 1 女生 in every class (2班). Nothing was written.")

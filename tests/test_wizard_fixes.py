@@ -6,7 +6,7 @@
 2. the empty-seed refusal puts the cursor in the seed box;
 3. the 每班至少 box is checked when it is left, worded for a per-class minimum,
    on one status line;
-4. a locked student is refused at the first ``s``;
+4. a locked student is refused at the first ``s`` and the first ``m``;
 5. a student found is named with the roster row (第 N 行 / row N);
 6. 80 columns: no Footer key cut by "^k Commands".
 """
@@ -23,7 +23,7 @@ from textual.widgets import Footer, Input, Static
 
 from fenban_tui.core.session import file_sha256
 from fenban_tui.tui.app import FenbanApp
-from fenban_tui.tui.screens.dialogs import FindStudent, ResumeScreen
+from fenban_tui.tui.screens.dialogs import FindStudent, ResumeScreen, SheetScreen
 from fenban_tui.tui.screens.export_step import ExportScreen
 from fenban_tui.tui.screens.import_step import ImportScreen
 from fenban_tui.tui.screens.review_step import ReviewScreen
@@ -256,6 +256,36 @@ async def test_at_least_box_in_english(tmp_path):
         assert cell_len(said) <= SIZE[0] - 2
 
 
+async def test_rules_the_classes_break_are_named_in_english(tmp_path, monkeypatch):
+    """The solve step's warning lists broken hard rules in the language shown
+    (they were Chinese words joined with 、 in English too)."""
+    import numpy as np
+
+    from fenban_tui.core.api import Rules, placement_of
+    from fenban_tui.tui.screens import solve_step
+
+    from .test_solver import BROKEN_CLASSES, BROKEN_ROSTER
+
+    def broken(roster, rules, progress=None, cancel=None):
+        rules = Rules(classes=2, seed="1", effort=1, at_least={"性别=女": 1})
+        return placement_of(roster, rules, np.array(BROKEN_CLASSES))
+
+    monkeypatch.setattr(solve_step, "solve_roster", broken)
+    monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
+    path = tmp_path / "r.csv"
+    path.write_text(BROKEN_ROSTER, encoding="utf-8")
+    app = FenbanApp(roster_path=str(path), lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        await to_step(pilot, app, RulesScreen)
+        app.screen.query_one("#classes", Input).value = "2"
+        await to_step(pilot, app, SolveScreen)
+        await wait_until(pilot, lambda: app.placement is not None and not app.screen.running, 30)
+        said = status_text(app, "#solve-status").splitlines()
+        assert said[-1] == ("Warning: rules not met: together-group \u201cA1\u201d; apart-group \u201cB1\u201d; "
+                            "preset class of row 7; class sizes; at least 1 女生 in every class (2班)")
+
+
 # ---------------------------------------------------------------------- 4, 5: the review
 
 
@@ -273,12 +303,12 @@ async def test_a_locked_student_is_refused_at_the_first_s(tmp_path, monkeypatch)
         await pilot.pause()
         row = rv.model.row_numbers[locked]
         assert rv.locked == {locked}
-        assert f"已锁定 {rv.model.names[locked]}（第 {row} 行）" in review_status(app)
+        assert f"已锁定 第 {row} 行（{rv.model.names[locked]}）" in review_status(app)
         await pilot.press("s")
         await pilot.pause()
         assert screen.mark is None
         said = review_status(app)
-        assert f"不能这样调整：{rv.model.names[locked]}（第 {row} 行） 已锁定（先按 l 解锁）" in said
+        assert f"不能这样调整：第 {row} 行（{rv.model.names[locked]}） 已锁定（先按 l 解锁）" in said
         assert "已选" not in said
         # a student of a locked class: the same at the first s
         await open_class(pilot, screen, 1)
@@ -297,12 +327,48 @@ async def test_a_locked_student_is_refused_at_the_first_s(tmp_path, monkeypatch)
         await pilot.press("s")
         await pilot.pause()
         assert screen.mark == free
-        assert f"已选 {rv.model.names[free]}（第 {rv.model.row_numbers[free]} 行）（1班）" in review_status(app)
+        assert f"已选 第 {rv.model.row_numbers[free]} 行（{rv.model.names[free]}）（1班）" in review_status(app)
         await open_class(pilot, screen, 1)
         await point_at(pilot, screen, other)
         await pilot.press("s")
         await pilot.pause()
         assert int(rv.classes[free]) == 1 and int(rv.classes[other]) == 0 and rv.classes[locked] == 0
+
+
+async def test_a_locked_student_is_refused_at_the_first_m(tmp_path, monkeypatch):
+    """m on a locked student (or one of a locked class) says no at once, before
+    any class is asked for; m on a free student still asks where to."""
+    monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
+    app = FenbanApp(roster_path=str(small_roster(tmp_path / "r.csv")), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await reviewing(pilot, app)
+        rv = app.review
+        locked, free = free_students(rv, 0)[:2]
+        await open_class(pilot, screen, 0)
+        await point_at(pilot, screen, locked)
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.screen is screen  # no class picker
+        row = rv.model.row_numbers[locked]
+        assert f"不能这样调整：第 {row} 行（{rv.model.names[locked]}） 已锁定（先按 l 解锁）" in review_status(app)
+        assert int(rv.classes[locked]) == 0 and rv.undo_stack[-1].kind == "lock"  # nothing moved
+        # a student of a locked class: the same at the first m
+        await point_at(pilot, screen, free)
+        await pilot.press("L")
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "不能这样调整：1班 已锁定（先按 L 解锁）" in review_status(app)
+        await pilot.press("L")  # unlocked again: m asks for the class
+        await pilot.pause()
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.screen, SheetScreen), 10)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, 10)
+        assert int(rv.classes[free]) == 0
 
 
 async def test_found_student_is_named_by_row_in_english(tmp_path, monkeypatch):
@@ -325,7 +391,7 @@ async def test_found_student_is_named_by_row_in_english(tmp_path, monkeypatch):
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen), 10)
         assert screen.current_student() == target
-        assert f"Found {name} (row {rv.model.row_numbers[target]}): in 3班" in review_status(app)
+        assert f"Found row {rv.model.row_numbers[target]} ({name}): in 3班" in review_status(app)
 
 
 # ---------------------------------------------------------------------- 6: 80 columns

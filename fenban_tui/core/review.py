@@ -28,8 +28,9 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ..i18n import tr
+from ..i18n import Bilingual, tr
 from .model import PlacementModel
+from .roster import RowList
 from .stats import ClassStats, class_stats
 
 SAME_NAME_PREFIX = "同名:"  # how model.hard.apart marks same-name groups
@@ -122,10 +123,16 @@ class Review:
 
     # ------------------------------------------------------------------ naming
 
-    def who(self, i: int) -> str:
+    def who(self, i: int) -> Bilingual:
+        """A student as the rest of the app names one: by roster row, then name
+        (第 12 行（张三） / row 12 (张三); rows of combined sheets with their sheet)."""
         name = self.model.names[i] if i < len(self.model.names) else str(i)
         row = self.model.row_numbers[i] if i < len(self.model.row_numbers) else i + 1
-        return f"{name}（{row}）"
+        return Bilingual.of("review_student", row=RowList([row]), name=name)
+
+    def whos(self, students: list[int]) -> Bilingual:
+        """Several students, one list: 第 3 行（甲）、第 4 行（乙） / row 3 (甲), row 4 (乙)."""
+        return Bilingual.join([self.who(i) for i in students])
 
     def label(self, c: int) -> str:
         return self.model.labels[c]
@@ -194,7 +201,7 @@ class Review:
         seen: set[int] = set()
         for code, members in self.model.hard.together:
             if len({int(cls[i]) for i in members}) > 1:
-                out.append(Reason("review_together_broken", {"who": "、".join(self.who(i) for i in members)}))
+                out.append(Reason("review_together_broken", {"who": self.whos(members)}))
         for code, members in self.model.hard.apart:
             by: dict[int, list[int]] = {}
             for i in members:
@@ -203,7 +210,7 @@ class Review:
                 if len(ms) > 1 and not seen.issuperset(ms):
                     seen.update(ms)
                     key = "review_same_name_broken" if code.startswith(SAME_NAME_PREFIX) else "review_apart_broken"
-                    out.append(Reason(key, {"who": "、".join(self.who(i) for i in ms), "cls": self.label(c)}))
+                    out.append(Reason(key, {"who": self.whos(ms), "cls": self.label(c)}))
         for i, c in self.model.hard.pins.items():
             if int(cls[i]) != c:
                 out.append(Reason("review_pin_broken", {"who": self.who(i), "cls": self.label(c)}))
@@ -217,7 +224,7 @@ class Review:
             short = [self.label(c) for c in range(self.model.k) if got[c] < d.count]
             if short:
                 out.append(Reason("review_at_least_broken", {"count": d.count, "what": d.what,
-                                                             "classes": "、".join(short)}))
+                                                             "classes": Bilingual.join(short)}))
         return out
 
     def check_move(self, students: list[int], to: int) -> list[Reason]:

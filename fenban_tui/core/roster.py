@@ -771,8 +771,11 @@ def load_roster(
         names = [SHEET_COLUMN] + names
         for part in parts:
             part.rows = [[part.sheet] + r for r in part.rows]
+    from ..i18n import Bilingual  # the sheet list in the punctuation of the language shown
+
     notes.append(Problem("info", "sheets_combined", None, None, None,
-                         {"count": len(parts), "sheets": "、".join(x.sheet for x in parts), "column": SHEET_COLUMN}))
+                         {"count": len(parts), "sheets": Bilingual.join([x.sheet for x in parts]),
+                          "column": SHEET_COLUMN}))
     label = "+".join(x.sheet for x in parts)
     return _build(p, label, first.header_row, names, parts, columns, gender_codes, notes)
 

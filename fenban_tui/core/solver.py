@@ -28,7 +28,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..i18n import FenbanError
+from ..i18n import Bilingual, FenbanError
 from .model import TOL_CATEGORY, PlacementModel
 
 ProgressFn = Callable[[float, str], None]
@@ -1056,7 +1056,7 @@ def solve(
 
     broken = hard_rule_violations(model, best) if start is None else []
     if broken:  # never expected: every rule is built into the search; never passed on unsaid
-        raise FenbanError("solve_rules_broken", items="；".join(broken[:8]))
+        raise FenbanError("solve_rules_broken", items=Bilingual.join(broken[:8], "；", "; "))
     return SolveResult(classes=best, labels=model.labels, objective=best_obj, iterations=iterations, history=history,
                        timed_out=clock.hit)
 

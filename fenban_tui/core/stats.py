@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import Bilingual
 from .model import PlacementModel
+from .roster import RowList
 
 
 @dataclass
@@ -149,25 +151,29 @@ def absent_total_floor(model: PlacementModel, classes: np.ndarray) -> float:
     return float(max(shortfall) - min(shortfall))
 
 
-def hard_rule_violations(model: PlacementModel, classes: np.ndarray) -> list[str]:
-    """Every broken hard rule, in words (empty when all hold)."""
+def hard_rule_violations(model: PlacementModel, classes: np.ndarray) -> list[Bilingual]:
+    """Every broken hard rule, in words (empty when all hold): each item is
+    the Chinese text as a ``str`` and renders in either language
+    (``绑定 A01`` / ``together-group “A01”``; a pin names its row as the rest
+    of the app does, ``预设 第 12 行`` / ``preset class of row 12``)."""
     bad = []
     for code, members in model.hard.together:
         if len({int(classes[i]) for i in members}) > 1:
-            bad.append(f"绑定 {code}")
+            bad.append(Bilingual.of("broken_together", code=code))
     for code, members in model.hard.apart:
         cs = [int(classes[i]) for i in members]
         if len(set(cs)) < len(cs):
-            bad.append(f"互斥 {code}")
+            bad.append(Bilingual.of("broken_apart", code=code))
     for i, c in model.hard.pins.items():
         if int(classes[i]) != c:
-            bad.append(f"预设 {model.row_numbers[i] if model.row_numbers else i}")
+            ref = model.row_numbers[i] if i < len(model.row_numbers) else i + 1
+            bad.append(Bilingual.of("broken_pin", row=RowList([ref])))
     sizes = np.bincount(classes, minlength=model.k)
     if sizes.max() - sizes.min() > 1:
-        bad.append("人数")
+        bad.append(Bilingual.of("broken_sizes"))
     for d in model.minimums:
         got = np.bincount(classes[model.categories[d.feature].codes == d.code], minlength=model.k)
         short = [model.labels[c] for c in range(model.k) if got[c] < d.count]
         if short:
-            bad.append(f"每班至少 {d.count} 名{d.what}（{'、'.join(short)}）")
+            bad.append(Bilingual.of("broken_at_least", count=d.count, what=d.what, classes=Bilingual.join(short)))
     return bad

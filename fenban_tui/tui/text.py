@@ -212,7 +212,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "find_many": ("找到 {n} 人：↓ 到列表，选一人按 Enter", "{n} students found: ↓ to the list, Enter on one"),
     "find_many_more": ("找到 {n} 人，只列出前 {limit} 人：再多输入几个字，或 ↓ 到列表选一人",
                        "{n} students found, the first {limit} listed: type more, or ↓ to the list"),
-    "who_row": ("{name}（第 {row} 行）", "{name} (row {row})"),  # a student, by the roster row as numbered elsewhere
     "review_found": ("找到 {who}：在 {cls}（m 移动  s 对调  l 锁定）", "Found {who}: in {cls} (m move  s swap  l lock)"),
     "review_found_mark": ("找到 {who}：在 {cls}；按 s 与已选的 {marked} 对调",
                           "Found {who}: in {cls}; s swaps with the marked {marked}"),

@@ -334,12 +334,10 @@ class ReviewScreen(StepScreen):
     # ------------------------------------------------------------------ edits
 
     def who(self, i: int) -> str:
-        """A student as the wizard names one elsewhere: name and roster row
-        (孙轩（第 352 行）), not a bare number that could be anything."""
-        m = self.review.model
-        name = m.names[i] if i < len(m.names) else str(i)
-        row = m.row_numbers[i] if i < len(m.row_numbers) else i + 1
-        return self.t("who_row", name=name, row=row)
+        """A student as the app names one elsewhere, and as the review's own
+        refusals and warnings do: roster row, then name (第 352 行（孙轩） /
+        row 352 (孙轩)), not a bare number that could be anything."""
+        return self.review.who(i).render(self.lang)
 
     def current_student(self) -> int | None:
         if self.view != "students":
@@ -354,6 +352,11 @@ class ReviewScreen(StepScreen):
         if s is None or self.review is None:
             return
         rv = self.review
+        if rv.is_locked(s):
+            # a locked student (or one in a locked class) cannot be moved: said at
+            # once, not after a class is chosen
+            self._refuse_locked(s)
+            return
         sizes = rv.sizes()
         here = int(rv.classes[s])
         choices = [(str(c), self.t("review_class_choice", cls=rv.label(c), n=int(sizes[c])))
@@ -362,6 +365,12 @@ class ReviewScreen(StepScreen):
             SheetScreen(self.t("review_move_ask", who=self.who(s), cls=rv.label(here)), choices, "", self.lang,
                         title=self.t("key_move")),
             partial(self._move_to, s))
+
+    def _refuse_locked(self, s: int) -> None:
+        """Say why the locked student ``s`` (or a student of a locked class) may not be moved or swapped."""
+        reasons = self.review.why_locked(s)
+        self._message = Text(self.t("review_refused", why=self._reasons(Outcome(False, reasons))), style="bold")
+        self.show()
 
     def _move_to(self, s: int, value: str | None) -> None:
         if value is None or self.review is None:
@@ -382,12 +391,7 @@ class ReviewScreen(StepScreen):
         if self.mark is None and rv.is_locked(s):
             # a locked student (or one in a locked class) cannot be swapped: said at
             # the first s, not after the second student is chosen
-            # named by row, as the rest of this step's own messages name a student
-            reasons = [replace(r, params={**r.params, "who": self.who(s)}) if "who" in r.params else r
-                       for r in rv.why_locked(s)]
-            self._message = Text(self.t("review_refused", why=self._reasons(Outcome(False, reasons))),
-                                 style="bold")
-            self.show()
+            self._refuse_locked(s)
             return
         if self.mark is None or self.mark == s:
             self.mark = None if self.mark == s else s

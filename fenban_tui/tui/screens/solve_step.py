@@ -223,7 +223,8 @@ class SolveScreen(StepScreen):
         text = self.t("solve_done", k=len(placement.labels), n=placement.roster.n, secs=secs)
         kind = "ok"
         if violations:
-            text += "\n" + self.t("solve_violations", items=join_items(violations[:8], self.lang, "、"))
+            items = [v.render(self.lang) for v in violations[:8]]  # each in the language shown
+            text += "\n" + self.t("solve_violations", items=join_items(items, self.lang, "、"))
             kind = "error"
         self._status(text, kind)
         table = self.query_one("#summary", DataTable)
