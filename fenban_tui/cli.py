@@ -178,20 +178,24 @@ def _apply_columns(rules, specs: list[str], genders: list[str] = (), args=None) 
             owner[key] = spec
 
 
-AT_LEAST_ERRORS = ("at_least_column_missing", "at_least_value_missing", "inf_at_least")
-
-
 def _unusable_line(roster) -> str:
     """The last line when the roster cannot be divided: the roster's errors, or
-    a 每班至少 rule that cannot be met (the roster being fine), or both."""
-    rule = [p for p in roster.errors if p.key in AT_LEAST_ERRORS]
+    a rule that cannot hold for it (a 每班至少 demand, a column to balance that
+    it lacks; the roster being fine), or both."""
+    from .core.api import RULE_ERRORS
+
+    rule = [p for p in roster.errors if p.key in RULE_ERRORS]
     if not rule:
         return tr("cli_not_usable")
     if len(rule) < len(roster.errors):
-        return tr("cli_roster_and_at_least")
+        only_balance = all(p.key == "rule_column_missing" for p in rule)
+        return tr("cli_roster_and_balance" if only_balance else "cli_roster_and_at_least")
     missing = next((p for p in rule if p.key == "at_least_column_missing"), None)
     if missing is not None:
         return tr("cli_at_least_no_column", column=missing.params.get("column", ""))
+    balance = next((p for p in rule if p.key == "rule_column_missing"), None)
+    if balance is not None:
+        return tr("cli_balance_no_column", column=balance.params.get("column", ""))
     return tr("cli_at_least_unmet")
 
 
@@ -315,11 +319,11 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if args.group_by:
         rules.group_by = args.group_by
     rules.categories = list(dict.fromkeys(rules.categories + args.balance))
-    for spec in args.at_least:
-        from .core.model import parse_at_least_all
+    if args.at_least:  # these override the rules file's demands; among themselves they must agree
+        from .core.model import at_least_dict, parse_at_least_all
 
-        for key, count in parse_at_least_all(spec):  # 性别=女:20；住宿=是:5 is two demands
-            rules.at_least[key] = count
+        # 性别=女:20；住宿=是:5 is two demands
+        rules.at_least.update(at_least_dict([d for spec in args.at_least for d in parse_at_least_all(spec)]))
     _apply_columns(rules, args.column, args.gender_code, args)
     if args.time_limit is not None and not (math.isfinite(args.time_limit) and args.time_limit > 0):
         raise FenbanError("cli_time_limit_bad", value=args.time_limit)

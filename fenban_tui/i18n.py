@@ -171,13 +171,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "class sizes within one of each other ({q}–{cap} a class, {k} classes)"),
     "why_apart": ("互斥“{code}”（{rows}）分在不同班", "apart \u201c{code}\u201d ({rows}) in different classes"),
     "why_pin": ("{rows}预设在 {label}", "{rows} preset to {label}"),
-    "why_at_least": ("每班至少 {count} 名{what}", "at least {count} {what} in every class"),
+    "why_at_least": ("每班至少 {count} 名{what}", "{what}: at least {count} in every class"),
     "inf_at_least": (
         "要求每班至少 {count} 名{what}：{k} 个班需要 {need} 名，名单中只有 {have} 名",
-        "at least {count} {what} in every class: {k} classes need {need}, the roster has {have}",
+        "{what}: at least {count} in every class, so {k} classes need {need}; the roster has {have}",
     ),
     "at_least_bad": ("“每班至少”规则写法不对：“{spec}”（应写成 列=值:人数，如 性别=女:1）",
                      "Bad “at least” rule “{spec}” (write COLUMN=VALUE:N, e.g. 性别=女:1)"),
+    "at_least_twice": ("“每班至少”规则“{spec}”写了两次，人数不同（{a} 和 {b}）：只留一条",
+                       "the \u201cat least\u201d rule \u201c{spec}\u201d is given twice with different counts ({a} and {b}): keep one"),
     "at_least_empty_part": ("“每班至少”规则“{text}”中有空的一条（分号或逗号前后没有内容）：每条写成 列=值:人数，"
                             "多条用；分开，如 性别=女:1；住宿=是:2",
                             "“at least” rules “{text}” hold an empty part (nothing before or after a semicolon "
@@ -193,7 +195,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "broken_apart": ("互斥 {code}", "apart-group \u201c{code}\u201d"),
     "broken_pin": ("预设 {row}", "preset class of {row}"),
     "broken_sizes": ("人数", "class sizes"),
-    "broken_at_least": ("每班至少 {count} 名{what}（{classes}）", "at least {count} {what} in every class ({classes})"),
+    "broken_at_least": ("每班至少 {count} 名{what}（{classes}）", "{what}: at least {count} in every class ({classes})"),
     "cancelled": ("已取消", "cancelled"),
     # --- CLI -------------------------------------------------------------
     "cli_students": ("学生 {n} 人", "{n} students"),
@@ -208,6 +210,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "The \u201cat least\u201d rule names a column \u201c{column}\u201d the roster does not "
                                "have, so no classes can be made: correct or drop the rule and retry (the roster "
                                "itself has no errors)."),
+    "cli_balance_no_column": ("要均衡的列“{column}”不在名单中，不能分班：请改正规则（--balance 或规则文件）后重试"
+                              "（名单本身没有错误）。",
+                              "The column \u201c{column}\u201d to balance is not in the roster, so no classes can be "
+                              "made: correct the rules (--balance or the rules file) and retry (the roster itself has "
+                              "no errors)."),
+    "cli_roster_and_balance": ("名单有错误，要均衡的列也不在名单中，不能分班。请修改后重试。",
+                               "The roster has errors and a column to balance is not in it either. Fix them and retry."),
     "cli_roster_and_at_least": ("名单有错误，“每班至少”规则也无法满足，不能分班。请修改后重试。",
                                 "The roster has errors and the \u201cat least\u201d rule cannot be met either. Fix "
                                 "them and retry."),
@@ -373,7 +382,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review_pin_broken": ("预设班级未满足：{who} 应在 {cls}", "预设班级 broken: {who} belongs in {cls}"),
     "review_size_broken": ("人数不均：{big} {nb} 人，{small} {ns} 人", "Uneven sizes: {big} has {nb}, {small} {ns}"),
     "review_at_least_broken": ("每班至少 {count} 名{what}未满足：{classes}",
-                               "at least {count} {what} in every class not met: {classes}"),
+                               "{what}: at least {count} in every class, not met in {classes}"),
     "cli_error": ("出错了：{reason}", "Error: {reason}"),
     # --- export: USB, lottery, 学号 (issue 6) ----------------------------
     "usb_no_space": (
@@ -434,11 +443,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify_no_manifest": ("{path} 中没有 manifest.json，不是 FenBan 的导出结果", "{path} has no manifest.json: it is not a FenBan export"),
     "verify_manifest_bad": ("manifest.json 无法读取：{path}（{reason}）", "manifest.json cannot be read: {path} ({reason})"),
     "verify_no_sums": ("结果文件夹中没有可读的 SHA256SUMS", "The results folder has no readable SHA256SUMS"),
-    "verify_files_missing": ("文件缺失：{names}", "files missing: {names}"),
     "verify_files_changed": ("文件被改动（SHA-256 不符）：{names}", "files changed (SHA-256 differs): {names}"),
     "verify_sums_ok": ("SHA256SUMS 中的 {n} 个文件都未改动", "all {n} files in SHA256SUMS are unchanged"),
     "verify_rules_changed": ("规则已改动（{where}）：{keys}", "rules changed ({where}): {keys}"),
     "verify_versions_differ": ("软件版本不同：{list}", "versions differ: {list}"),
+    "verify_rules_unusable": ("记录的规则用不到这份名单上，无法重新分班：{reason}",
+                              "the recorded rules cannot be applied to this roster, so it cannot be re-run: {reason}"),
     "verify_roster_unusable": ("名单有错误，无法重新分班：{reason}", "the roster has errors and cannot be re-run: {reason}"),
     "verify_roster_changed": ("名单已改动：{detail}", "the roster has changed: {detail}"),
     "verify_roster_same": ("名单文件与记录一致（SHA-256 {hash}…）", "the roster file matches the record (SHA-256 {hash}…)"),

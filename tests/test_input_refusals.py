@@ -516,7 +516,7 @@ def test_an_at_least_rule_that_cannot_be_met_does_not_blame_the_roster(tmp_path,
          "The \u201cat least\u201d rule names a column \u201c血型\u201d the roster does not have, so no classes can "
          "be made: correct or drop the rule and retry (the roster itself has no errors).\n"),
         (["--at-least", "性别=女:4"], "en",
-         "at least 4 女生 in every class: 2 classes need 8, the roster has 6\n"
+         "girls: at least 4 in every class, so 2 classes need 8; the roster has 6\n"
          "The \u201cat least\u201d rule cannot be met, so no classes can be made: change or drop the rule and retry "
          "(the roster itself has no errors).\n"),
     ]
@@ -537,3 +537,19 @@ def test_an_at_least_rule_that_cannot_be_met_does_not_blame_the_roster(tmp_path,
     assert main(["solve", str(bad), "--classes", "2", "--at-least", "性别=女:4", "--out", str(tmp_path / "o"),
                  "-q"]) == 1
     assert capsys.readouterr().err.splitlines()[-1] == "名单有错误，“每班至少”规则也无法满足，不能分班。请修改后重试。"
+
+
+def test_one_value_demanded_twice_with_different_counts_is_refused(tmp_path, capsys):
+    """--at-least 性别=女:2 --at-least 性别=女:3: never the last silently winning."""
+    from fenban_tui.core.model import at_least_dict
+    from fenban_tui.tui.screens.rules_step import read_at_least
+
+    roster = _roster(tmp_path)
+    out = tmp_path / "out"
+    assert main(["solve", str(roster), "--classes", "2", "--at-least", "性别=女:2", "--at-least", "性别 = 女:3",
+                 "--out", str(out), "-q"]) == 1
+    assert capsys.readouterr().err == "“每班至少”规则“性别=女”写了两次，人数不同（2 和 3）：只留一条\n"
+    assert not out.exists()
+    assert at_least_dict([("性别=女", 1), ("住宿=是", 2), ("性别 =女", 1)]) == {"性别=女": 1, "住宿=是": 2}
+    assert read_at_least("性别=女:1；性别=女:2", None, "en") == (
+        "the \u201cat least\u201d rule \u201c性别=女\u201d is given twice with different counts (1 and 2): keep one")

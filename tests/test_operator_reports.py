@@ -503,3 +503,42 @@ def test_verify_names_a_deleted_student_not_every_row_after_it(placement, roster
     assert line == (f"  ✗ assignment.csv 与重新分班的结果不同（2 名学生）：第 {refs[3]} 行（{names[3]}）不在 assignment.csv 中；"
                     f"第 {refs[20]} 行（{names[20]}）写的是 {other}，重新分班是 {placement.class_of(20)}；"
                     f"assignment.csv 第 {placement.roster.n + 1} 行不是名单中的学生")
+
+
+def test_a_column_to_balance_the_roster_lacks_blames_the_rules_not_the_roster(roster_file, tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["solve", str(roster_file), "--classes", "4", "--balance", "血型", "--out", str(out), "-q"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "要均衡的列“血型”不在名单中，不能分班：请改正规则（--balance 或规则文件）后重试（名单本身没有错误）。"
+    assert not out.exists()
+
+
+def test_verify_with_a_roster_lacking_a_balanced_column_blames_the_rules(roster_file, tmp_path, capsys):
+    """Results balanced on 备注 (a category column), checked against a roster
+    re-saved without that column: verify says the recorded rules cannot be
+    applied, not that the roster has errors."""
+    out = tmp_path / "o"
+    assert main(["solve", str(roster_file), "--classes", "4", "--seed", "3", "--balance", "备注", "--rules",
+                 str(roster_file.parent / "fast.toml"), "--out", str(out), "-q"]) == 0
+    capsys.readouterr()
+    rows = samplegen.junior_rows(160, seed=23, absent=2, pins=1, twins=2, apart_pairs=1)
+    drop = samplegen.JUNIOR_HEADER.index("备注")
+    header = [h for c, h in enumerate(samplegen.JUNIOR_HEADER) if c != drop]
+    lacking = tmp_path / "没有备注.xlsx"
+    samplegen.write_xlsx(lacking, header, [[v for c, v in enumerate(r) if c != drop] for r in rows], "2026级新生名单")
+    assert main(["verify", str(out), "--roster", str(lacking)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert "  ✗ 记录的规则用不到这份名单上，无法重新分班：规则要均衡的列“备注”不在名单中" in lines
+
+
+def test_record_page_names_rows_of_combined_sheets_with_their_sheet(placement, tmp_path):
+    from fenban_tui.core.api import export_placement, summary_rows
+    from fenban_tui.core.export import record_html
+
+    out = tmp_path / "rec"
+    export_placement(placement, out)
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    man["assignment"]["adjusted"] = [[0, "原2班 12", "七(1)班", "七(2)班"], [1, 7, "七(2)班", "七(1)班"]]
+    man["assignment"]["by_hand"] = []
+    page = record_html(man, *summary_rows(placement)).decode("utf-8")
+    assert "重新分班调整：原2班 第 12 行 七(1)班 → 七(2)班；第 7 行 七(2)班 → 七(1)班</p>" in page

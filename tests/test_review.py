@@ -142,7 +142,7 @@ def test_refusals_and_warnings_name_students_by_row_then_name(tmp_path):
         "互斥 broken: row 4 (丙), row 5 (丁) are together in 1班",
         "预设班级 broken: row 7 (己) belongs in 2班",
         "Uneven sizes: 1班 has 5, 2班 3",
-        "at least 1 女生 in every class not met: 2班",
+        "girls: at least 1 in every class, not met in 2班",
     ]
 
 

@@ -498,7 +498,7 @@ def test_broken_hard_rules_are_worded_in_the_language_shown(tmp_path):
     assert [b.render("zh") for b in broken] == ["绑定 A1", "互斥 B1", "预设 第 7 行", "人数", "每班至少 1 名女生（2班）"]
     assert [b.render("en") for b in broken] == [
         "together-group \u201cA1\u201d", "apart-group \u201cB1\u201d", "preset class of row 7", "class sizes",
-        "at least 1 女生 in every class (2班)"]
+        "girls: at least 1 in every class (2班)"]
 
 
 def test_a_result_breaking_hard_rules_is_refused_in_the_operators_language(tmp_path, monkeypatch):
@@ -519,4 +519,4 @@ def test_a_result_breaking_hard_rules_is_refused_in_the_operators_language(tmp_p
                                     "每班至少 1 名女生（2班）。未写出任何文件。")
     assert exc.value.text("en") == ("The placement breaks these rules: together-group \u201cA1\u201d; "
                                     "apart-group \u201cB1\u201d; preset class of row 7; class sizes; "
-                                    "at least 1 女生 in every class (2班). Nothing was written.")
+                                    "girls: at least 1 in every class (2班). Nothing was written.")

@@ -283,7 +283,7 @@ async def test_rules_the_classes_break_are_named_in_english(tmp_path, monkeypatc
         await wait_until(pilot, lambda: app.placement is not None and not app.screen.running, 30)
         said = status_text(app, "#solve-status").splitlines()
         assert said[-1] == ("Warning: rules not met: together-group \u201cA1\u201d; apart-group \u201cB1\u201d; "
-                            "preset class of row 7; class sizes; at least 1 女生 in every class (2班)")
+                            "preset class of row 7; class sizes; girls: at least 1 in every class (2班)")
 
 
 # ---------------------------------------------------------------------- 4, 5: the review
@@ -327,7 +327,7 @@ async def test_a_locked_student_is_refused_at_the_first_s(tmp_path, monkeypatch)
         await pilot.press("s")
         await pilot.pause()
         assert screen.mark == free
-        assert f"已选 第 {rv.model.row_numbers[free]} 行（{rv.model.names[free]}）（1班）" in review_status(app)
+        assert f"已选 第 {rv.model.row_numbers[free]} 行（{rv.model.names[free]}），在 1班" in review_status(app)
         await open_class(pilot, screen, 1)
         await point_at(pilot, screen, other)
         await pilot.press("s")

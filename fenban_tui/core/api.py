@@ -130,6 +130,10 @@ def _solve_group(args: tuple) -> tuple[str, list[int], list[str], object, bool]:
     return name, rows, model.labels, result.classes, result.timed_out
 
 
+# errors of the rules, not of the roster: a 每班至少 demand that cannot be met,
+# a column to balance the roster does not have
+RULE_ERRORS = ("at_least_column_missing", "at_least_value_missing", "inf_at_least", "rule_column_missing")
+
 GROUPED_FULL_EFFORT = 5000  # students; larger grouped runs use one start per group
 
 

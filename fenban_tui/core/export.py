@@ -409,7 +409,9 @@ def record_html(manifest: dict, summary_header: list[str], summary: list[list[st
         if hand:  # every hand move, never cut short
             body += _table(["行", "抽签分到", "手动调到"], [[ref, a, b] for _, ref, a, b in hand])
         if solver:
-            shown = "；".join(f"第 {ref} 行 {a} → {b}" for _, ref, a, b in solver[:20])
+            from .roster import RowList  # 第 12 行, or 原2班 第 12 行 for combined sheets
+
+            shown = "；".join(f"{RowList([ref]).render('zh')} {a} → {b}" for _, ref, a, b in solver[:20])
             more = f" 等共 {len(solver)} 人（全部见 manifest.json）" if len(solver) > 20 else ""
             body += f'<p class="small">重新分班调整：{_esc(shown + more)}</p>\n'
     problems = manifest.get("open_problems") or []

@@ -381,8 +381,11 @@ def verify_export(out_dir: str | Path, roster_path: str | Path, rules_path: str 
         findings.append(_misfit(exc))
         return VerifyReport(findings)
     if not roster.usable:
-        first = roster.errors[0].text() if roster.errors else ""
-        findings.append(Finding("fail", "verify_roster_unusable", {"reason": first}))
+        from .api import RULE_ERRORS
+
+        first = roster.errors[0] if roster.errors else None
+        key = "verify_rules_unusable" if first is not None and first.key in RULE_ERRORS else "verify_roster_unusable"
+        findings.append(Finding("fail", key, {"reason": first.text() if first is not None else ""}))
         return VerifyReport(findings)
     fp = roster_fingerprint(roster)
     if fp["normalised_sha256"] != old.get("normalised_sha256"):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..i18n import FenbanError
+from ..i18n import Bilingual, FenbanError
 from .roster import Roster, RowList
 from .rules import Rules
 
@@ -54,7 +54,7 @@ class Minimum:
     feature: int  # index into PlacementModel.categories
     code: int  # the value's code in that feature
     count: int
-    what: str  # the value in words (女生, “住宿”为“是”的学生)
+    what: str  # the value in words (女生, “住宿”为“是”的学生); a Bilingual: girls, students with 住宿 “是”
 
 
 @dataclass
@@ -269,6 +269,22 @@ def parse_at_least_all(text: str) -> list[tuple[str, int]]:
     return out
 
 
+def at_least_dict(pairs: list[tuple[str, int]]) -> dict[str, int]:
+    """Demands as the rules keep them (value -> count); one value demanded
+    twice with different counts is refused in words (never the last silently
+    winning).  Keys are compared as the demand reads them (spaces around = ignored)."""
+    out: dict[str, int] = {}
+    seen: dict[str, str] = {}
+    for key, count in pairs:
+        col, _, val = str(key).partition("=")
+        norm = f"{col.strip()}={val.strip()}"
+        if norm in seen and out[seen[norm]] != count:
+            raise FenbanError("at_least_twice", spec=norm, a=out[seen[norm]], b=count)
+        seen.setdefault(norm, key)
+        out[seen[norm]] = count
+    return out
+
+
 def minimums_of(roster: Roster, rules: Rules, cats: list[CategoryFeature]) -> list[Minimum]:
     """The rules' demands (at least N of a value per class), each tied to a
     category feature; a demanded column that is not balanced yet is added."""
@@ -289,7 +305,7 @@ def minimums_of(roster: Roster, rules: Rules, cats: list[CategoryFeature]) -> li
                 cats.append(CategoryFeature(cm.gender or "性别", "gender", codes, labels))
                 g = len(cats) - 1
             want = parse_gender(val, rules.gender_codes) or parse_gender(val.removesuffix("生"), rules.gender_codes)
-            what = {"M": "男生", "F": "女生"}.get(want or "", val)
+            what = {"M": Bilingual("男生", "boys"), "F": Bilingual("女生", "girls")}.get(want or "", Bilingual(val))
         else:
             if col not in roster.columns:
                 raise FenbanError("at_least_column_missing", column=col, spec=key)
@@ -299,7 +315,7 @@ def minimums_of(roster: Roster, rules: Rules, cats: list[CategoryFeature]) -> li
                 cats.append(CategoryFeature(col, "category", codes, labels))
                 g = len(cats) - 1
             want = val
-            what = f"“{col}”为“{val}”的学生"
+            what = Bilingual(f"“{col}”为“{val}”的学生", f"students with {col} \u201c{val}\u201d")
         labels = cats[g].labels
         if want not in labels:
             shown = [{"M": "男", "F": "女"}.get(x, x) if is_gender else x for x in labels]

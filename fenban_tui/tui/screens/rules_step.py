@@ -54,13 +54,12 @@ def read_at_least(text: str, roster, lang: str) -> dict[str, int] | str:
     message saying what is wrong (a bad spelling, a column or value the roster
     lacks), worded for a per-class minimum and short: one 80-column line, two
     when the column's values (at most eight listed) are long."""
-    from ...core.model import minimums_of, parse_at_least_all
+    from ...core.model import at_least_dict, minimums_of, parse_at_least_all
 
     out: dict[str, int] = {}
     try:
         # split as the CLI's --at-least is: at ；or ;, at commas between whole demands
-        for key, count in parse_at_least_all(text) if text.strip() else []:
-            out[key] = count
+        out = at_least_dict(parse_at_least_all(text) if text.strip() else [])
         if out and roster is not None:
             minimums_of(roster, Rules(at_least=out), [])
     except FenbanError as exc:
