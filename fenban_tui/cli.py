@@ -182,21 +182,40 @@ def _unusable_line(roster) -> str:
     """The last line when the roster cannot be divided: the roster's errors, or
     a rule that cannot hold for it (a 每班至少 demand, a column to balance that
     it lacks; the roster being fine), or both."""
+    return _unusable(roster)[0]
+
+
+def _unusable(roster):
+    """The last line when the roster cannot be divided, and the problem that
+    line says again in its own words (not to be said twice), or None."""
     from .core.api import RULE_ERRORS
 
     rule = [p for p in roster.errors if p.key in RULE_ERRORS]
     if not rule:
-        return tr("cli_not_usable")
+        return tr("cli_not_usable"), None
     if len(rule) < len(roster.errors):
         only_balance = all(p.key == "rule_column_missing" for p in rule)
-        return tr("cli_roster_and_balance" if only_balance else "cli_roster_and_at_least")
+        return tr("cli_roster_and_balance" if only_balance else "cli_roster_and_at_least"), None
     missing = next((p for p in rule if p.key == "at_least_column_missing"), None)
     if missing is not None:
-        return tr("cli_at_least_no_column", column=missing.params.get("column", ""))
+        return tr("cli_at_least_no_column", column=missing.params.get("column", "")), missing
     balance = next((p for p in rule if p.key == "rule_column_missing"), None)
     if balance is not None:
-        return tr("cli_balance_no_column", column=balance.params.get("column", ""))
-    return tr("cli_at_least_unmet")
+        return tr("cli_balance_no_column", column=balance.params.get("column", "")), balance
+    return tr("cli_at_least_unmet"), None
+
+
+PROBLEMS_SHOWN = 30  # problems solve lists before "… 另有 N 条"
+
+
+def _print_problems(problems, marks: bool = True, limit: int = PROBLEMS_SHOWN) -> None:
+    """The roster's problems on stderr, as check lists them (✗ ! ·), the first
+    ``limit`` and then how many more."""
+    for p in problems[:limit]:
+        mark = {"error": "✗", "warning": "!", "info": "·"}[p.level]
+        print(f"  {mark} {p.text()}" if marks else p.text(), file=sys.stderr)
+    if len(problems) > limit:
+        print(("  " if marks else "") + tr("cli_more_problems", n=len(problems) - limit), file=sys.stderr)
 
 
 def _near_role(word: str) -> str | None:
@@ -318,6 +337,11 @@ def cmd_solve(args: argparse.Namespace) -> int:
         rules.label_pattern = args.labels
     if args.group_by:
         rules.group_by = args.group_by
+    if rules.classes is None and rules.class_size is None:  # said with the options' names, before any work
+        raise FenbanError("cli_classes_missing")
+    from .core.rules import check_label_pattern
+
+    check_label_pattern(rules.label_pattern)  # {x}班 refused now, not after the roster is read
     rules.categories = list(dict.fromkeys(rules.categories + args.balance))
     if args.at_least:  # these override the rules file's demands; among themselves they must agree
         from .core.model import at_least_dict, parse_at_least_all
@@ -349,12 +373,21 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if args.teachers:
         options.teachers = load_teachers(args.teachers)
     roster = check_roster(args.roster, rules=rules)
+    if rules.group_by and rules.group_by not in roster.columns:
+        from .core.roster import column_list
+        from .i18n import Bilingual
+
+        option = (Bilingual("--group-by") if args.group_by else
+                  Bilingual(f"规则文件 {args.rules} 中的 group_by", f"group_by in the rules file {args.rules}"))
+        raise FenbanError("cli_group_by_missing", option=option, column=rules.group_by, path=str(roster.path),
+                          columns=column_list(list(roster.columns)))
     if not roster.usable:
-        for p in roster.errors[:30]:
-            print(p.text(), file=sys.stderr)
-        if len(roster.errors) > 30:
-            print(f"… +{len(roster.errors) - 30}", file=sys.stderr)
-        return _err(_unusable_line(roster))
+        line, restated = _unusable(roster)
+        _print_problems([p for p in roster.errors if p is not restated], marks=False)
+        return _err(line)
+    # what check would say about the roster (damaged IDs, a row given twice,
+    # rows skipped, codes read as 男/女): said before the draw, -q or not
+    _print_problems(roster.warnings)
     if options.teachers and not rules.group_by:  # too few teachers: say so before the solve
         draw_teachers(options.teachers, rules.labels(rules.class_count(roster.n)), rules.seed)
     check_export_space(out, roster, rules, options)  # a full stick: said before a long solve, not after

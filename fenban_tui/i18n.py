@@ -50,8 +50,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} sheet \u201c{sheet}\u201d: a header but no students",
     ),
     "column_missing": (
-        "表头中没有列“{column}”",
-        "The header has no column \u201c{column}\u201d",
+        "{where}：表头中没有列“{column}”（有：{columns}）",
+        "{where}: the header has no column \u201c{column}\u201d (it has: {columns})",
     ),
     # a score column the operator listed (scores=…) that cannot be one
     "scores_column_role": ("成绩列“{column}”已用作{role_zh}列（{role}），不能再当成绩：一列只能有一个用途，请从成绩中去掉它",
@@ -123,11 +123,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "duplicate_row": ("与{other}完全相同", "identical to {other}"),
     "birth_bad": ("出生日期“{value}”无法识别", "birth date \u201c{value}\u201d not recognised"),
-    "dropped_summary": ("跳过了 {count} 行（空行或合计行）", "skipped {count} rows (blank or totals)"),
+    "dropped_summary": ("跳过了 {count} 个空行（{rows}）", "skipped {count} blank rows ({rows})"),
+    # gender codes read by FenBan's own table (M/F, 1/2, male/female): said, never silent
+    "gender_codes_read": ("性别列“{column}”中 {codes}（若不对，用 --gender-code 指定）",
+                          "gender column \u201c{column}\u201d: read {codes} (if that is wrong, say so with "
+                          "--gender-code)"),
     # --- rules / solve ---------------------------------------------------
     "rules_classes_missing": (
         "请指定班级数或每班人数上限",
         "Give the number of classes or a class size cap",
+    ),
+    "cli_classes_missing": (
+        "请用 --classes 指定班级数，或用 --class-size 指定每班人数上限（也可写在 --rules 规则文件中）",
+        "Give the number of classes with --classes, or a class size cap with --class-size (or in the --rules file)",
     ),
     "rules_classes_range": (
         "班级数 {k} 不合理：{n} 名学生至少 1 班、至多 {n} 班",
@@ -141,35 +149,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "绑定、互斥、预设班级与班额限制不能同时满足，请检查这些列",
         "the together/apart/preset rules and class sizes cannot all hold; check those columns",
     ),
+    # {group}, {bind}, {apart}: a hard rule's group worded by model.rule_group (绑定组“A1”,
+    # 同名组“陈思远”, 第 1 条加的同班规则 / together-group “A1”, the 1st added together-rule)
     "inf_bind_too_big": (
-        "绑定组“{code}”有 {size} 人，超过每班最多 {cap} 人（{rows}）",
-        "together-group \u201c{code}\u201d has {size} students, more than a class holds ({cap}) ({rows})",
+        "{group}有 {size} 人，超过每班最多 {cap} 人（{rows}）",
+        "{group} has {size} students, more than a class holds ({cap}) ({rows})",
     ),
     "inf_bind_pins": (
-        "绑定组“{code}”中的学生被预设到不同班级（{rows}）",
-        "together-group \u201c{code}\u201d has students preset to different classes ({rows})",
+        "{group}中的学生被预设到不同班级（{rows}）",
+        "{group} has students preset to different classes ({rows})",
     ),
     "inf_bind_apart": (
-        "{rows}的学生既要同班（绑定“{bind}”）又要分开（互斥“{apart}”）",
-        "students in {rows} must be together (绑定 \u201c{bind}\u201d) and apart (互斥 \u201c{apart}\u201d)",
+        "{rows}的学生既要同班（{bind}）又要分开（{apart}）",
+        "students in {rows} must be in one class ({bind}) and in different classes ({apart})",
     ),
     "inf_apart_too_many": (
-        "互斥组“{code}”有 {size} 人，但只有 {k} 个班（{rows}）",
-        "apart-group \u201c{code}\u201d has {size} students but there are only {k} classes ({rows})",
+        "{group}有 {size} 人，但只有 {k} 个班（{rows}）",
+        "{group} has {size} students but there are only {k} classes ({rows})",
     ),
     "inf_pins_capacity": (
         "预设到 {label} 的学生有 {size} 人，超过每班最多 {cap} 人",
         "{size} students are preset to {label}, more than a class holds ({cap})",
     ),
     "inf_pins_apart": (
-        "互斥组“{code}”中的学生被预设到同一班（{rows}）",
-        "apart-group \u201c{code}\u201d has students preset to the same class ({rows})",
+        "{group}中的学生被预设到同一班（{rows}）",
+        "{group} has students preset to the same class ({rows})",
     ),
     "why_together": ("这几条规则不能同时成立：{rules}（去掉或改动其中一条）",
                      "these rules cannot all hold together: {rules} (drop or change one of them)"),
     "why_sizes": ("各班人数相差不超过 1（每班 {q}–{cap} 人，共 {k} 个班）",
                   "class sizes within one of each other ({q}–{cap} a class, {k} classes)"),
-    "why_apart": ("互斥“{code}”（{rows}）分在不同班", "apart \u201c{code}\u201d ({rows}) in different classes"),
+    "why_apart": ("{group}（{rows}）分在不同班", "{group} ({rows}) in different classes"),
     "why_pin": ("{rows}预设在 {label}", "{rows} preset to {label}"),
     "why_at_least": ("每班至少 {count} 名{what}", "{what}: at least {count} in every class"),
     "inf_at_least": (
@@ -191,8 +201,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "solve_rules_broken": ("分班结果没有满足这些规则：{items}。未写出任何文件。",
                            "The placement breaks these rules: {items}. Nothing was written."),
     # a hard rule the classes break (stats.hard_rule_violations), one item of a list
-    "broken_together": ("绑定 {code}", "together-group \u201c{code}\u201d"),
-    "broken_apart": ("互斥 {code}", "apart-group \u201c{code}\u201d"),
+    "broken_together": ("{group}", "{group}"),
+    "broken_apart": ("{group}", "{group}"),
     "broken_pin": ("预设 {row}", "preset class of {row}"),
     "broken_sizes": ("人数", "class sizes"),
     "broken_at_least": ("每班至少 {count} 名{what}（{classes}）", "{what}: at least {count} in every class ({classes})"),
@@ -220,6 +230,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli_roster_and_at_least": ("名单有错误，“每班至少”规则也无法满足，不能分班。请修改后重试。",
                                 "The roster has errors and the \u201cat least\u201d rule cannot be met either. Fix "
                                 "them and retry."),
+    "cli_more_problems": ("… 另有 {n} 条", "… {n} more"),
+    "cli_group_by_missing": ("{option} 给的列“{column}”不在名单 {path} 中，无法按它分组（名单的列有：{columns}）",
+                             "{option} names a column \u201c{column}\u201d that the roster {path} does not have, "
+                             "so it cannot be grouped by it (its columns: {columns})"),
     "cli_usable": ("名单可用。", "The roster is usable."),
     "cli_written": ("已写出：{path}", "Written: {path}"),
     "cli_worst": ("最大差距", "Worst gaps"),
@@ -272,6 +286,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "gender codes give \u201c{code}\u201d twice with opposite meanings ({a} and {b})"),
     "cli_header_row_bad": ("--header-row {value} 不对：表头行号从 1 开始（文件没有表头请用 --no-header）",
                            "--header-row {value}: rows are numbered from 1 (a file without a header: --no-header)"),
+    "group_column_missing": ("分组的列“{column}”不在名单 {path} 中（名单的列有：{columns}）",
+                             "the column \u201c{column}\u201d to group by is not in the roster {path} (its columns: "
+                             "{columns})"),
     "category_missing": ("要均衡的列“{column}”不在名单中", "The column \u201c{column}\u201d to balance is not in the roster"),
     "sheet_empty": ("空工作表，已跳过", "empty sheet, skipped"),
     "sheet_skipped_data": ("这个工作表有 {n} 行像学生记录，但找不到名单表头（姓名列），没有读入：请用 --sheet 指定它，"
@@ -291,6 +308,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rules_labels_bad": (
         "班名格式“{pattern}”得不到互不相同的班名（用 {{n}} 表示班号）",
         "The label pattern \u201c{pattern}\u201d does not give distinct class names (use {{n}} for the number)",
+    ),
+    "rules_labels_placeholder": (
+        "班名格式“{pattern}”中的 {field} 无法识别：只能用 {{n}}（班号 1、2…）或 {{cn}}（中文班号 一、二…），如 七({{n}})班",
+        "The class label pattern \u201c{pattern}\u201d holds {field}, which is not known: use {{n}} (the class number, "
+        "1, 2 …) or {{cn}} (in Chinese numerals, 一, 二 …), e.g. 七({{n}})班",
     ),
     "rules_value_bad": ("规则文件 {path} 中“{key}”的值 {value} 不合适", "Rules file {path}: {value} is not valid for \u201c{key}\u201d"),
     "cli_bad_args": ("命令参数有误：{reason}（{prog} --help 查看用法）", "Bad arguments: {reason} (see {prog} --help)"),
@@ -423,6 +445,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "学号格式“{pattern}”会产生重复的学号（位数不够？）",
         "The pattern \u201c{pattern}\u201d gives duplicate student numbers (too few digits?)",
     ),
+    # a worst-gap line when a class has no value for the figure at all
+    "gap_birth_unknown": ("平均出生日期相差：无法计算（{classes} 没有可用的出生日期）",
+                          "birth date range: cannot be computed (no usable birth date in {classes})"),
+    "gap_mean_unknown": ("{feature} 平均分极差：无法计算（{classes} 没有{feature}分数）",
+                         "{feature} mean range: cannot be computed (no {feature} score in {classes})"),
     "cli_readback_ok": ("已读回核对 {n} 个文件的 SHA-256，全部一致", "Read back {n} files: every SHA-256 matches"),
     "cli_roster_hash": ("名单 SHA-256：{hash}", "Roster SHA-256: {hash}"),
     "cli_teachers": ("班主任抽签：{pairs}", "Head-teacher draw: {pairs}"),
@@ -625,11 +652,34 @@ def _os_reason_text(value: str, lang: str) -> str:
     return value
 
 
+# English nouns counted in the templates ("{k} classes") and their singular
+_SINGULAR = {"classes": "class", "students": "student", "rows": "row", "teachers": "teacher", "files": "file",
+             "errors": "error", "warnings": "warning", "groups": "group", "sheets": "sheet", "rules": "rule",
+             "characters": "character", "edits": "edit", "problems": "problem"}
+_COUNTED = re.compile(r"(\bare (?:only )?)?\{(\w+)\}( (?:(?:more|earlier|blank|open|hard) ){0,2})("
+                      + "|".join(_SINGULAR) + r")\b( are\b)?")
+
+
+def _one(template: str, params: dict) -> str:
+    """An English template with its counted nouns made singular where the count
+    is 1: ``only {k} classes`` with k=1 reads "only 1 class", not "1 classes"
+    (and "there are only 1" reads "there is only 1", "1 student are" "1 student is")."""
+    def fix(m: re.Match) -> str:
+        value = params.get(m.group(2))
+        if not (isinstance(value, int) and not isinstance(value, bool) and value == 1):
+            return m.group(0)
+        before = m.group(1).replace("are", "is", 1) if m.group(1) else ""
+        after = " is" if m.group(5) else ""
+        return f"{before}{{{m.group(2)}}}{m.group(3)}{_SINGULAR[m.group(4)]}{after}"
+
+    return _COUNTED.sub(fix, template)
+
+
 def tr(key: str, lang: str | None = None, /, **params: object) -> str:
     """Render message ``key`` in ``lang`` (default: current language)."""
     zh, en = MESSAGES.get(key, (key, key))
     use = lang or _current
-    template = en if use == "en" else zh
+    template = _one(en, params) if use == "en" else zh
     # parameters that depend on the language (lists of rows, nested reasons)
     params = {k: (v.render(use) if hasattr(v, "render") else v) for k, v in params.items()}
     # an OS error's text passed as a plain reason (e.g. exc.strerror)

@@ -332,7 +332,7 @@ def test_verify_names_the_student_whose_class_was_edited(placement, roster_file,
     assert (f"  ✗ assignment.csv 与重新分班的结果不同（1 名学生）：第 {row} 行（{name}）写的是 {other}，"
             f"重新分班是 {was}") in lines
     assert main(["verify", str(out), "--roster", str(roster_file), "--lang", "en"]) == 1
-    assert (f"  ✗ assignment.csv differs from the re-run (1 students): row {row} ({name}) says {other}, "
+    assert (f"  ✗ assignment.csv differs from the re-run (1 student): row {row} ({name}) says {other}, "
             f"the re-run {was}") in capsys.readouterr().out.splitlines()
 
 

@@ -308,8 +308,9 @@ def test_a_conflict_the_quick_checks_miss_is_named_rule_by_rule(tmp_path):
         solve_roster(roster, rules)
     text = exc.value.text()
     assert "不能同时成立" in text
-    for part in ("第 2 行预设在 1班", "第 5 行预设在 2班", "加规则·分开"):
+    for part in ("第 2 行预设在 1班", "第 5 行预设在 2班", "条加的分开规则（"):
         assert part in text, text
+    assert "加规则·" not in text and "加规则·" not in exc.value.text("en")  # the internal label, never shown
 
 
 def _case14_rows():

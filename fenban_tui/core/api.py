@@ -65,8 +65,11 @@ class Placement:
             model = build_model(sub_roster(self.roster, rows), sub_rules)
             for g in gaps(model, remap):
                 key = (g.feature, g.kind)
+                # classes lacking the value, named as the whole run labels them
+                lacking = (worst[key].missing if key in worst else ()) + tuple(f"{name}·{lab}" for lab in g.missing)
                 if key not in worst or g.value > worst[key].value:
                     worst[key] = Gap(g.feature, g.kind, g.value, g.detail, g.floor)
+                worst[key].missing = lacking
         return list(worst.values())
 
     def violations(self) -> list[str]:
@@ -104,7 +107,10 @@ def sub_roster(roster: Roster, rows: list[int]) -> Roster:
 
 def _group_rows(roster: Roster, column: str) -> list[tuple[str, list[int]]]:
     if column not in roster.columns:
-        raise FenbanError("category_missing", column=column)
+        from .roster import column_list
+
+        raise FenbanError("group_column_missing", column=column, path=str(roster.path),
+                          columns=column_list(list(roster.columns)))
     groups: dict[str, list[int]] = {}
     for i, v in enumerate(roster.table[column].to_list()):
         groups.setdefault(v or "(空)", []).append(i)
@@ -286,9 +292,18 @@ def summary_rows(placement: Placement, lang: str = "zh") -> tuple[list[str], lis
 
 
 def gap_lines(placement: Placement, lang: str = "zh") -> list[str]:
+    from ..i18n import Bilingual, tr
+
     en = lang == "en"
     out = []
     for g in placement.gaps():
+        if g.missing:
+            # a class without the value at all: no range across the classes can
+            # be given (never a perfect-looking 0.0 over the others)
+            if g.kind == "mean":
+                key = "gap_birth_unknown" if g.feature == "出生日期" else "gap_mean_unknown"
+                out.append(tr(key, lang, feature=g.feature, classes=Bilingual.join(list(g.missing))))
+            continue
         if g.kind == "mean" and g.feature == "出生日期":
             out.append(f"{'birth date range (days)' if en else '平均出生日期相差（天）'} {g.value:.1f}")
         elif g.kind == "mean":

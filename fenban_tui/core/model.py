@@ -154,6 +154,48 @@ def hard_rules_of(roster: Roster, rules: Rules) -> HardRules:
     return hard
 
 
+_ADDED = re.compile(r"加规则·(同班|分开)(\d+)")
+
+
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st …"""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rule_group(code: str, kind: str, form: str = "group") -> Bilingual:
+    """A hard rule's group as the operator reads it, never the internal label
+    (``同名:陈思远``, ``加规则·同班1``).  ``kind``: "together" or "apart" (the
+    roster's 绑定/互斥 codes).  ``form``:
+
+    * "group", a sentence's subject: 绑定组“A1”、同名组“陈思远”、第 1 条加的同班规则 /
+      together-group “A1”, same-name group “陈思远”, the 1st added together-rule;
+    * "quoted", in brackets: 绑定“A1”、同名“陈思远” / together “A1”, same name “陈思远”;
+    * "plain", an item of a list: 绑定 A1、同名 陈思远 / together-group “A1”, same name 陈思远.
+    """
+    code = str(code)
+    added = _ADDED.fullmatch(code)
+    if added:
+        n = int(added.group(2))
+        together = added.group(1) == "同班"
+        return Bilingual(f"第 {n} 条加的{'同班' if together else '分开'}规则",
+                         f"the {_ordinal(n)} added {'together' if together else 'apart'}-rule")
+    for prefix, zh, en in (("同名:", "同名", "same name"), ("同音:", "同音", "same sound")):
+        if code.startswith(prefix):
+            name = code[len(prefix):]
+            if form == "group":
+                return Bilingual(f"{zh}组“{name}”", f"{en.replace(' ', '-')} group \u201c{name}\u201d")
+            if form == "quoted":
+                return Bilingual(f"{zh}“{name}”", f"{en} \u201c{name}\u201d")
+            return Bilingual(f"{zh} {name}", f"{en} {name}")
+    zh, en = ("绑定", "together") if kind == "together" else ("互斥", "apart")
+    if form == "group":
+        return Bilingual(f"{zh}组“{code}”", f"{en}-group \u201c{code}\u201d")
+    if form == "quoted":
+        return Bilingual(f"{zh}“{code}”", f"{en} \u201c{code}\u201d")
+    return Bilingual(f"{zh} {code}", f"{en}-group \u201c{code}\u201d")
+
+
 def sound_key(name: str) -> str:
     """How a name sounds: its pinyin without tones (张莉 and 张丽 are both zhangli)."""
     from pypinyin import lazy_pinyin

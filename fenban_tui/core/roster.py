@@ -425,6 +425,28 @@ def parse_gender(raw: str, extra: dict[str, str] | None = None) -> str | None:
     return GENDER_MAP.get(v)
 
 
+# gender written in words: read as written, nothing to say
+PLAIN_GENDER = ("男", "女", "男生", "女生")
+
+
+def _given_code(raw: str, gender_codes: dict[str, str] | None) -> bool:
+    """Did the operator map this code (--gender-code)?"""
+    v = to_ascii(raw).lower()
+    return any(to_ascii(str(code)).lower() == v for code in (gender_codes or {}))
+
+
+def _codes_read(read_as: dict[str, str]):
+    """How gender codes were read, in words: ``M、1 按男，2 按女计`` /
+    ``M, 1 as male and 2 as female``."""
+    from ..i18n import Bilingual
+
+    boys = [c for c, v in read_as.items() if v == "M"]
+    girls = [c for c, v in read_as.items() if v == "F"]
+    zh = "，".join(f"{'、'.join(cs)} 按{word}" for cs, word in ((boys, "男"), (girls, "女")) if cs) + "计"
+    en = " and ".join(f"{', '.join(cs)} as {word}" for cs, word in ((boys, "male"), (girls, "female")) if cs)
+    return Bilingual(zh, en)
+
+
 def gender_code_clash(code: str, meaning: str) -> dict | None:
     """Parameters of the ``gender_code_flip`` message when mapping ``code`` to
     ``meaning`` (男/女/M/F) would turn it into the opposite of what it plainly
@@ -616,12 +638,14 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
                                                by_row(grid.zero_formulas))
     gender_idx = next((c for c, n in enumerate(names) if _match_role(n) == "gender"), None)
     id_idx = [c for c, n in enumerate(names) if _match_role(n) in ("sid", "idcard")]
+    blank: list[int] = []  # blank rows (the others skipped are each said with what they are)
     for r in range(first_data, len(rows)):
         raw = rows[r]
         cells = [clean(raw[c]) if c < len(raw) else "" for c in range(width)]
         excel_row = r if synthetic else r + 1
         if not any(cells):
             out.dropped.append(excel_row)
+            blank.append(excel_row)
             continue
         # a row with a gender or an ID is a student, whatever its name (Sum Li, 平均);
         # "男1女1" in the gender column is a totals row's count, not a gender
@@ -668,8 +692,12 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
         out.problems.append(Problem("error", "row_junk", grid.name, excel_row, None, {"text": text[:30]}))
     if not out.rows:
         raise FenbanError("header_only", path=str(path), sheet=grid.name)
-    if out.dropped:
-        out.problems.append(Problem("info", "dropped_summary", grid.name, None, None, {"count": len(out.dropped)}))
+    if blank:  # totals rows, notes and a repeated header have a line each, saying what they are
+        from ..i18n import Bilingual
+
+        shown, more = RowList(blank[:10]), " …" if len(blank) > 10 else ""
+        out.problems.append(Problem("info", "dropped_summary", grid.name, None, None, {
+            "count": len(blank), "rows": Bilingual(shown.render("zh") + more, shown.render("en") + more)}))
     return out
 
 
@@ -765,7 +793,8 @@ def load_roster(
         if part.names != first.names:
             raise FenbanError("sheets_differ", path=str(p), a=first.sheet, b=part.sheet)
     if len(parts) == 1:
-        return _build(p, first.sheet, first.header_row, first.names, parts, columns, gender_codes, notes)
+        return _build(p, first.sheet, first.header_row, first.names, parts, columns, gender_codes, notes,
+                      workbook=book.kind != "csv")
     names = list(first.names)
     if SHEET_COLUMN not in names:
         names = [SHEET_COLUMN] + names
@@ -777,7 +806,8 @@ def load_roster(
                          {"count": len(parts), "sheets": Bilingual.join([x.sheet for x in parts]),
                           "column": SHEET_COLUMN}))
     label = "+".join(x.sheet for x in parts)
-    return _build(p, label, first.header_row, names, parts, columns, gender_codes, notes)
+    return _build(p, label, first.header_row, names, parts, columns, gender_codes, notes,
+                  workbook=book.kind != "csv")
 
 
 def _pick_named(book: Book, sheet: str) -> SheetGrid:
@@ -812,23 +842,46 @@ def _resolve_columns(columns: dict[str, object] | None, names: list[str],
     return {role: ([one(x) for x in v] if isinstance(v, list) else one(v)) for role, v in columns.items()}
 
 
+def column_list(names: list[str], limit: int = 10):
+    """A few of a file's columns, for a message naming what it has:
+    ``姓名、性别、语文 …`` / ``姓名, 性别, 语文 …``."""
+    from ..i18n import Bilingual
+
+    shown = Bilingual.join(names[:limit])
+    more = " …" if len(names) > limit else ""
+    return Bilingual(str(shown) + more, shown.en + more)
+
+
+def _missing_column(column: object, names: list[str], where) -> FenbanError:
+    """A column the operator named that the file does not have: the file (and
+    sheet) named, with the columns it does have."""
+    return FenbanError("column_missing", column=column, where=where, columns=column_list(names))
+
+
 def _build(path: Path, label: str, header_row: int, names: list[str], parts: list[_SheetRows],
            columns: dict[str, object] | None, gender_codes: dict[str, str] | None,
-           notes: list[Problem]) -> Roster:
+           notes: list[Problem], workbook: bool = False) -> Roster:
+    from ..i18n import Bilingual
+
     # a 工作表 column put in front of combined sheets has no letter in the sheets
     offset = 1 if len(parts) > 1 and names[0] == SHEET_COLUMN and parts[0].names[0] != SHEET_COLUMN else 0
+    # where a missing column was looked for: the file, and its sheet when it has sheets
+    sheets = [x.sheet for x in parts]
+    where = (Bilingual(str(path)) if not workbook else
+             Bilingual(f"{path} 工作表“{label}”", f"{path} sheet \u201c{label}\u201d") if len(parts) == 1 else
+             Bilingual(f"{path}（合并的工作表 {'、'.join(sheets)}）", f"{path} (combined sheets {', '.join(sheets)})"))
     resolved = _resolve_columns(columns, names, offset)
     cmap = auto_map(names, resolved)
     for role in ROLE_ALIASES:
         col = getattr(cmap, role)
         if col is not None and col not in names:
-            raise FenbanError("column_missing", column=col)
+            raise _missing_column(col, names, where)
     # the score columns the operator listed: each is used, or refused in words
     # (auto_map drops a listed column that has another role; it is never dropped quietly)
     listed = [str(c) for c in (resolved or {}).get("scores") or []]
     for n, col in enumerate(listed):
         if col not in names:
-            raise FenbanError("column_missing", column=col)
+            raise _missing_column(col, names, where)
         if col in listed[:n]:
             raise FenbanError("scores_column_twice", column=_colname(col, names, offset))
         role = cmap.role_of(col)
@@ -837,7 +890,7 @@ def _build(path: Path, label: str, header_row: int, names: list[str], parts: lis
                               role_zh=ROLE_ALIASES[role][0])
     for col in cmap.scores:
         if col not in names:
-            raise FenbanError("column_missing", column=col)
+            raise _missing_column(col, names, where)
     if cmap.name is None:
         if header_row == 0:
             raise FenbanError("no_header_map", path=str(path))
@@ -1009,6 +1062,7 @@ def _parse_values(
     # gender
     if cmap.gender:
         g: list[str | None] = []
+        read_as: dict[str, str] = {}  # codes read by FenBan's own table (M, 1, 2 …) -> M/F
         for i, raw in enumerate(col(cmap.gender)):
             if not raw:
                 add("error", "gender_missing", i, cmap.gender)
@@ -1017,8 +1071,14 @@ def _parse_values(
             v = parse_gender(raw, gender_codes)
             if v is None:
                 add("error", "gender_unknown", i, cmap.gender, value=raw)
+            elif (to_ascii(raw) not in PLAIN_GENDER and parse_gender(raw, None) == v
+                  and not _given_code(raw, gender_codes)):
+                read_as.setdefault(clean(raw), v)
             g.append(v)
         out["_gender"] = g
+        if read_as:  # M/1/2 taken for 男/女: said, never silently (the operator may mean otherwise)
+            problems.append(Problem("info", "gender_codes_read", None, None, None, {
+                "column": _colname(cmap.gender, names, offset), "codes": _codes_read(read_as)}))
 
     # birth date (from its column, else from the 18-digit ID number)
     if cmap.birth or cmap.idcard:

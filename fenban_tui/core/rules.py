@@ -71,6 +71,7 @@ class Rules:
         raise FenbanError("rules_classes_missing")
 
     def labels(self, k: int) -> list[str]:
+        check_label_pattern(self.label_pattern)
         labels = [class_label(self.label_pattern, i + 1) for i in range(k)]
         if len(set(labels)) != k or any(not lab.strip() for lab in labels):
             raise FenbanError("rules_labels_bad", pattern=self.label_pattern)
@@ -174,6 +175,23 @@ def _type_ok(key: str, value: object) -> bool:
     if key == "gender_codes":
         return isinstance(value, dict) and all(v in ("M", "F", "男", "女") for v in value.values())
     return True
+
+
+LABEL_FIELDS = ("n", "cn")  # the placeholders a class label pattern may hold
+
+
+def check_label_pattern(pattern: str) -> None:
+    """Refuse a label pattern with a placeholder other than {n} (1, 2 …) and
+    {cn} (一, 二 …): ``{x}班`` would otherwise give ``{x}班1`` in silence."""
+    import string
+
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
+    except ValueError:  # a lone { or }: written as text, the number put after it
+        return
+    for f in fields:
+        if f.split("!")[0].split(".")[0].split("[")[0] not in LABEL_FIELDS:
+            raise FenbanError("rules_labels_placeholder", pattern=pattern, field="{" + f + "}")
 
 
 def class_label(pattern: str, n: int) -> str:

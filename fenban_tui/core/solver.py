@@ -29,7 +29,7 @@ from typing import Callable
 import numpy as np
 
 from ..i18n import Bilingual, FenbanError
-from .model import TOL_CATEGORY, PlacementModel
+from .model import TOL_CATEGORY, PlacementModel, rule_group
 
 ProgressFn = Callable[[float, str], None]
 
@@ -71,7 +71,8 @@ def structural_checks(hard, n: int, rows: list[int]) -> list[tuple[str, dict]]:
         unit = units[unit_of[members[0]]]
         pins = {hard.pins[i] for i in unit if i in hard.pins}
         if len(pins) > 1:
-            reasons.append(("inf_bind_pins", {"code": code, "rows": _rows(rows, [i for i in unit if i in hard.pins])}))
+            reasons.append(("inf_bind_pins", {"code": code, "group": rule_group(code, "together"),
+                                              "rows": _rows(rows, [i for i in unit if i in hard.pins])}))
     bind_code = {m: code for code, members in hard.together for m in members}
     for code, members in hard.apart:
         seen: dict[int, int] = {}
@@ -79,14 +80,17 @@ def structural_checks(hard, n: int, rows: list[int]) -> list[tuple[str, dict]]:
         for m in members:
             u = unit_of[m]
             if u in seen:
-                reasons.append(("inf_bind_apart", {"rows": _rows(rows, [seen[u], m]), "bind": bind_code.get(m, ""),
-                                                   "apart": code}))
+                reasons.append(("inf_bind_apart", {
+                    "rows": _rows(rows, [seen[u], m]),
+                    "bind": rule_group(bind_code.get(m, ""), "together", "quoted"),
+                    "apart": rule_group(code, "apart", "quoted")}))
             else:
                 seen[u] = m
             if m in hard.pins:
                 c = hard.pins[m]
                 if c in pinned:
-                    reasons.append(("inf_pins_apart", {"code": code, "rows": _rows(rows, [pinned[c], m])}))
+                    reasons.append(("inf_pins_apart", {"code": code, "group": rule_group(code, "apart"),
+                                                       "rows": _rows(rows, [pinned[c], m])}))
                 pinned[c] = m
     return reasons
 
@@ -106,11 +110,13 @@ def quick_checks(model: PlacementModel) -> list[tuple[str, dict]]:
     for unit in _units(model):
         if len(unit) > cap:
             code = next((c for c, ms in model.hard.together if ms[0] in unit), "")
-            reasons.append(("inf_bind_too_big", {"code": code, "size": len(unit), "cap": cap,
+            reasons.append(("inf_bind_too_big", {"code": code, "group": rule_group(code, "together"),
+                                                 "size": len(unit), "cap": cap,
                                                  "rows": _rows(rows, unit)}))
     for code, members in model.hard.apart:
         if len(members) > k:
-            reasons.append(("inf_apart_too_many", {"code": code, "size": len(members), "k": k,
+            reasons.append(("inf_apart_too_many", {"code": code, "group": rule_group(code, "apart"),
+                                                   "size": len(members), "k": k,
                                                    "rows": _rows(rows, members)}))
     load = [0] * k
     for i, c in model.hard.pins.items():
@@ -357,7 +363,8 @@ def conflicting_rules(model, units, unit_of, constrained) -> list[tuple[str, dic
         m.Add(sum(len(units[u]) * x[u, c] for u in constrained) <= q + big[c]).OnlyEnforceIf(sizes)
     for code, members in model.hard.apart:
         us = sorted({int(unit_of[i]) for i in members})
-        lit = rule("why_apart", {"code": code, "rows": _rows(rows, members)})
+        lit = rule("why_apart", {"code": code, "group": rule_group(code, "apart", "quoted"),
+                                 "rows": _rows(rows, members)})
         for c in range(k):
             m.Add(sum(x[u, c] for u in us) <= 1).OnlyEnforceIf(lit)
     for i, c in sorted(model.hard.pins.items()):

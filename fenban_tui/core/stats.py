@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..i18n import Bilingual
-from .model import PlacementModel
+from .model import PlacementModel, rule_group
 from .roster import RowList
 
 
@@ -26,6 +26,9 @@ class Gap:
     # from the nearest whole number; for a mean the step class means move in
     # (the values' resolution over the class size); None for spreads
     floor: float | None = None
+    # classes with no value at all for the feature (every 出生日期 unusable, every
+    # student 缺考): the range over the others is no gap between *all* classes
+    missing: tuple[str, ...] = ()
 
 
 def _resolution(values: np.ndarray) -> float:
@@ -86,11 +89,13 @@ def gaps(model: PlacementModel, classes: np.ndarray) -> list[Gap]:
     out: list[Gap] = []
     sizes = np.bincount(classes, minlength=model.k)
     for f in model.numeric:
-        ms, ss = [], []
+        ms, ss, lacking = [], [], []
         for c in range(model.k):
             m, s = mean_sd(f.values[classes == c])
             if m is not None:
                 ms.append(m)
+            elif sizes[c]:
+                lacking.append(model.labels[c])
             if s is not None:
                 ss.append(s)
         if ms:
@@ -105,9 +110,9 @@ def gaps(model: PlacementModel, classes: np.ndarray) -> list[Gap]:
                     detail = f"{floor:.3f}"
             counts = [int(np.sum(~np.isnan(f.values[classes == c]))) for c in range(model.k)]
             step = _resolution(f.values) / max(max(counts), 1)
-            out.append(Gap(f.name, "mean", spread, detail, step))
+            out.append(Gap(f.name, "mean", spread, detail, step, tuple(lacking)))
         if ss and f.kind != "birth":
-            out.append(Gap(f.name, "sd", max(ss) - min(ss)))
+            out.append(Gap(f.name, "sd", max(ss) - min(ss), missing=tuple(lacking)))
     for f in model.categories:
         worst, where, floor = 0.0, "", 0.0
         totals = np.bincount(f.codes, minlength=len(f.labels))
@@ -159,11 +164,11 @@ def hard_rule_violations(model: PlacementModel, classes: np.ndarray) -> list[Bil
     bad = []
     for code, members in model.hard.together:
         if len({int(classes[i]) for i in members}) > 1:
-            bad.append(Bilingual.of("broken_together", code=code))
+            bad.append(Bilingual.of("broken_together", code=code, group=rule_group(code, "together", "plain")))
     for code, members in model.hard.apart:
         cs = [int(classes[i]) for i in members]
         if len(set(cs)) < len(cs):
-            bad.append(Bilingual.of("broken_apart", code=code))
+            bad.append(Bilingual.of("broken_apart", code=code, group=rule_group(code, "apart", "plain")))
     for i, c in model.hard.pins.items():
         if int(classes[i]) != c:
             ref = model.row_numbers[i] if i < len(model.row_numbers) else i + 1
