@@ -2,7 +2,8 @@
 
 The session is everything needed to carry on after the terminal is killed (an
 SSH drop): the roster (a Parquet snapshot of the table as read, plus the source
-file's SHA-256 so a file changed since is noticed), the rules, the solver's
+file's SHA-256 so a file changed since is noticed), the rules (with the rules
+step's boxes as typed, and the rules the result was solved with), the solver's
 result, the hand edits and locks with their history, the export step's folder
 and head teachers as typed, and the step the wizard was on.  It is written
 atomically (temp file, fsync, rename) after every step change and every edit:
@@ -58,8 +59,12 @@ class Session:
     roster_sha256: str = ""  # of the source file when it was read
     snapshot: str = ""  # file name of the roster snapshot, beside session.json
     roster_meta: dict = field(default_factory=dict)
-    rules: dict = field(default_factory=dict)
+    rules: dict = field(default_factory=dict)  # the rules as on the rules step (edits not yet solved too)
+    # the rules step's text boxes as typed (classes, seed, labels, at_least): a box
+    # half typed when the terminal died comes back as it was
+    rules_form: dict = field(default_factory=dict)
     result: list[int] | None = None  # the solver's classes
+    placement_rules: dict | None = None  # the rules ``result`` was solved with (None: ``rules``)
     review: dict | None = None  # core.review.Review.to_dict()
     out_dir: str = ""
     teachers: str = ""  # the head teachers typed on the export step, as typed
@@ -183,17 +188,27 @@ def rules_dict(rules) -> dict:
     return {k: v for k, v in rules.as_dict().items() if v is not None}
 
 
-def rules_of(session: Session):
+def rules_of(session: Session, placement: bool = False):
+    """The session's rules; ``placement``: the rules its result was solved with
+    (the rules step may have been edited since)."""
     from .rules import Rules
 
-    return Rules.from_dict(session.rules, "session")
+    data = session.placement_rules if placement and session.placement_rules is not None else session.rules
+    return Rules.from_dict(data, "session")
 
 
 def _stored_problem(d: dict):
     from .roster import Problem
 
+    # the original key is kept apart from the words: a rule's error (``api.RULE_ERRORS``)
+    # stays one after a resume
     return Problem(d.get("level", "info"), "stored_problem", d.get("sheet"), d.get("row"), d.get("column"),
-                   {"zh": d.get("zh", ""), "en": d.get("en", "")})
+                   {"zh": d.get("zh", ""), "en": d.get("en", ""), "key": d.get("key", "")})
+
+
+def problem_key(problem) -> str:
+    """A problem's message key; for one restored from a session, the key it had when found."""
+    return str(problem.params.get("key", "")) if problem.key == "stored_problem" else problem.key
 
 
 def roster_meta(roster) -> dict:
@@ -206,6 +221,6 @@ def roster_meta(roster) -> dict:
         "sheets_used": list(roster.sheets_used),
         # the problems as the check worded them, in both languages (their
         # parameters are not all plain data): a resumed import step lists them again
-        "problems": [{"level": p.level, "sheet": p.sheet, "row": p.row, "column": p.column,
-                      "zh": p.message("zh"), "en": p.message("en")} for p in roster.problems],
+        "problems": [{"level": p.level, "key": problem_key(p), "sheet": p.sheet, "row": p.row,
+                      "column": p.column, "zh": p.message("zh"), "en": p.message("en")} for p in roster.problems],
     }

@@ -23,8 +23,8 @@ from ..core.api import Rules, placement_of
 from ..core.review import Review
 from ..core.session import Session, SessionStore, rules_dict, rules_of
 from ..i18n import set_lang
-from .screens.base import StepScreen, localize_bindings
-from .screens.dialogs import HelpScreen, ResumeScreen
+from .screens.base import StepScreen, localize_bindings, rule_error
+from .screens.dialogs import HelpScreen, ResumeOtherScreen, ResumeScreen
 from .screens.export_step import ExportScreen
 from .screens.import_step import ImportScreen
 from .screens.review_step import ReviewScreen
@@ -39,6 +39,7 @@ ANSI_BASE = BUILTIN_THEMES["ansi-dark"]
 ANSI_THEME = replace(ANSI_BASE, name="fenban-ansi",
                      variables={**ANSI_BASE.variables, "border-blurred": "ansi_bright_black"})
 DEFAULT_OUT = "分班结果"
+SAVE_DELAY = 0.5  # seconds after the last keystroke before the session is saved
 
 
 def roster_key(roster) -> tuple[str, ...] | None:
@@ -75,14 +76,15 @@ def fresh_rules(rules: Rules) -> Rules:
 
     Everything that depends on the roster's columns (the class count, what to
     balance, the hard rules) goes back to ``Rules()``; the operator's free-text
-    choices that mean the same for any roster (seed, class name pattern), the
-    search effort and the import settings the roster was just read with (sheet,
-    header row, column map, gender codes: the import step resets those itself for
-    another file) are kept.
+    choices (seed, class name pattern, the 每班至少 demands: typed, and shown in
+    their box, so never dropped unseen; one the new roster cannot meet is said on
+    导入 and 规则), the search effort and the import settings the roster was just
+    read with (sheet, header row, column map, gender codes: the import step resets
+    those itself for another file) are kept.
     """
     return replace(Rules(), seed=rules.seed, label_pattern=rules.label_pattern, effort=rules.effort,
-                   sheet=rules.sheet, header_row=rules.header_row, columns=dict(rules.columns),
-                   gender_codes=dict(rules.gender_codes))
+                   at_least=dict(rules.at_least), sheet=rules.sheet, header_row=rules.header_row,
+                   columns=dict(rules.columns), gender_codes=dict(rules.gender_codes))
 
 
 class FenbanApp(App):
@@ -125,13 +127,18 @@ class FenbanApp(App):
         # the CLI's default, said aloud there; a wizard draw must not slip into it)
         self.rules = replace(Rules(), seed="")
         self.rules_roster: tuple[str, ...] | None = None  # roster_key() the rules belong to
+        # the rules step's text boxes as typed since the rules were last taken ("classes",
+        # "seed", "labels", "at_least"), saved with the session so a box half typed
+        # comes back as it was
+        self.rules_form: dict[str, str] = {}
         self.placement = None
         self.placement_key: tuple | None = None
         self.solve_cancel: threading.Event | None = None
         self.quit_pending = False
         self.out_dir = DEFAULT_OUT
         self.teachers = ""  # the head teachers typed on the export step, as typed
-        self.session_dirty = False  # typed text not yet saved (the export step saves it shortly)
+        self.session_dirty = False  # typed text not yet saved (save_soon saves it shortly)
+        self._save_timer = None
         self.written: list[Path] = []
         self.written_key: tuple | None = None
         self.review: Review | None = None  # hand edits on the placement (复核)
@@ -168,6 +175,7 @@ class FenbanApp(App):
             # another roster: its checklists start from the defaults, never from
             # what the previous roster had (or lacked)
             self.rules = fresh_rules(self.rules)
+            self.rules_form.pop("classes", None)  # the class count typed was for the other roster
             self.rules_roster = key
         return False
 
@@ -181,6 +189,18 @@ class FenbanApp(App):
             p.rules = rules
             p.result.labels = p.model.labels
             self.placement_key = self.current_key()
+            self.save_session()
+
+    def accept_rules(self, rules: Rules) -> None:
+        """The rules step took ``rules`` (checked against the roster there): errors
+        of the earlier rules found when the roster was read (``RULE_ERRORS``) are
+        settled; a demand that still cannot be met is said by the solve step.  The
+        boxes are the rules now: nothing typed is pending (``rules_form``)."""
+        self.set_rules(rules)
+        self.rules_form = {}
+        roster = self.roster
+        if roster is not None and any(rule_error(p) for p in roster.problems):
+            roster.problems = [p for p in roster.problems if not rule_error(p)]
             self.save_session()
 
     def review_would_be_lost(self, rules: Rules) -> int:
@@ -219,9 +239,11 @@ class FenbanApp(App):
         A failure is said once and never stops the wizard."""
         if self.sessions is None:
             return
-        session = Session(step=STEP_MODES[self.step], rules=rules_dict(self.rules), out_dir=self.out_dir,
-                          teachers=self.teachers,
-                          result=self.placement.classes.tolist() if self.placement is not None else None,
+        p = self.placement
+        session = Session(step=STEP_MODES[self.step], rules=rules_dict(self.rules), rules_form=dict(self.rules_form),
+                          out_dir=self.out_dir, teachers=self.teachers,
+                          result=p.classes.tolist() if p is not None else None,
+                          placement_rules=rules_dict(p.rules) if p is not None else None,
                           review=self.review.to_dict() if self.review is not None else None)
         try:
             self.sessions.save(session, self.roster)
@@ -231,6 +253,22 @@ class FenbanApp(App):
                 self._save_failed = True
                 self.notify(t("session_save_failed", self.lang, reason=str(exc) or type(exc).__name__),
                             severity="warning", timeout=10)
+
+    def save_soon(self) -> None:
+        """Save the session shortly after the typing stops (one write, not one a
+        key); ctrl+q and a step change save it at once."""
+        self.session_dirty = True
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self.save_now)
+
+    def save_now(self) -> None:
+        """Save what was typed and not saved yet."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        if self.session_dirty:
+            self.save_session()
 
     async def resume(self, session: Session) -> None:
         """Restore the saved session and show the step it was on."""
@@ -244,15 +282,18 @@ class FenbanApp(App):
             self.roster_path = session.roster_path
             self.set_roster(roster)
             self.set_rules(rules)
+            self.rules_form = {str(k): str(v) for k, v in (session.rules_form or {}).items()}
             self.out_dir = session.out_dir or DEFAULT_OUT
             self.teachers = session.teachers or ""
             review = None
             if session.result is not None:
-                placement = placement_of(roster, rules, session.result)
+                # the rules it was solved with: the rules step may have been edited since
+                solved = rules_of(session, placement=True)
+                placement = placement_of(roster, solved, session.result)
                 if session.review:
                     review = Review.from_dict(placement.model, session.review)
                     placement.result.classes = review.classes.copy()
-                self.placement, self.placement_key = placement, self.current_key()
+                self.placement, self.placement_key = placement, (self.roster_version, placing_rules(solved))
             self.review = review
             store.adopt(roster, session)
         except Exception as exc:  # never a traceback: say so and start afresh
@@ -297,11 +338,28 @@ class FenbanApp(App):
         except Exception:  # no data directory: the wizard works without sessions
             self.sessions, saved = None, None
         if saved is not None and saved.snapshot:
-            self.push_screen(ResumeScreen(t("session_ask", self.lang, path=saved.roster_path,
-                                            step=t("step_" + saved.step, self.lang), when=saved.saved_at),
-                                          self.lang), partial(self._resume_answer, saved))
+            step = t("step_" + saved.step, self.lang) if saved.step in STEP_MODES else saved.step
+            asked = self.asked_for_other(saved)
+            if asked:  # `fenban FILE`: resume the saved roster, or start afresh with FILE
+                dialog = ResumeOtherScreen(t("session_ask_other", self.lang, old=saved.roster_path, new=asked,
+                                             step=step, when=saved.saved_at), self.lang)
+            else:
+                dialog = ResumeScreen(t("session_ask", self.lang, path=saved.roster_path, step=step,
+                                        when=saved.saved_at), self.lang)
+            self.push_screen(dialog, partial(self._resume_answer, saved))
             return
         self.switch_mode("import")
+
+    def asked_for_other(self, saved: Session) -> str | None:
+        """The roster file given on the command line (``fenban FILE``), as a full
+        path, when it is not the saved session's roster; else None."""
+        if not self.roster_path:
+            return None
+        try:
+            asked = str(Path(self.roster_path).expanduser().resolve())
+        except (OSError, RuntimeError):
+            asked = str(self.roster_path)
+        return None if asked == saved.roster_path else asked
 
     async def _resume_answer(self, saved: Session, yes: bool | None) -> None:
         if yes:
@@ -424,8 +482,7 @@ class FenbanApp(App):
             self.solve_cancel.set()
             self.notify(t("quit_wait", self.lang), timeout=30)
             return
-        if self.session_dirty:  # text typed a moment ago, not saved yet
-            self.save_session()
+        self.save_now()  # text typed a moment ago, not saved yet
         self.exit(0)
 
     def on_unmount(self) -> None:

@@ -55,6 +55,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "import_ok": ("名单可用，按 ctrl+n 进入下一步（规则）", "Roster usable; press ctrl+n for the next step (rules)"),
     "import_bad": ("名单有错误，不能分班：请在表格中修改后按 ctrl+r 重新读取",
                    "The roster has errors: fix them in the spreadsheet and press ctrl+r to reload"),
+    # the roster is fine, a rule (每班至少, a column to balance) is not: changed on 规则
+    "import_rules_bad": ("名单可用，但有规则与它不符（见下方问题）：按 ctrl+n 到“规则”修改",
+                         "Roster usable, but a rule does not fit it (below): ctrl+n, change it on Rules"),
     "import_need": ("请先读取一份可用的名单", "Load a usable roster first"),
     "import_preview": ("预览（前 {n} 行）", "Preview (first {n} rows)"),
     "import_preview_at": ("预览（从第 {row} 行起；在问题上按 Enter 跳到该行）", "Preview (from row {row}; Enter on a problem jumps to its row)"),
@@ -297,6 +300,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "session_source_changed": ("名单文件 {path} 在保存后已改变或不存在：继续使用保存时的名单；要用新文件请回到导入步骤重新读取",
                                "The roster file {path} changed (or is gone) since it was saved: the saved copy is "
                                "used; to use the new file, read it again on the import step"),
+    # `fenban FILE` while a session of another roster is saved: which one is meant
+    "session_ask_other": ("上次的工作已保存（{when}，停在“{step}”），用的名单是\n{old}\n"
+                          "这次要打开\n{new}\n\n"
+                          "y：继续上次的工作（用上次的名单，不打开这个文件）\n"
+                          "n：放弃上次的工作，用这个文件重新开始",
+                          "Your last session was saved ({when}, at \u201c{step}\u201d) with the roster\n{old}\n"
+                          "This time you asked to open\n{new}\n\n"
+                          "y: resume it (its roster; this file is not opened)\n"
+                          "n: drop it and start afresh with this file"),
+    "key_resume_old": ("继续上次", "Resume last"),
+    "key_fresh_new": ("打开这个文件", "Open this file"),
+    # a rule the roster cannot meet (每班至少, a column to balance): said on every step until changed
+    "rules_bar": (" ！规则需修改 ", " ! Change a rule "),
     # the roster file changed after the session was saved: said on every step until it is read again
     "stale_bar": (" ！名单文件已改动 ", " ! Roster changed "),
     "stale_import": ("注意：名单文件在保存后已改动（或已不存在）。这里是保存时的名单，分班也按它；"

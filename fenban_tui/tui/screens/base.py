@@ -20,6 +20,25 @@ if TYPE_CHECKING:
     from ..app import FenbanApp
 
 
+def rule_error(problem) -> bool:
+    """An error of the rules, not of the roster (``api.RULE_ERRORS``: a 每班至少
+    demand the roster cannot meet, a column to balance it lacks): corrected on the
+    rules step, so it must not keep the operator from getting there."""
+    from ...core.api import RULE_ERRORS
+    from ...core.session import problem_key
+
+    return problem.level == "error" and problem_key(problem) in RULE_ERRORS
+
+
+def rule_errors(roster) -> list:
+    return [p for p in roster.errors if rule_error(p)] if roster is not None else []
+
+
+def roster_usable(roster) -> bool:
+    """The roster itself can be divided: students, and no error but the rules'."""
+    return roster is not None and roster.n > 0 and all(rule_error(p) for p in roster.errors)
+
+
 def localize_bindings(node: DOMNode, lang: str) -> None:
     """Replace binding descriptions that are keys of ``TEXT`` by their text in ``lang``.
 
@@ -56,7 +75,7 @@ class StepScreen(Screen):
         return t(key, self.lang, **params)
 
     def compose(self) -> ComposeResult:
-        yield StepBar(self.STEP, self.lang, warning=self._source_warning(), id="stepbar")
+        yield StepBar(self.STEP, self.lang, warning=self._bar_warning(), id="stepbar")
         with Vertical(id="body"):
             yield from self.compose_body()
         yield Footer()
@@ -65,14 +84,22 @@ class StepScreen(Screen):
         return
         yield
 
-    def _source_warning(self) -> str:
-        return self.t("stale_bar") if self.fenban.source_changed else ""
+    def _bar_warning(self) -> str:
+        """The step bar's warning: the roster file changed after the session was
+        saved; else a rule the roster (usable itself) cannot meet, to change on 规则."""
+        app = self.fenban
+        if app.source_changed:
+            return self.t("stale_bar")
+        if roster_usable(app.roster) and rule_errors(app.roster):
+            return self.t("rules_bar")
+        return ""
 
     def show_source_changed(self) -> None:
         """Say (in the step bar) whether the roster file changed after the session
-        was saved; the app calls it when that changes and when the step is shown."""
+        was saved, or a rule must be changed; the app calls it when that changes
+        and when the step is shown."""
         try:
-            self.query_one(StepBar).set_warning(self._source_warning())
+            self.query_one(StepBar).set_warning(self._bar_warning())
         except NoMatches:  # not composed yet: compose() reads the app's state
             return
         self.source_changed_shown()

@@ -141,6 +141,18 @@ class ResumeScreen(ConfirmScreen):
         self.query_one("#yes", Button).focus()
 
 
+class ResumeOtherScreen(ResumeScreen):
+    """On start with a roster file named (``fenban FILE``) while a session of
+    another roster is saved: carry on with the saved session and its roster (y,
+    the default; FILE is not opened) or start afresh with FILE (n)."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "key_resume_old"),
+        Binding("n,escape", "answer(False)", "key_fresh_new"),
+    ]
+    YES, NO = "key_resume_old", "key_fresh_new"
+
+
 class ResolveScreen(ConfirmScreen):
     """The rules changed after the review: solve again (y) or keep the classes (n, the default)."""
 

@@ -54,14 +54,12 @@ def teachers_from_text(text: str) -> list[str]:
 class ExportScreen(StepScreen):
     STEP = 4
     BINDINGS = [Binding("ctrl+s", "write", "key_write")]
-    SAVE_DELAY = 0.5  # seconds after the last keystroke before the session is saved
 
     def __init__(self) -> None:
         super().__init__()
         self._gen = 0
         self.writing = False
         self.drives: list[Drive] = []
-        self._save_timer = None
 
     def compose_body(self) -> ComposeResult:
         yield Label(self.t("export_label"), id="out-label")
@@ -101,36 +99,17 @@ class ExportScreen(StepScreen):
         if not self.writing and app.written_key != app.placement_key:
             self._status(*self._idle_status())
 
-    def leaving(self) -> None:
-        if self._save_timer is not None:  # the step change saves the session itself
-            self._save_timer.stop()
-            self._save_timer = None
-
     # ------------------------------------------------------------------ kept in the session
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "out" and event.value != self.fenban.out_dir:
             self.fenban.out_dir = event.value
-            self._save_soon()
+            self.fenban.save_soon()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if event.text_area.id == "teachers" and event.text_area.text != self.fenban.teachers:
             self.fenban.teachers = event.text_area.text
-            self._save_soon()
-
-    def _save_soon(self) -> None:
-        """Save the session shortly after the typing stops (one write, not one a key)."""
-        self.fenban.session_dirty = True
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        self._save_timer = self.set_timer(self.SAVE_DELAY, self._save_now)
-
-    def _save_now(self) -> None:
-        if self._save_timer is not None:
-            self._save_timer.stop()
-            self._save_timer = None
-        if self.fenban.session_dirty:
-            self.fenban.save_session()
+            self.fenban.save_soon()
 
     def refresh_drives(self) -> None:
         """List the mounted removable drives (lsblk's flags, /media, /run/media)."""
@@ -182,7 +161,7 @@ class ExportScreen(StepScreen):
         if app.out_dir != raw:
             app.out_dir = raw
             app.session_dirty = True
-        self._save_now()
+        app.save_now()
         try:  # the teachers typed: refused in words before anything is written
             teachers = teachers_from_text(self.query_one("#teachers", TextArea).text)
             if teachers:

@@ -30,7 +30,7 @@ from ...core.roster import list_sheets
 from ...i18n import FenbanError
 from ..importopts import (OptionError, format_columns, format_gender_codes, parse_columns,
                           parse_gender_codes, parse_header_row, roles_line)
-from .base import StepScreen
+from .base import StepScreen, roster_usable, rule_errors
 from .dialogs import SheetScreen
 
 PREVIEW_ROWS = 30
@@ -316,14 +316,29 @@ class ImportScreen(StepScreen):
         self.refresh_bindings()
         self._gen += 1
         self._status(self.t("import_loading", path=str(path)), "busy")
-        self.run_worker(partial(self._read, self._gen, path, replace(self.fenban.rules)), thread=True,
-                        exclusive=True, group="load", exit_on_error=False)
+        self.run_worker(partial(self._read, self._gen, path, replace(self.fenban.rules), self.fenban.rules_roster),
+                        thread=True, exclusive=True, group="load", exit_on_error=False)
 
-    def _read(self, gen: int, path: Path, rules: Rules) -> Loaded:
-        """Runs in a thread: the roster, or an error message in the operator's language."""
+    def _read(self, gen: int, path: Path, rules: Rules, owner: tuple[str, ...] | None = None) -> Loaded:
+        """Runs in a thread: the roster, or an error message in the operator's language.
+
+        The roster is checked against the rules it will have: ``rules`` while the
+        roster they belong to (``owner``, a ``roster_key``) is read again, else
+        the rules another roster starts from (``fresh_rules``, what ``set_roster``
+        sets): a rule dropped for the new roster must not be reported on it."""
+        from ..app import fresh_rules, roster_key
+
         out = Loaded(gen, str(path))
         try:
-            roster = check_roster(path, rules=rules)
+            try:
+                same_path = owner is not None and owner[0] == str(path.expanduser().resolve())
+            except (OSError, RuntimeError):
+                same_path = False
+            checked = rules if same_path else fresh_rules(rules)
+            roster = check_roster(path, rules=checked)
+            if roster_key(roster) != owner and checked != fresh_rules(rules):
+                # the same file read another way (a sheet, a column map): another roster too
+                roster = check_roster(path, rules=fresh_rules(rules))
             out.roster = roster
             if len(roster.sheets_used) > 1:
                 counts = dict(roster.table["_sheet"].value_counts().iter_rows())
@@ -408,13 +423,18 @@ class ImportScreen(StepScreen):
     def _show(self, roster, keep: bool = False) -> None:
         if not keep and self.fenban.set_roster(roster) and self.fenban.placement is not None:
             self.notify(self.t("import_same_kept"))
+        self.show_source_changed()  # the step bar: a rule to change, or none now
         self._show_status(roster)
         roles = Text(self.t("import_roles", roles=roles_line(roster.cmap, self.lang)))
         self.query_one("#roles", Static).update(roles)
 
         self._preview(roster, 0)
+        self._show_problems(roster)
 
+    def _show_problems(self, roster) -> None:
         problems = self.query_one("#problems", OptionList)
+        problems.clear_options()
+        self._problems_of = (roster, len(roster.problems))
         if not roster.problems:
             problems.add_option(Text(self.t("import_no_problems")))
         order = {"error": 0, "warning": 1, "info": 2}
@@ -433,7 +453,11 @@ class ImportScreen(StepScreen):
         summary = self.t("import_summary" if count == 1 else "import_summary_sheets", sheet=sheet, k=count,
                          head=head, n=roster.n,
                          errors=len(roster.errors), warnings=len(roster.warnings))
-        verdict = self.t("import_ok") if roster.usable else self.t("import_bad")
+        usable = roster_usable(roster)
+        # an error of the rules only (a 每班至少 demand, a column to balance): the
+        # roster is fine, the rule is changed on 规则
+        verdict = self.t("import_bad") if not usable else (self.t("import_rules_bad") if rule_errors(roster)
+                                                            else self.t("import_ok"))
         unknown = list(dict.fromkeys(str(p.params.get("value", "")) for p in roster.problems
                                      if p.key == "gender_unknown" and p.params.get("value")))
         if unknown:  # B/G, 1/0…: the operator says what they mean
@@ -443,7 +467,7 @@ class ImportScreen(StepScreen):
         if self.fenban.source_changed and roster is self.fenban.roster:
             self._status(f"{summary}\n{self.t('stale_import')}", "error")
             return
-        self._status(f"{summary}\n{verdict}", "ok" if roster.usable else "error")
+        self._status(f"{summary}\n{verdict}", "ok" if usable and not rule_errors(roster) else "error")
 
     def source_changed_shown(self) -> None:
         if self.fenban.source_changed and self.fenban.roster is not None:
@@ -513,8 +537,17 @@ class ImportScreen(StepScreen):
 
     # ------------------------------------------------------------------ hooks
 
-    def check_next(self) -> str | None:
+    def entered(self) -> None:
+        # the rules step settled the rule errors listed here (FenbanApp.accept_rules)
         roster = self.fenban.roster
-        if roster is None or not roster.usable:
+        shown = getattr(self, "_problems_of", None)
+        if roster is not None and shown is not None and shown[0] is roster and shown[1] != len(roster.problems):
+            self._show_status(roster)
+            self._show_problems(roster)
+
+    def check_next(self) -> str | None:
+        # errors of the rules (RULE_ERRORS) do not stop the operator: they are
+        # changed on the next step
+        if not roster_usable(self.fenban.roster):
             return self.t("import_need")
         return None

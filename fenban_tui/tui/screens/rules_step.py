@@ -15,8 +15,11 @@ from ...core.api import Rules
 from ...i18n import FenbanError
 from ..text import t
 from ..widgets import CheckList
-from .base import StepScreen
+from .base import StepScreen, rule_errors
 from .dialogs import RuleEditor
+
+# the text boxes kept as typed (``FenbanApp.rules_form``): input id -> key
+FORM_BOXES = {"classes": "classes", "seed": "seed", "labels": "labels", "at-least": "at_least"}
 
 
 def suggested_classes(n: int, per_class: int) -> int:
@@ -89,6 +92,7 @@ class RulesScreen(StepScreen):
         super().__init__()
         self._roster_version = -1
         self._bad_field: str | None = None  # the input read_rules() last found wrong
+        self._filled: dict[str, str] = {}  # what _populate() put in the text boxes (no edit of the operator's)
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="rules-main"):
@@ -121,7 +125,30 @@ class RulesScreen(StepScreen):
         if app.roster is not None and app.roster_version != self._roster_version:
             self._roster_version = app.roster_version
             self._populate()
-        self.query_one("#classes", Input).focus()
+        # a rule the roster cannot meet, found when it was read (导入 sent the
+        # operator here to change it): said at once, the cursor in its box
+        problem, box = self._rule_problem()
+        if problem:
+            self._set_status(problem)
+        self.query_one(box or "#classes", Input).focus()
+
+    def _rule_problem(self) -> tuple[str | None, str | None]:
+        """The loaded roster's errors of the rules (``RULE_ERRORS``) as they stand
+        now: the 每班至少 box checked as typed, else the first other one (a demand
+        more than the roster holds, a column to balance it lacks); and its box."""
+        app = self.fenban
+        errors = rule_errors(app.roster)
+        if not errors:
+            return None, None
+        at_least = read_at_least(self.query_one("#at-least", Input).value, app.roster, self.lang)
+        if isinstance(at_least, str):
+            return at_least, "#at-least"
+        from ...core.session import problem_key
+
+        rest = [p for p in errors if problem_key(p) not in ("at_least_column_missing", "at_least_value_missing")]
+        if not rest:
+            return None, None
+        return rest[0].text(self.lang), "#at-least" if problem_key(rest[0]) == "inf_at_least" else None
 
     # ------------------------------------------------------------------ form
 
@@ -139,11 +166,17 @@ class RulesScreen(StepScreen):
         cm = roster.cmap
         k50, k45 = suggested_classes(n, 50), suggested_classes(n, 45)
         k = rules.classes if (rules.classes and 1 <= rules.classes <= n) else k50
-        self.query_one("#classes", Input).value = str(k)
+        # the boxes as the operator left them (a resumed session too), else from the rules
+        typed = app.rules_form
+        self._filled = {
+            "classes": typed.get("classes", str(k)),
+            "seed": typed.get("seed", str(rules.seed)),
+            "labels": typed.get("labels", rules.label_pattern),
+            "at_least": typed.get("at_least", "；".join(f"{k}:{v}" for k, v in rules.at_least.items())),
+        }
+        for box, key in FORM_BOXES.items():
+            self.query_one(f"#{box}", Input).value = self._filled[key]
         self.query_one("#classes-hint", Static).update(Text(self.t("rules_classes_hint", n=n, k50=k50, k45=k45)))
-        self.query_one("#seed", Input).value = str(rules.seed)
-        self.query_one("#labels", Input).value = rules.label_pattern
-        self.query_one("#at-least", Input).value = "；".join(f"{k}:{v}" for k, v in rules.at_least.items())
         self.query_one("#roster-hash", Static).update(Text(grouped_hash(roster_hash(roster))))
 
         balance = self.query_one("#balance", CheckList)
@@ -253,15 +286,62 @@ class RulesScreen(StepScreen):
         event.stop()
         app = self.fenban
         if app.roster is not None:
-            app.set_rules(self.with_checks(app.rules))
+            rules = self.with_checks(app.rules)
+            if rules != app.rules:
+                app.set_rules(rules)
+                app.save_soon()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id in ("classes", "labels"):
             self._update_labels_hint()
+        if not self._typed(event.input.id, event.value):
+            return  # filled in by _populate(): nothing the operator typed
         # an error shown for an earlier value must not outlive the value
         if "error" in self.query_one("#rules-status", Static).classes and self.fenban.roster is not None:
             rules = self.read_rules()
             self._set_status(rules if isinstance(rules, str) else None)
+
+    def _typed(self, box: str | None, value: str) -> bool:
+        """A text box changed: kept as typed, the rules follow the boxes that read,
+        and the session is saved shortly (a killed terminal loses nothing).
+        False when it was not the operator's edit (``_populate`` filled it in)."""
+        app = self.fenban
+        key = FORM_BOXES.get(box or "")
+        if key is None or app.roster is None:
+            return True
+        if app.rules_form.get(key, self._filled.get(key)) == value:
+            return False
+        app.rules_form[key] = value
+        draft = self.draft_rules()
+        if draft != app.rules:
+            app.set_rules(draft)
+        app.save_soon()
+        return True
+
+    def draft_rules(self) -> Rules:
+        """``app.rules`` with each text box that reads as it stands (a box half
+        typed keeps the value it had); ``read_rules`` checks them all before a solve."""
+        from ...core.model import at_least_dict, parse_at_least_all
+
+        app = self.fenban
+        rules = app.rules
+        changes: dict = {"seed": self.query_one("#seed", Input).value.strip()}
+        raw = self.query_one("#classes", Input).value.strip()
+        if raw.isdigit() and 1 <= int(raw) <= app.roster.n:
+            changes.update(classes=int(raw), class_size=None)
+        k = changes.get("classes") or rules.classes or 1
+        pattern = self.query_one("#labels", Input).value.strip()
+        try:
+            if pattern and len(set(Rules(label_pattern=pattern).labels(k))) == k:
+                changes["label_pattern"] = pattern
+        except Exception:  # a pattern the core refuses: said by read_rules
+            pass
+        text = self.query_one("#at-least", Input).value
+        try:
+            changes["at_least"] = at_least_dict(parse_at_least_all(text) if text.strip() else [])
+        except FenbanError:
+            pass
+        return replace(rules, **changes)
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -364,7 +444,7 @@ class RulesScreen(StepScreen):
             self._pending = rules  # asked first (confirm_next): the review's edits would go
             return None
         self._pending = None
-        self.fenban.set_rules(rules)
+        self._accept(rules)
         return None
 
     def confirm_next(self) -> str | None:
@@ -375,5 +455,10 @@ class RulesScreen(StepScreen):
 
     def confirmed(self) -> None:
         if getattr(self, "_pending", None) is not None:
-            self.fenban.set_rules(self._pending)
+            self._accept(self._pending)
             self._pending = None
+
+    def _accept(self, rules: Rules) -> None:
+        """The rules on the form are taken: what the boxes hold is the rules now."""
+        self.fenban.accept_rules(rules)
+        self._filled = {key: self.query_one(f"#{box}", Input).value for box, key in FORM_BOXES.items()}
