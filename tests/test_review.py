@@ -659,3 +659,56 @@ def test_a_hand_swap_that_leaves_a_class_short_of_a_demand_is_a_warning(tmp_path
     short = rv.label(1 - int(rv.classes[girl]))
     texts = [p.text("zh") for p in rv.problems()]
     assert texts == [f"每班至少 1 名女生未满足：{short}"]
+
+
+def test_added_rules_that_contradict_each_other_are_found():
+    from fenban_tui.core.rules import added_rule_clash
+
+    tog, apart = [["A", "B"], ["B", "C"]], [["D", "E"]]
+    # A–C together through B: keeping A and C apart contradicts it
+    assert added_rule_clash(tog, apart, {}, "apart", ["C", "A"]) == ("rule_clash_together_apart", {"a": "C", "b": "A"})
+    assert added_rule_clash(tog, apart, {}, "together", ["E", "D"]) == ("rule_clash_together_apart", {"a": "D", "b": "E"})
+    assert added_rule_clash(tog, apart, {"A": 1}, "pin", ["C"], 2) == (
+        "rule_clash_together_pins", {"a": "A", "b": "C", "c": 1, "d": 2})
+    assert added_rule_clash(tog, apart, {"D": 3}, "pin", ["E"], 3) == ("rule_clash_apart_pin", {"a": "D", "b": "E", "c": 3})
+    # no clash: C with D together, E pinned elsewhere, A and D apart
+    assert added_rule_clash(tog, apart, {"D": 3}, "together", ["C", "D"]) is None
+    assert added_rule_clash(tog, apart, {"D": 3}, "pin", ["E"], 2) is None
+    assert added_rule_clash(tog, apart, {}, "apart", ["A", "D"]) is None
+
+
+async def test_rule_editor_refuses_a_rule_that_contradicts_one_added(tmp_path, monkeypatch):
+    """F2 two students, then F3 the same two: refused at once in words (not
+    at solve time, in the model's internal codes); the first rule stays."""
+    from fenban_tui.tui.screens.dialogs import RuleEditor
+
+    monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
+    app = FenbanApp(roster_path=str(small_roster(tmp_path / "r120.csv")), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        await step_to(pilot, app, RulesScreen)
+        app.screen.query_one("#classes", Input).value = "4"
+        names, keys = app.roster.names(), app.roster.student_keys()
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: isinstance(app.screen, RuleEditor), 10)
+        editor = app.screen
+        editor.chosen = [keys[0], keys[1]]
+        await pilot.press("f2")
+        await pilot.pause()
+        assert editor.together == [[keys[0], keys[1]]]
+        editor.chosen = [keys[1], keys[0]]
+        await pilot.press("f3")
+        await pilot.pause()
+        said = str(editor.query_one("#rule-status", Static).render())
+        assert said == f"不能添加：{names[1]}（{keys[1]}） 和 {names[0]}（{keys[0]}） 既要同班又要分开（先在下方删掉其中一条）"
+        assert editor.apart == [] and editor.chosen == [keys[1], keys[0]]
+        editor.query_one("#rule-class", Input).value = "2"
+        editor.chosen = [keys[0]]
+        await pilot.press("f4")
+        editor.query_one("#rule-class", Input).value = "3"
+        editor.chosen = [keys[1]]
+        await pilot.press("f4")
+        await pilot.pause()
+        said = str(editor.query_one("#rule-status", Static).render())
+        assert said == f"不能添加：{names[0]}（{keys[0]}） 和 {names[1]}（{keys[1]}） 要同班，却预设在第 2 班和第 3 班"
+        assert editor.pins == {keys[0]: 2}

@@ -233,3 +233,46 @@ def _toml_value(v: object) -> str:
     s = str(v)
     esc = s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
     return f'"{esc}"'
+
+
+def added_rule_clash(together: list[list[str]], apart: list[list[str]], pins: dict[str, int], kind: str,
+                     chosen: list[str], cls: int | None = None) -> tuple[str, dict] | None:
+    """Whether adding a rule of ``kind`` ("together", "apart" or "pin" to class
+    ``cls``) for the students ``chosen`` (by key) contradicts the rules added
+    so far: two students both together and apart, students together pinned to
+    different classes, students apart pinned to one class.  Returns a message
+    key and its parameters (keys ``a``, ``b`` name two students, ``c``/``d``
+    classes), or None.  Together rules join transitively (A with B, B with C)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    groups = [list(g) for g in together] + ([list(chosen)] if kind == "together" else [])
+    for g in groups:
+        for x in g[1:]:
+            ra, rb = find(g[0]), find(x)
+            if ra != rb:
+                parent[rb] = ra
+    apart_groups = [list(g) for g in apart] + ([list(chosen)] if kind == "apart" else [])
+    pinned = dict(pins)
+    if kind == "pin" and cls is not None:
+        pinned.update({key: cls for key in chosen})
+    for g in apart_groups:  # two of one apart group in one together group
+        for i, x in enumerate(g):
+            for y in g[i + 1:]:
+                if find(x) == find(y):
+                    return ("rule_clash_together_apart", {"a": x, "b": y})
+    items = list(pinned.items())  # the pins made before first, then the new ones
+    for i, (x, cx) in enumerate(items):  # one together group pinned to two classes
+        for y, cy in items[i + 1:]:
+            if cx != cy and find(x) == find(y):
+                return ("rule_clash_together_pins", {"a": x, "b": y, "c": cx, "d": cy})
+    for g in apart_groups:  # two of one apart group pinned to one class
+        for i, x in enumerate(g):
+            for y in g[i + 1:]:
+                if x in pinned and pinned.get(y) == pinned[x]:
+                    return ("rule_clash_apart_pin", {"a": x, "b": y, "c": pinned[x]})
+    return None

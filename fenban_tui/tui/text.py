@@ -379,6 +379,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "rule_need_two": ("请先选两名或更多学生（在找到的学生上按 Enter）", "Choose two or more students first (Enter on a student)"),
     "rule_need_one": ("请先选学生（在找到的学生上按 Enter）", "Choose students first (Enter on a student)"),
     "rule_class_bad": ("请填 1 到 {k} 之间的班级号", "Enter a class number from 1 to {k}"),
+    # a rule that contradicts one added before (core.rules.added_rule_clash): refused
+    "rule_clash_together_apart": ("不能添加：{a} 和 {b} 既要同班又要分开（先在下方删掉其中一条）",
+                                  "Not added: {a} and {b} would be both together and apart (delete one rule below)"),
+    "rule_clash_together_pins": ("不能添加：{a} 和 {b} 要同班，却预设在第 {c} 班和第 {d} 班",
+                                 "Not added: {a} and {b} must be together but are pinned to classes {c} and {d}"),
+    "rule_clash_apart_pin": ("不能添加：{a} 和 {b} 要分开，却都预设在第 {c} 班",
+                             "Not added: {a} and {b} must be apart but are both pinned to class {c}"),
     "rule_done": ("已添加；可继续添加，Esc 完成", "Added; add more, or Esc when done"),
     "rule_removed": ("已删除这条规则", "Rule removed"),
     "rules_extra": ("另加规则 {n} 条（ctrl+e）", "{n} rules added (ctrl+e)"),

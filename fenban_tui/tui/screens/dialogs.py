@@ -332,12 +332,14 @@ class RuleEditor(ModalScreen[dict | None]):
             event.stop()
 
     def action_add(self, kind: str) -> None:
+        from ...core.rules import added_rule_clash
+
         chosen = list(self.chosen)
+        c = None
         if kind in ("together", "apart"):
             if len(chosen) < 2:
                 self._status(t("rule_need_two", self.lang))
                 return
-            (self.together if kind == "together" else self.apart).append(chosen)
         else:
             if not chosen:
                 self._status(t("rule_need_one", self.lang))
@@ -348,6 +350,16 @@ class RuleEditor(ModalScreen[dict | None]):
                 self._status(t("rule_class_bad", self.lang, k=self.k or "?"))
                 self.query_one("#rule-class").focus()
                 return
+        clash = added_rule_clash(self.together, self.apart, self.pins, kind, chosen, c)
+        if clash is not None:  # refused here, in words, not at solve time in the model's codes
+            key, params = clash
+            self._status(t(key, self.lang, **{**params, "a": self.who(params["a"]), "b": self.who(params["b"])}))
+            return
+        if kind == "together":
+            self.together.append(chosen)
+        elif kind == "apart":
+            self.apart.append(chosen)
+        else:
             for key in chosen:
                 self.pins[key] = c
         self.chosen = []
