@@ -31,6 +31,14 @@ def problem_lines(app) -> list[str]:
     return [str(problems.get_option_at_index(i).prompt) for i in range(problems.option_count)]
 
 
+async def on_rules(pilot, app, **boxes: str) -> None:
+    """Wait for the roster, go to 规则 and type into its boxes (at_least -> #at-least)."""
+    await wait_until(pilot, lambda: app.roster is not None, 30)
+    await to_step(pilot, app, RulesScreen)
+    for box, value in boxes.items():
+        app.screen.query_one("#" + box.replace("_", "-"), Input).value = value
+
+
 async def answer(pilot, app, key: str, screen_type) -> None:
     await wait_until(pilot, lambda: isinstance(app.screen, (ResumeScreen, ResumeOtherScreen)), 10)
     await pilot.press(key)
@@ -90,10 +98,7 @@ async def test_a_rule_error_after_resuming_is_no_dead_end(tmp_path, monkeypatch)
 
     app = FenbanApp(roster_path=str(full), lang="zh")
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.roster is not None, 30)
-        await to_step(pilot, app, RulesScreen)
-        app.screen.query_one("#classes", Input).value = "2"
-        app.screen.query_one("#at-least", Input).value = "性别=女:1；住宿=是:2"
+        await on_rules(pilot, app, classes="2", at_least="性别=女:1；住宿=是:2")
         await to_step(pilot, app, SolveScreen)
         await solved(pilot, app)
         assert app.placement is not None
@@ -218,10 +223,7 @@ async def test_a_rules_edit_after_solving_keeps_the_classes_rules(tmp_path, monk
     roster = write_roster(tmp_path / "r.csv", 40)
     app = FenbanApp(roster_path=str(roster), lang="zh")
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.roster is not None, 30)
-        await to_step(pilot, app, RulesScreen)
-        app.screen.query_one("#classes", Input).value = "2"
-        app.screen.query_one("#seed", Input).value = "11"
+        await on_rules(pilot, app, classes="2", seed="11")
         await to_step(pilot, app, SolveScreen)
         await solved(pilot, app)
         drawn = app.placement.classes.tolist()

@@ -289,18 +289,25 @@ async def test_rules_the_classes_break_are_named_in_english(tmp_path, monkeypatc
 # ---------------------------------------------------------------------- 4, 5: the review
 
 
+async def review_with_a_lock(pilot, app):
+    """The review step, class 1 open, its first free student locked with l:
+    (screen, review, the locked student, another free student of class 1)."""
+    screen = await reviewing(pilot, app)
+    rv = app.review
+    locked, free = free_students(rv, 0)[:2]
+    await open_class(pilot, screen, 0)
+    await point_at(pilot, screen, locked)
+    await pilot.press("l")
+    await pilot.pause()
+    return screen, rv, locked, free
+
+
 async def test_a_locked_student_is_refused_at_the_first_s(tmp_path, monkeypatch):
     monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
     app = FenbanApp(roster_path=str(small_roster(tmp_path / "r.csv")), lang="zh")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await reviewing(pilot, app)
-        rv = app.review
-        locked, free = free_students(rv, 0)[:2]
+        screen, rv, locked, free = await review_with_a_lock(pilot, app)
         other = free_students(rv, 1)[0]
-        await open_class(pilot, screen, 0)
-        await point_at(pilot, screen, locked)
-        await pilot.press("l")
-        await pilot.pause()
         row = rv.model.row_numbers[locked]
         assert rv.locked == {locked}
         assert f"已锁定 第 {row} 行（{rv.model.names[locked]}）" in review_status(app)
@@ -341,13 +348,7 @@ async def test_a_locked_student_is_refused_at_the_first_m(tmp_path, monkeypatch)
     monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
     app = FenbanApp(roster_path=str(small_roster(tmp_path / "r.csv")), lang="zh")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await reviewing(pilot, app)
-        rv = app.review
-        locked, free = free_students(rv, 0)[:2]
-        await open_class(pilot, screen, 0)
-        await point_at(pilot, screen, locked)
-        await pilot.press("l")
-        await pilot.pause()
+        screen, rv, locked, free = await review_with_a_lock(pilot, app)
         await pilot.press("m")
         await pilot.pause()
         assert app.screen is screen  # no class picker
