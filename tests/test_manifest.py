@@ -242,7 +242,13 @@ def test_class_csvs_and_printable_lists(solved):
     for label, section in zip(LABELS, sections):
         header, mine = read_assignment(solved / "各班名单" / f"{label}.csv")
         expect = [r for r in rows if r["班级"] == label]
-        assert [r["身份证号"] for r in mine] == [r["身份证号"] for r in expect]
+        # for Excel: an all-digit 18-digit ID is written ="…" (shown as that text, never
+        # 9.90101E+17); one ending in X is text to Excel already and stays as it is
+        def for_excel(v: str) -> str:
+            return f'="{v}"' if v.isdigit() and len(v) == 18 else v
+
+        assert [r["身份证号"] for r in mine] == [for_excel(r["身份证号"]) for r in expect]
+        assert any(r["身份证号"].startswith('="') for r in mine)
         assert all(r["姓名"] in section for r in expect) and label in section
         ids = [r["学号"] for r in mine]
         assert ids == [f"2026{LABELS.index(label) + 1:02d}{i:02d}" for i in range(1, len(mine) + 1)]
@@ -521,3 +527,14 @@ def test_forged_or_incomplete_folders_fail_verify(solved, roster_file, tmp_path,
     assert main(["verify", str(folder), "--roster", str(roster_file)]) == 1
     out = capsys.readouterr().out
     assert named in out and "说明.txt" not in out
+
+
+def test_class_list_cells_excel_would_damage_are_written_as_text():
+    from fenban_tui.core.export import csv_bytes, excel_text
+
+    cells = ["990101201003010119", "99010120100418003X", "001", "0", "13912345678", "85.5", "缺考", "张三"]
+    assert [excel_text(v) for v in cells] == ['="990101201003010119"', "99010120100418003X", '="001"', "0",
+                                              "13912345678", "85.5", "缺考", "张三"]
+    # as the csv module writes it, and reads it back
+    raw = csv_bytes(["身份证号", "学号"], [[excel_text("990101201003010119"), excel_text("007")]])
+    assert raw.decode("utf-8-sig").splitlines()[1] == '"=""990101201003010119""","=""007"""'

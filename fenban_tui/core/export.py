@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,20 @@ def assignment_rows(roster: Roster, classes: np.ndarray, labels: list[str],
         rows.append([("" if v is None else v) for v in rec] + [labels[int(classes[i])]]
                     + [col[i] for col in extra.values()])
     return header, rows
+
+
+_EXCEL_MANGLES = re.compile(r"\d{12,}|0\d+")
+
+
+def excel_text(value: object) -> object:
+    """A cell of a CSV made to be opened in Excel (the class lists teachers
+    open): digits Excel would turn into a number and damage — a 身份证号 or
+    学号 of 12 and more digits (shown as 9.90101E+17, the last digits lost on
+    saving) or one with a leading zero (001 shown as 1) — written as
+    ``="…"``, which Excel shows as that very text.  Anything else as it is."""
+    if isinstance(value, str) and _EXCEL_MANGLES.fullmatch(value):
+        return f'="{value}"'
+    return value
 
 
 def csv_bytes(header: list[str], rows: list[list[str]], encoding: str = "utf-8-sig") -> bytes:
@@ -496,7 +511,9 @@ def build_files(roster: Roster, rules, model: PlacementModel, classes: np.ndarra
     files[RULES_FILE] = rules.to_toml().encode("utf-8")
     for label, name, members in zip(labels, unique_names([f"{lab}.csv" for lab in labels]),
                                     _members(classes, len(labels))):
-        files[f"{CLASS_DIR}/{name}"] = csv_bytes(header, [rows[i] for i in members], enc)
+        # class lists are opened in Excel by teachers: IDs written so that it keeps them
+        # (assignment.csv keeps every value exactly as the roster has it, for programs)
+        files[f"{CLASS_DIR}/{name}"] = csv_bytes(header, [[excel_text(v) for v in rows[i]] for i in members], enc)
     files[LISTS_HTML] = class_lists_html(roster, labels, classes, sids, by_teacher)
     pub = public_rows(roster, labels, classes, opts.mask_names)
     files[PUBLIC_CSV] = csv_bytes(PUBLIC_HEADER, pub, enc)
