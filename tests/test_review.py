@@ -712,3 +712,22 @@ async def test_rule_editor_refuses_a_rule_that_contradicts_one_added(tmp_path, m
         said = str(editor.query_one("#rule-status", Static).render())
         assert said == f"不能添加：{names[0]}（{keys[0]}） 和 {names[1]}（{keys[1]}） 要同班，却预设在第 2 班和第 3 班"
         assert editor.pins == {keys[0]: 2}
+
+
+def test_rule_notes_in_the_class_list_never_show_internal_labels():
+    from types import SimpleNamespace
+
+    from fenban_tui.core.model import HardRules
+    from fenban_tui.tui.screens.review_step import ReviewScreen
+    from fenban_tui.tui.text import t
+
+    hard = HardRules(together=[("T1", [0, 1]), ("加规则·同班1", [2, 3])],
+                     apart=[("同名:张三", [4, 5]), ("同音:zhangsan", [6, 7]), ("加规则·分开2", [0, 8])], pins={9: 0})
+    rv = SimpleNamespace(model=SimpleNamespace(hard=hard), label=lambda c: "1班")
+    for lang, want in (("zh", {0: "绑定T1 加的分开2", 2: "加的同班1", 4: "同名", 6: "同音", 9: "预设1班"}),
+                       ("en", {0: "together T1 added apart 2", 2: "added together 1", 4: "same name",
+                               6: "same sound", 9: "pin 1班"})):
+        screen = SimpleNamespace(review=rv, t=lambda key, lang=lang, **p: t(key, lang, **p))
+        marks = ReviewScreen._rule_marks(screen)
+        assert {s: marks[s] for s in want} == want
+        assert not any("加规则" in m or ":" in m for m in marks.values())

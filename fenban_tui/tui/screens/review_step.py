@@ -680,13 +680,25 @@ class ReviewScreen(StepScreen):
         """The hard rules each student is under, as a short note."""
         rv = self.review
         out: dict[int, list[str]] = {}
+        from ...core.model import _ADDED
+
+        def note(code: str, kind: str) -> str:
+            # short, and never the model's internal label (加规则·同班1, 同名:张三)
+            added = _ADDED.fullmatch(str(code))
+            if added:
+                return self.t("rule_added_" + kind, n=added.group(2))
+            if str(code).startswith("同名:"):
+                return self.t("rule_same_name")
+            if str(code).startswith("同音:"):
+                return self.t("rule_same_sound")
+            return self.t("rule_" + kind, code=code)
+
         for code, members in rv.model.hard.together:
             for s in members:
-                out.setdefault(s, []).append(self.t("rule_together", code=code))
+                out.setdefault(s, []).append(note(code, "together"))
         for code, members in rv.model.hard.apart:
             for s in members:
-                note = self.t("rule_same_name") if code.startswith("同名:") else self.t("rule_apart", code=code)
-                out.setdefault(s, []).append(note)
+                out.setdefault(s, []).append(note(code, "apart"))
         for s, c in rv.model.hard.pins.items():
             out.setdefault(s, []).append(self.t("rule_pin", cls=rv.label(c)))
         return {s: " ".join(v) for s, v in out.items()}
