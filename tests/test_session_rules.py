@@ -311,3 +311,19 @@ async def test_fenban_with_the_saved_roster_asks_as_before(tmp_path, monkeypatch
         await wait_until(pilot, lambda: isinstance(app.screen, ResumeScreen), 10)
         assert not isinstance(app.screen, ResumeOtherScreen)
         assert str(old.resolve()) in str(app.screen.query_one("#confirm-text", Static).render())
+
+
+async def test_a_roster_just_read_is_saved_before_any_step_change(tmp_path, monkeypatch):
+    """Read a file on 导入 and lose the terminal there: the saved session holds
+    that roster, not the one read before it."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("FENBAN_DATA_DIR", str(data))
+    first = write_roster(tmp_path / "first.csv", 40)
+    second = write_roster(tmp_path / "second.csv", 30, seed=6)
+    app = FenbanApp(roster_path=str(first), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        await load(pilot, app, second)
+        await wait_until(pilot, lambda: (s := SessionStore(data).load()) is not None and s.roster_path == str(second.resolve()), 10)
+        store = SessionStore(data)
+        assert store.load_roster(store.load()).n == 30

@@ -741,7 +741,7 @@ async def test_bad_option_text_is_a_message(tmp_path):
         assert app.roster is None
 
 
-async def test_gender_codes_the_cli_refuses_are_refused_at_entry(tmp_path):
+async def test_gender_codes_the_cli_refuses_are_refused_at_entry(tmp_path, monkeypatch):
     """性别代码 男=女, F=男 or B=男 with b=女: refused as soon as Enter is pressed,
     in the CLI's words (the core's one check), the cursor in the box, the codes
     not taken and the roster read before kept (not a later, vaguer load error)."""
@@ -772,6 +772,7 @@ async def test_gender_codes_the_cli_refuses_are_refused_at_entry(tmp_path):
             assert screen.focused is box
             assert app.rules.gender_codes == {"B": "男", "G": "女"}
             assert app.roster is not None and app.roster_version == version
+    monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "en"))  # a new operator: no saved session to resume
     app = FenbanApp(roster_path=str(headerless_csv(tmp_path)), lang="en")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen

@@ -177,6 +177,7 @@ class FenbanApp(App):
             self.rules = fresh_rules(self.rules)
             self.rules_form.pop("classes", None)  # the class count typed was for the other roster
             self.rules_roster = key
+        self.call_later(self.save_session)  # a roster just read is not lost with a dropped terminal
         return False
 
     def set_rules(self, rules: Rules) -> None:
