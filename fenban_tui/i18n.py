@@ -425,6 +425,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Export interrupted: only {names} in {path} were replaced, the rest was not written and the set is "
         "incomplete (no SHA256SUMS); free some space or choose another folder and export again: {reason}",
     ),
+    "export_failed_partial_file": (
+        "写出中断：{path} 中只换上了 {names}，其余没有写成，这一套文件不完整（没有 SHA256SUMS）；"
+        "请检查下面这个文件（是否正被别的程序打开）后重新导出：{reason}",
+        "Export interrupted: only {names} in {path} were replaced, the rest was not written and the set is "
+        "incomplete (no SHA256SUMS); check this file (is another program holding it open?) and export again: {reason}",
+    ),
+    "export_target_not_file": (
+        "{path} 中 {names} 的位置上是一个文件夹，不是文件：什么都没有改动；请移走它，或换一个文件夹",
+        "In {path}, {names} is a folder, not a file: nothing was changed; move it away or choose another folder",
+    ),
     "export_readback_bad": (
         "写出后读回校验失败：{path} 中的 {names} 与应写内容不符（U 盘可能有问题，请换一个再试）",
         "Read-back check failed: {names} in {path} differ from what was written (the drive may be faulty; try another)",
@@ -493,7 +503,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify_assignment_differs": ("assignment.csv 与重新分班的结果不同（{moved} 名学生）", "assignment.csv differs from the re-run ({moved} students)"),
     "verify_assignment_differs_named": ("assignment.csv 与重新分班的结果不同（{moved} 名学生）：{who}",
                                         "assignment.csv differs from the re-run ({moved} students): {who}"),
-    "verify_assignment_missing": ("{row}（{name}）不在 assignment.csv 中", "{row} ({name}) is missing from assignment.csv"),
+    "verify_assignment_missing": ("名单{row}（{name}）不在 assignment.csv 中",
+                                  "roster {row} ({name}) is missing from assignment.csv"),
+    "verify_assignment_repeat": ("assignment.csv 第 {line} 行重复了第 {other} 行（名单{row}，{name}）",
+                                 "line {line} of assignment.csv repeats line {other} (roster {row}, {name})"),
     "verify_assignment_extra": ("assignment.csv 第 {line} 行不是名单中的学生",
                                 "line {line} of assignment.csv is no student of the roster"),
     "verify_assignment_student": ("{row}（{name}）写的是 {written}，重新分班是 {rerun}",

@@ -532,9 +532,12 @@ def test_forged_or_incomplete_folders_fail_verify(solved, roster_file, tmp_path,
 def test_class_list_cells_excel_would_damage_are_written_as_text():
     from fenban_tui.core.export import csv_bytes, excel_text
 
-    cells = ["990101201003010119", "99010120100418003X", "001", "0", "13912345678", "85.5", "缺考", "张三"]
-    assert [excel_text(v) for v in cells] == ['="990101201003010119"', "99010120100418003X", '="001"', "0",
-                                              "13912345678", "85.5", "缺考", "张三"]
+    cells = ["990101201003010119", "99010120100418003X", "001", "0", "13912345678", "85.5", "缺考", "张三",
+             "+8613800000000", "012.5", "-012", "-3", "-0.5", "0.5", "=1+2", '@SUM(1)', '=HYPERLINK("x")', "-", "- 说明"]
+    assert [excel_text(v) for v in cells] == [
+        '="990101201003010119"', "99010120100418003X", '="001"', "0", "13912345678", "85.5", "缺考", "张三",
+        '="+8613800000000"', '="012.5"', '="-012"', "-3", "-0.5", "0.5", '="=1+2"', '="@SUM(1)"',
+        '="=HYPERLINK(""x"")"', "-", '="- 说明"']
     # as the csv module writes it, and reads it back
     raw = csv_bytes(["身份证号", "学号"], [[excel_text("990101201003010119"), excel_text("007")]])
     assert raw.decode("utf-8-sig").splitlines()[1] == '"=""990101201003010119""","=""007"""'

@@ -432,7 +432,8 @@ def test_export_too_big_to_stage_writes_in_place_and_says_what_is_incomplete(pla
     first_two = list(export.build_files(placement.roster, placement.rules, placement.model, placement.classes))[:2]
     text = err.value.text("zh")
     assert text.startswith(f"写出中断：{out} 中只换上了 {'、'.join(first_two)}，其余没有写成")
-    assert "（没有 SHA256SUMS）" in text and text.endswith("磁盘空间已满")
+    assert "（没有 SHA256SUMS）" in text and "请腾出空间" in text
+    assert text.endswith(f"磁盘空间已满：{out / list(export.build_files(placement.roster, placement.rules, placement.model, placement.classes))[2]}")
     assert not (out / "SHA256SUMS").exists()
 
 
@@ -500,7 +501,7 @@ def test_verify_names_a_deleted_student_not_every_row_after_it(placement, roster
     assert main(["verify", str(out), "--roster", str(roster_file)]) == 1
     refs, names = placement.roster.row_refs(), placement.roster.names()
     line = next(x for x in capsys.readouterr().out.splitlines() if "assignment.csv 与" in x)
-    assert line == (f"  ✗ assignment.csv 与重新分班的结果不同（2 名学生）：第 {refs[3]} 行（{names[3]}）不在 assignment.csv 中；"
+    assert line == (f"  ✗ assignment.csv 与重新分班的结果不同（2 名学生）：名单第 {refs[3]} 行（{names[3]}）不在 assignment.csv 中；"
                     f"第 {refs[20]} 行（{names[20]}）写的是 {other}，重新分班是 {placement.class_of(20)}；"
                     f"assignment.csv 第 {placement.roster.n + 1} 行不是名单中的学生")
 
@@ -542,3 +543,60 @@ def test_record_page_names_rows_of_combined_sheets_with_their_sheet(placement, t
     man["assignment"]["by_hand"] = []
     page = record_html(man, *summary_rows(placement)).decode("utf-8")
     assert "重新分班调整：原2班 第 12 行 七(1)班 → 七(2)班；第 7 行 七(2)班 → 七(1)班</p>" in page
+
+
+def test_a_folder_in_a_result_files_place_is_refused_before_anything_changes(placement, tmp_path):
+    from fenban_tui.core.api import export_placement
+
+    out = tmp_path / "usb"
+    export_placement(placement, out)
+    (out / "公示名单.html").unlink()
+    (out / "公示名单.html").mkdir()
+    before = _snapshot(out)
+    with pytest.raises(FenbanError) as err:
+        export_placement(placement, out, overwrite=True)
+    assert err.value.text("zh") == f"{out} 中 公示名单.html 的位置上是一个文件夹，不是文件：什么都没有改动；请移走它，或换一个文件夹"
+    assert _snapshot(out) == before and (out / "SHA256SUMS").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_a_file_that_cannot_be_replaced_is_named_with_the_right_advice(placement, tmp_path, monkeypatch):
+    """Replacing fails on the third file (on Windows: a workbook open in Excel):
+    the message names that file and does not tell the operator to free space."""
+    import errno
+    import os
+
+    from fenban_tui.core import export
+    from fenban_tui.core.api import export_placement
+
+    out = tmp_path / "busy"
+    export_placement(placement, out)
+    real, calls = os.replace, [0]
+
+    def busy(src, dst):
+        calls[0] += 1
+        if calls[0] == 3:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(dst))
+        return real(src, dst)
+
+    monkeypatch.setattr(export.os, "replace", busy)
+    with pytest.raises(FenbanError) as err:
+        export_placement(placement, out, overwrite=True)
+    third = list(export.build_files(placement.roster, placement.rules, placement.model, placement.classes))[2]
+    text = err.value.text("zh")
+    assert "请检查下面这个文件（是否正被别的程序打开）后重新导出：没有权限：" + str(out / third) in text
+    assert "腾出空间" not in text
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_verify_names_a_repeated_line_as_a_copy(placement, roster_file, tmp_path, capsys):
+    from fenban_tui.core.api import export_placement
+
+    out = tmp_path / "copied"
+    export_placement(placement, out)
+    _edit_lines(out, lambda rows: rows.insert(41, list(rows[40])))  # line 41's student again, as line 42
+    assert main(["verify", str(out), "--roster", str(roster_file)]) == 1
+    refs, names = placement.roster.row_refs(), placement.roster.names()
+    line = next(x for x in capsys.readouterr().out.splitlines() if "assignment.csv 与" in x)
+    assert line == (f"  ✗ assignment.csv 与重新分班的结果不同（1 名学生）：assignment.csv 第 42 行重复了第 41 行"
+                    f"（名单第 {refs[39]} 行，{names[39]}）")

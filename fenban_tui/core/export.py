@@ -50,17 +50,21 @@ def assignment_rows(roster: Roster, classes: np.ndarray, labels: list[str],
     return header, rows
 
 
-_EXCEL_MANGLES = re.compile(r"\d{12,}|0\d+")
+# what Excel changes when it opens a CSV: long digit runs (to 9.90101E+17), leading
+# zeros (001, 012.5, -012), a leading + (+8613… to a number), and = @ + - that start
+# a formula; a plain number such as 85.5, 0.5 or -3 is left to Excel
+_EXCEL_MANGLES = re.compile(r"\d{12,}|-?0\d+(\.\d*)?|[=+@].*|-(?![1-9]\d*(\.\d+)?$|0(\.\d+)?$).+", re.S)
 
 
 def excel_text(value: object) -> object:
     """A cell of a CSV made to be opened in Excel (the class lists teachers
     open): digits Excel would turn into a number and damage — a 身份证号 or
     学号 of 12 and more digits (shown as 9.90101E+17, the last digits lost on
-    saving) or one with a leading zero (001 shown as 1) — written as
+    saving), one with a leading zero (001 shown as 1), a phone number written
+    +86…, or text Excel would run as a formula (=…, @…) — written as
     ``="…"``, which Excel shows as that very text.  Anything else as it is."""
     if isinstance(value, str) and _EXCEL_MANGLES.fullmatch(value):
-        return f'="{value}"'
+        return '="' + value.replace('"', '""') + '"'
     return value
 
 
@@ -674,6 +678,13 @@ def write_export(out_dir: str | Path, files: dict[str, bytes], overwrite: bool =
             if stage is not None:
                 shutil.rmtree(stage, ignore_errors=True)
             raise FenbanError("export_failed_unchanged", path=str(out), reason=OSReason(exc, with_file=False)) from None
+    # a result file's place taken by a folder (or anything not a file): refused
+    # now, while the folder still holds the earlier export untouched
+    blocked = [name for name in [*files, SUMS_FILE] if (out / name).exists() and not (out / name).is_file()]
+    if blocked:
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
+        raise FenbanError("export_target_not_file", path=str(out), names="、".join(blocked))
     sums_path = out / SUMS_FILE
     stale: list[str] = []
     if sums_path.exists():
@@ -701,9 +712,13 @@ def write_export(out_dir: str | Path, files: dict[str, bytes], overwrite: bool =
             _fsync_dir(folder)
         atomic_write_bytes(sums_path, sums_bytes(hashes))
     except OSError as exc:
+        import errno
+
         done = "、".join(str(p.relative_to(out)) for p in paths) or "—"
-        raise FenbanError("export_failed_partial", path=str(out), names=done,
-                          reason=OSReason(exc, with_file=False)) from None
+        # the advice fits the cause: room for a full drive, the file itself otherwise
+        # (on Windows, a workbook open in Excel cannot be replaced)
+        key = "export_failed_partial" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "export_failed_partial_file"
+        raise FenbanError(key, path=str(out), names=done, reason=OSReason(exc, with_file=True)) from None
     finally:
         if stage is not None:
             shutil.rmtree(stage, ignore_errors=True)

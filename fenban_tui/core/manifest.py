@@ -548,7 +548,20 @@ def _check_published(out_dir: Path, man: dict, labels: list[str], placement) -> 
     items = [_Msg("verify_assignment_missing", row=RowList([refs[i]]), name=names[i] or "") for i in missing]
     items += [_Msg("verify_assignment_student", row=RowList([refs[i]]), name=names[i] or "",
                    written=published[r] or '""', rerun=labels[i]) for i, r in differ]
-    items += [_Msg("verify_assignment_extra", line=r + 2) for r in extra]
+    # a line added: a second copy of a student's line (named with the line it copies), or no student at all
+    lines_of: dict[tuple, list[int]] = {}
+    for r, key in enumerate(have):
+        lines_of.setdefault(key, []).append(r)
+    student_of = {key: j for j, key in enumerate(want)}
+    for r in extra:
+        j = student_of.get(have[r])
+        twins = [x for x in lines_of[have[r]] if x != r]
+        if j is None or not twins:
+            items.append(_Msg("verify_assignment_extra", line=r + 2))
+        else:  # the same student's line twice: the later line named as the copy
+            first, later = min(r, twins[0]), max(r, twins[0])
+            items.append(_Msg("verify_assignment_repeat", line=later + 2, other=first + 2,
+                              row=RowList([refs[j]]), name=names[j] or ""))
     moved = len(differ) + max(len(missing), len(extra))
     if not items:
         return [Finding("fail", "verify_assignment_differs", {"moved": moved})]
