@@ -125,9 +125,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "birth_bad": ("出生日期“{value}”无法识别", "birth date \u201c{value}\u201d not recognised"),
     "dropped_summary": ("跳过了 {count} 个空行（{rows}）", "skipped {count} blank rows ({rows})"),
     # gender codes read by FenBan's own table (M/F, 1/2, male/female): said, never silent
-    "gender_codes_read": ("性别列“{column}”中 {codes}（若不对，用 --gender-code 指定）",
-                          "gender column \u201c{column}\u201d: read {codes} (if that is wrong, say so with "
-                          "--gender-code)"),
+    "gender_codes_read": ("性别列“{column}”中 {codes}（若不对，请指定性别代码：命令行用 --gender-code，向导在 ctrl+o 选项中）",
+                          "gender column \u201c{column}\u201d: read {codes} (if that is wrong, give the gender "
+                          "codes: --gender-code on the command line, ctrl+o options in the wizard)"),
     # --- rules / solve ---------------------------------------------------
     "rules_classes_missing": (
         "请指定班级数或每班人数上限",

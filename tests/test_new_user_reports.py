@@ -141,17 +141,17 @@ def test_gender_codes_read_as_male_and_female_are_said(tmp_path, capsys):
     roster = load_roster(path)
     notes = [p for p in roster.problems if p.key == "gender_codes_read"]
     assert [(p.level, p.text("zh")) for p in notes] == [
-        ("info", "性别列“性别(B)”中 M、1、m 按男，2 按女计（若不对，用 --gender-code 指定）")]
+        ("info", "性别列“性别(B)”中 M、1、m 按男，2 按女计（若不对，请指定性别代码：命令行用 --gender-code，向导在 ctrl+o 选项中）")]
     assert notes[0].text("en") == ("gender column \u201c性别(B)\u201d: read M, 1, m as male and 2 as female (if that "
-                                   "is wrong, say so with --gender-code)")
+                                   "is wrong, give the gender codes: --gender-code on the command line, ctrl+o options in the wizard)")
     assert main(["check", str(path)]) == 0
-    assert "  · 性别列“性别(B)”中 M、1、m 按男，2 按女计（若不对，用 --gender-code 指定）" in capsys.readouterr().out
+    assert "  · 性别列“性别(B)”中 M、1、m 按男，2 按女计（若不对，请指定性别代码：命令行用 --gender-code，向导在 ctrl+o 选项中）" in capsys.readouterr().out
     assert main(["solve", str(path), "--classes", "2", "--seed", "1", "--out", str(tmp_path / "o"), "-q"]) == 0
-    assert "  · 性别列“性别(B)”中 M、1、m 按男，2 按女计（若不对，用 --gender-code 指定）" in capsys.readouterr().err
+    assert "  · 性别列“性别(B)”中 M、1、m 按男，2 按女计（若不对，请指定性别代码：命令行用 --gender-code，向导在 ctrl+o 选项中）" in capsys.readouterr().err
     # codes the operator gave are theirs: not said again
     said = load_roster(path, gender_codes={"1": "女", "2": "男"})
     assert [p.text("zh") for p in said.problems if p.key == "gender_codes_read"] == [
-        "性别列“性别(B)”中 M、m 按男计（若不对，用 --gender-code 指定）"]
+        "性别列“性别(B)”中 M、m 按男计（若不对，请指定性别代码：命令行用 --gender-code，向导在 ctrl+o 选项中）"]
     assert said.values["_gender"].to_list() == ["M", "M", "F", "M", "F", "M"]
 
 
