@@ -675,11 +675,54 @@ def test_added_rules_that_contradict_each_other_are_found():
     assert added_rule_clash(tog, apart, {"D": 3}, "together", ["C", "D"]) is None
     assert added_rule_clash(tog, apart, {"D": 3}, "pin", ["E"], 2) is None
     assert added_rule_clash(tog, apart, {}, "apart", ["A", "D"]) is None
+    # the roster's own rules (绑定 P with Q, 互斥 R from S, 预设班级 Q 1 and S 3)
+    # count too, and are named: the clash only showed at solve time before
+    own = {"roster_together": [("T2", ["P", "Q"])], "roster_apart": [("A1", ["R", "S"])],
+           "roster_pins": {"Q": 1, "S": 3}}
+    assert added_rule_clash([], [], {}, "apart", ["Q", "P"], **own) == (
+        "rule_clash_together_apart_roster", {"a": "Q", "b": "P", "roster": [("together", "T2")]})
+    assert added_rule_clash([], [], {}, "together", ["S", "R"], **own) == (
+        "rule_clash_together_apart_roster", {"a": "R", "b": "S", "roster": [("apart", "A1")]})
+    assert added_rule_clash([], [], {}, "together", ["Q", "S"], **own) == (
+        "rule_clash_together_pins_roster", {"a": "Q", "b": "S", "c": 1, "d": 3, "roster": [("pin", "Q"), ("pin", "S")]})
+    # through the roster's 绑定: P is with Q, pinned to 1 in the roster
+    assert added_rule_clash([], [], {}, "pin", ["P"], 2, **own) == (
+        "rule_clash_together_pins_roster", {"a": "Q", "b": "P", "c": 1, "d": 2, "roster": [("together", "T2"), ("pin", "Q")]})
+    assert added_rule_clash([], [], {}, "pin", ["Q"], 2, **own) == (
+        "rule_clash_pin_roster", {"a": "Q", "c": 1, "d": 2, "roster": [("pin", "Q")]})
+    assert added_rule_clash([], [], {}, "pin", ["R"], 3, **own) == (
+        "rule_clash_apart_pin_roster", {"a": "R", "b": "S", "c": 3, "roster": [("apart", "A1"), ("pin", "S")]})
+    # an added rule and a roster rule together: the roster's is named
+    assert added_rule_clash([["Q", "X"]], [], {}, "apart", ["X", "P"], **own) == (
+        "rule_clash_together_apart_roster", {"a": "X", "b": "P", "roster": [("together", "T2")]})
+    # the roster agrees: no clash (same class as its own pin, apart from others)
+    assert added_rule_clash([], [], {}, "pin", ["Q", "P"], 1, **own) is None
+    assert added_rule_clash([], [], {}, "together", ["R", "Q"], **own) is None
+    assert added_rule_clash([], [], {}, "apart", ["P", "S"], **own) is None
+    # a clash already among the roster's rules (its checks report it) refuses nothing new
+    bad = {**own, "roster_apart": [("A1", ["R", "S"]), ("A9", ["P", "Q"])]}
+    assert added_rule_clash([], [], {}, "together", ["X", "Y"], **bad) is None
+    assert added_rule_clash([], [], {}, "together", ["X", "R"], **bad) is None
+    assert added_rule_clash([], [], {}, "together", ["S", "R"], **bad)[0] == "rule_clash_together_apart_roster"
+
+
+def rendered_status(editor) -> str:
+    """The rule editor's status line as drawn: its lines joined, after checking
+    it lies inside the 80x24 terminal (a reason cut off at the edge fails)."""
+    from textual.geometry import Region
+
+    status = editor.query_one("#rule-status", Static)
+    region = status.region
+    assert region.x >= 0 and region.right <= SIZE[0] and region.bottom <= SIZE[1], region
+    lines = status.render_lines(Region(0, 0, region.width, region.height))
+    return "".join(line.text.rstrip() for line in lines)
 
 
 async def test_rule_editor_refuses_a_rule_that_contradicts_one_added(tmp_path, monkeypatch):
     """F2 two students, then F3 the same two: refused at once in words (not
-    at solve time, in the model's internal codes); the first rule stays."""
+    at solve time, in the model's internal codes); the first rule stays.  So
+    is a rule against the roster's own 绑定, 互斥, 同名 and 预设班级, which is
+    named.  Students are named shortly, so the whole reason shows at 80x24."""
     from fenban_tui.tui.screens.dialogs import RuleEditor
 
     monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
@@ -689,29 +732,93 @@ async def test_rule_editor_refuses_a_rule_that_contradicts_one_added(tmp_path, m
         await step_to(pilot, app, RulesScreen)
         app.screen.query_one("#classes", Input).value = "4"
         names, keys = app.roster.names(), app.roster.student_keys()
+        vals = app.roster.values
+        assert names.count(names[0]) == names.count(names[1]) == 1
         await pilot.press("ctrl+e")
         await wait_until(pilot, lambda: isinstance(app.screen, RuleEditor), 10)
         editor = app.screen
-        editor.chosen = [keys[0], keys[1]]
+
+        async def add(kind: str, chosen: list[int], cls: int | None = None) -> str:
+            if cls is not None:
+                editor.query_one("#rule-class", Input).value = str(cls)
+            editor.chosen = [keys[i] for i in chosen]
+            await pilot.press({"together": "f2", "apart": "f3", "pin": "f4"}[kind])
+            await pilot.pause()
+            said = str(editor.query_one("#rule-status", Static).render())
+            # the whole reason is drawn, not cut off after the names
+            assert rendered_status(editor).replace(" ", "") == said.replace(" ", "")
+            return said
+
+        assert await add("together", [0, 1]) == "已添加；可继续添加，Esc 完成"
+        assert editor.together == [[keys[0], keys[1]]]
+        said = await add("apart", [1, 0])
+        assert said == f"不能添加：{names[1]} 和 {names[0]} 既要同班又要分开（先在下方删掉其中一条）"
+        assert editor.apart == [] and editor.chosen == [keys[1], keys[0]]
+        await add("pin", [0], 2)
+        said = await add("pin", [1], 3)
+        assert said == f"不能添加：{names[0]} 和 {names[1]} 要同班，却预设在第 2 班和第 3 班"
+        assert editor.pins == {keys[0]: 2}
+
+        # the roster's own rules: two students of one 绑定 code kept apart …
+        bound = [i for i, v in enumerate(vals["_together"].to_list()) if v == "T1"]
+        said = await add("apart", bound)
+        assert said == f"不能添加：{names[bound[0]]} 和 {names[bound[1]]} 既要同班又要分开（名单中 绑定 T1）"
+        # … two of one 互斥 code put together, two pinned to 2 and 1 put together
+        parted = [i for i, v in enumerate(vals["_apart"].to_list()) if v == "A1"]
+        said = await add("together", parted)
+        assert said == f"不能添加：{names[parted[0]]} 和 {names[parted[1]]} 既要同班又要分开（名单中 互斥 A1）"
+        pinned = [i for i, v in enumerate(vals["_pin"].to_list()) if v is not None]
+        cls = [vals["_pin"][i] for i in pinned]
+        assert cls == [2, 1]  # the roster's 预设班级 are class numbers (1-based)
+        said = await add("together", pinned)
+        assert said == (f"不能添加：{names[pinned[0]]} 和 {names[pinned[1]]} 要同班，却预设在第 2 班和第 1 班"
+                        "（名单中 预设班级）")
+        # a pinned student pinned elsewhere; pinned to the roster's class is fine
+        said = await add("pin", [pinned[1]], 3)
+        assert said == f"不能添加：名单中 预设班级 已把 {names[pinned[1]]} 预设在第 1 班"
+        # two with one name (同名, kept apart by the roster) are named with their rows
+        twins = [i for i, n in enumerate(names) if names.count(n) > 1]
+        rows = app.roster.row_numbers()
+        said = await add("together", twins)
+        name = names[twins[0]]
+        assert said == (f"不能添加：{name}（行{rows[twins[0]]}） 和 {name}（行{rows[twins[1]]}） 既要同班又要分开"
+                        f"（名单中 同名 {name}）")
+        assert editor.together == [[keys[0], keys[1]]] and editor.apart == [] and editor.pins == {keys[0]: 2}
+        assert await add("pin", [pinned[1]], 1) == "已添加；可继续添加，Esc 完成"
+        assert editor.pins == {keys[0]: 2, keys[pinned[1]]: 1}
+
+
+async def test_rule_editor_refusal_fits_80_columns_in_english_with_long_ids(tmp_path, monkeypatch):
+    """The longest refusal (two students, two rules of the roster) wraps to a
+    second line in the dialog rather than running off its edge."""
+    from fenban_tui.tui.screens.dialogs import RuleEditor
+
+    monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
+    app = FenbanApp(roster_path=str(small_roster(tmp_path / "r120.csv")), lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.roster is not None, 30)
+        await step_to(pilot, app, RulesScreen)
+        app.screen.query_one("#classes", Input).value = "4"
+        names, keys = app.roster.names(), app.roster.student_keys()
+        vals = app.roster.values
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: isinstance(app.screen, RuleEditor), 10)
+        editor = app.screen
+        pinned = [i for i, v in enumerate(vals["_pin"].to_list()) if v is not None]
+        bound = [i for i, v in enumerate(vals["_together"].to_list()) if v == "T1"]
+        # one of a 绑定 pair pinned to another class than a pinned student, then both together
+        editor.chosen = [keys[bound[0]], keys[pinned[0]]]
         await pilot.press("f2")
         await pilot.pause()
-        assert editor.together == [[keys[0], keys[1]]]
-        editor.chosen = [keys[1], keys[0]]
-        await pilot.press("f3")
-        await pilot.pause()
-        said = str(editor.query_one("#rule-status", Static).render())
-        assert said == f"不能添加：{names[1]}（{keys[1]}） 和 {names[0]}（{keys[0]}） 既要同班又要分开（先在下方删掉其中一条）"
-        assert editor.apart == [] and editor.chosen == [keys[1], keys[0]]
-        editor.query_one("#rule-class", Input).value = "2"
-        editor.chosen = [keys[0]]
-        await pilot.press("f4")
-        editor.query_one("#rule-class", Input).value = "3"
-        editor.chosen = [keys[1]]
+        editor.query_one("#rule-class", Input).value = "1"
+        editor.chosen = [keys[bound[1]]]
         await pilot.press("f4")
         await pilot.pause()
         said = str(editor.query_one("#rule-status", Static).render())
-        assert said == f"不能添加：{names[0]}（{keys[0]}） 和 {names[1]}（{keys[1]}） 要同班，却预设在第 2 班和第 3 班"
-        assert editor.pins == {keys[0]: 2}
+        assert said == (f"Not added: {names[pinned[0]]} and {names[bound[1]]} must be together but are pinned to "
+                        f"classes 2 and 1 (roster: together-group \u201cT1\u201d, column \u201c预设班级\u201d)")
+        assert editor.query_one("#rule-status").region.height == 2
+        assert rendered_status(editor).replace(" ", "") == said.replace(" ", "")
 
 
 def test_rule_notes_in_the_class_list_never_show_internal_labels():

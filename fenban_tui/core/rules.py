@@ -236,43 +236,101 @@ def _toml_value(v: object) -> str:
 
 
 def added_rule_clash(together: list[list[str]], apart: list[list[str]], pins: dict[str, int], kind: str,
-                     chosen: list[str], cls: int | None = None) -> tuple[str, dict] | None:
+                     chosen: list[str], cls: int | None = None, *,
+                     roster_together: list[tuple[str, list[str]]] = (),
+                     roster_apart: list[tuple[str, list[str]]] = (),
+                     roster_pins: dict[str, int] | None = None) -> tuple[str, dict] | None:
     """Whether adding a rule of ``kind`` ("together", "apart" or "pin" to class
     ``cls``) for the students ``chosen`` (by key) contradicts the rules added
-    so far: two students both together and apart, students together pinned to
-    different classes, students apart pinned to one class.  Returns a message
-    key and its parameters (keys ``a``, ``b`` name two students, ``c``/``d``
-    classes), or None.  Together rules join transitively (A with B, B with C)."""
-    parent: dict[str, str] = {}
+    so far or the roster's own: two students both together and apart, students
+    together pinned to different classes, students apart pinned to one class, a
+    student the roster pins elsewhere.  Returns a message key and its
+    parameters (keys ``a``, ``b`` name two students, ``c``/``d`` classes), or
+    None.  Together rules join transitively (A with B, B with C).
 
-    def find(x: str) -> str:
-        while parent.get(x, x) != x:
-            x = parent[x]
-        return x
+    The roster's rules, as the solver takes them: ``roster_together`` and
+    ``roster_apart`` are ``(code, keys)`` groups (its 绑定 and 互斥 codes, 同名
+    groups), ``roster_pins`` its 预设班级 by key (1-based, as ``cls``).  When one
+    of them takes part, the key ends in ``_roster`` and the parameter
+    ``roster`` lists them, ``("together", code)``, ``("apart", code)`` or
+    ``("pin", key)``.  Only a clash the new rule makes is reported: one already
+    among the earlier rules (the roster's checks report it) refuses nothing."""
+    roster_pins = roster_pins or {}
+    t_groups = [(("together", code), list(g)) for code, g in roster_together] + [(None, list(g)) for g in together]
+    a_groups = [(("apart", code), list(g)) for code, g in roster_apart] + [(None, list(g)) for g in apart]
 
-    groups = [list(g) for g in together] + ([list(chosen)] if kind == "together" else [])
-    for g in groups:
-        for x in g[1:]:
-            ra, rb = find(g[0]), find(x)
-            if ra != rb:
-                parent[rb] = ra
-    apart_groups = [list(g) for g in apart] + ([list(chosen)] if kind == "apart" else [])
-    pinned = dict(pins)
-    if kind == "pin" and cls is not None:
-        pinned.update({key: cls for key in chosen})
-    for g in apart_groups:  # two of one apart group in one together group
-        for i, x in enumerate(g):
-            for y in g[i + 1:]:
-                if find(x) == find(y):
-                    return ("rule_clash_together_apart", {"a": x, "b": y})
-    items = list(pinned.items())  # the pins made before first, then the new ones
-    for i, (x, cx) in enumerate(items):  # one together group pinned to two classes
-        for y, cy in items[i + 1:]:
-            if cx != cy and find(x) == find(y):
-                return ("rule_clash_together_pins", {"a": x, "b": y, "c": cx, "d": cy})
-    for g in apart_groups:  # two of one apart group pinned to one class
-        for i, x in enumerate(g):
-            for y in g[i + 1:]:
-                if x in pinned and pinned.get(y) == pinned[x]:
-                    return ("rule_clash_apart_pin", {"a": x, "b": y, "c": pinned[x]})
+    def clashes(new: bool):
+        """Each clash as (identity, key, params, roster rules taking part)."""
+        parent: dict[str, str] = {}
+        adj: dict[str, list[tuple[str, object]]] = {}
+
+        def find(x: str) -> str:
+            while parent.get(x, x) != x:
+                x = parent[x]
+            return x
+
+        def path(x: str, y: str) -> list:
+            """The roster's together rules on a chain from ``x`` to ``y``."""
+            back: dict[str, tuple[str, object] | None] = {x: None}
+            todo = [x]
+            for u in todo:
+                if u == y:
+                    break
+                for v, src in adj.get(u, []):
+                    if v not in back:
+                        back[v] = (u, src)
+                        todo.append(v)
+            out = []
+            while back.get(y) is not None:
+                y, src = back[y]
+                if src is not None:
+                    out.append(src)
+            return out[::-1]
+
+        tg = t_groups + ([(None, list(chosen))] if new and kind == "together" else [])
+        for src, g in tg:
+            for x in g[1:]:
+                adj.setdefault(g[0], []).append((x, src))
+                adj.setdefault(x, []).append((g[0], src))
+                ra, rb = find(g[0]), find(x)
+                if ra != rb:
+                    parent[rb] = ra
+        ag = a_groups + ([(None, list(chosen))] if new and kind == "apart" else [])
+        pinned: dict[str, tuple[int, object]] = {key: (c, ("pin", key)) for key, c in roster_pins.items()}
+        pinned.update({key: (c, None) for key, c in pins.items()})
+        if new and kind == "pin" and cls is not None:
+            for key in chosen:  # the roster's own pin is never overridden
+                if key in roster_pins and roster_pins[key] != cls:
+                    yield (("pin", key), "rule_clash_pin_roster", {"a": key, "c": roster_pins[key], "d": cls},
+                           [("pin", key)])
+            pinned.update({key: (cls, None) for key in chosen})
+        for src, g in ag:  # two of one apart group in one together group
+            for i, x in enumerate(g):
+                for y in g[i + 1:]:
+                    if find(x) == find(y):
+                        yield (("ta", frozenset((x, y))), "rule_clash_together_apart", {"a": x, "b": y},
+                               path(x, y) + [src])
+        items = list(pinned.items())  # the pins made before first, then the new ones
+        for i, (x, (cx, sx)) in enumerate(items):  # one together group pinned to two classes
+            for y, (cy, sy) in items[i + 1:]:
+                if cx != cy and find(x) == find(y):
+                    yield (("tp", frozenset((x, y)), frozenset((cx, cy))), "rule_clash_together_pins",
+                           {"a": x, "b": y, "c": cx, "d": cy}, path(x, y) + [sx, sy])
+        for src, g in ag:  # two of one apart group pinned to one class
+            for i, x in enumerate(g):
+                for y in g[i + 1:]:
+                    if x in pinned and y in pinned and pinned[y][0] == pinned[x][0]:
+                        yield (("ap", frozenset((x, y)), pinned[x][0]), "rule_clash_apart_pin",
+                               {"a": x, "b": y, "c": pinned[x][0]}, [src, pinned[x][1], pinned[y][1]])
+
+    before = None
+    for ident, key, params, srcs in clashes(True):
+        if before is None:
+            before = {c[0] for c in clashes(False)}
+        if ident in before:
+            continue
+        rules = list(dict.fromkeys(s for s in srcs if s is not None))
+        if not rules:
+            return key, params
+        return key if key.endswith("_roster") else f"{key}_roster", {**params, "roster": rules}
     return None

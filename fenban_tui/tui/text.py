@@ -389,6 +389,22 @@ TEXT: dict[str, tuple[str, str]] = {
                                  "Not added: {a} and {b} must be together but are pinned to classes {c} and {d}"),
     "rule_clash_apart_pin": ("不能添加：{a} 和 {b} 要分开，却都预设在第 {c} 班",
                              "Not added: {a} and {b} must be apart but are both pinned to class {c}"),
+    # … and one that contradicts the roster's own 绑定 / 互斥 / 同名 / 预设班级
+    "rule_clash_together_apart_roster": ("不能添加：{a} 和 {b} 既要同班又要分开（名单中 {rule}）",
+                                         "Not added: {a} and {b} would be both together and apart "
+                                         "(roster: {rule})"),
+    "rule_clash_together_pins_roster": ("不能添加：{a} 和 {b} 要同班，却预设在第 {c} 班和第 {d} 班（名单中 {rule}）",
+                                        "Not added: {a} and {b} must be together but are pinned to classes "
+                                        "{c} and {d} (roster: {rule})"),
+    "rule_clash_apart_pin_roster": ("不能添加：{a} 和 {b} 要分开，却都预设在第 {c} 班（名单中 {rule}）",
+                                    "Not added: {a} and {b} must be apart but are both pinned to class {c} "
+                                    "(roster: {rule})"),
+    "rule_clash_pin_roster": ("不能添加：名单中 {rule} 已把 {a} 预设在第 {c} 班",
+                              "Not added: the roster's {rule} already pins {a} to class {c}"),
+    "rule_roster_pin": ("{col}", "column \u201c{col}\u201d"),
+    # a student named in a refusal, when another has the same name
+    "rule_who_row": ("{name}（行{row}）", "{name} (row {row})"),
+    "rule_who_sheet_row": ("{name}（{sheet} 行{row}）", "{name} ({sheet} row {row})"),
     "rule_done": ("已添加；可继续添加，Esc 完成", "Added; add more, or Esc when done"),
     "rule_removed": ("已删除这条规则", "Rule removed"),
     "rules_extra": ("另加规则 {n} 条（ctrl+e）", "{n} rules added (ctrl+e)"),

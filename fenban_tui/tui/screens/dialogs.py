@@ -206,7 +206,48 @@ class RuleEditor(ModalScreen[dict | None]):
         self.apart = [list(g) for g in rules.apart_extra]
         self.pins = dict(rules.pins_extra)
         self.chosen: list[str] = []
+        self.pin_column = cm.pin or ""
+        self.roster_together, self.roster_apart, self.roster_pins = self.roster_rules(roster, rules)
+        # refusals name a student shortly (an 18-digit ID would push the reason
+        # off an 80-column line): the name, with the row when another has it too
+        seen: dict[str, int] = {}
+        for name in self.names:
+            seen[name] = seen.get(name, 0) + 1
+        rows = roster.row_numbers()
+        sheets = roster.table["_sheet"].to_list() if len(roster.sheets_used) > 1 else [None] * len(rows)
+        self.shorts = [name if seen[name] == 1 else t("rule_who_row", lang, name=name, row=row, sheet=sheet)
+                       if sheet is None else t("rule_who_sheet_row", lang, name=name, row=row, sheet=sheet)
+                       for name, row, sheet in zip(self.names, rows, sheets)]
         localize_bindings(self, lang)
+
+    def roster_rules(self, roster, rules) -> tuple[list, list, dict]:
+        """The roster's own hard rules as the solver takes them (its 绑定 and
+        互斥 codes, 同名 groups, 预设班级; each as the rules step has them
+        ticked), by student key: ``(code, keys)`` groups and pins (1-based)."""
+        from dataclasses import replace
+
+        from ...core.api import _group_rows, sub_roster
+        from ...core.model import hard_rules_of
+        from ...i18n import FenbanError
+
+        own = replace(rules, together_extra=[], apart_extra=[], pins_extra={})
+        keys = roster.student_keys()
+        together: list = []
+        apart: list = []
+        pins: dict = {}
+        try:
+            # grouped runs (each admitting school on its own): a code shared by
+            # two groups binds nobody, as check_roster has it
+            parts = (_group_rows(roster, rules.group_by) if rules.group_by and rules.group_by in roster.columns
+                     else [("", list(range(roster.n)))])
+            for _, rows in parts:
+                hard = hard_rules_of(roster if len(parts) == 1 else sub_roster(roster, rows), own)
+                together += [(code, [keys[rows[i]] for i in m]) for code, m in hard.together]
+                apart += [(code, [keys[rows[i]] for i in m]) for code, m in hard.apart]
+                pins.update({keys[rows[i]]: c + 1 for i, c in hard.pins.items()})
+        except FenbanError:  # the roster's checks say what is wrong; here nothing is refused for it
+            return [], [], {}
+        return together, apart, pins
 
     def compose(self) -> ComposeResult:
         from textual.widgets import Input
@@ -239,6 +280,21 @@ class RuleEditor(ModalScreen[dict | None]):
     def who(self, key: str) -> str:
         i = self.index.get(key)
         return f"{self.names[i]}（{key}）" if i is not None else key
+
+    def short(self, key: str) -> str:
+        """The student ``key`` as a refusal names them: the name (and the row
+        when the name is not unique)."""
+        i = self.index.get(key)
+        return self.shorts[i] if i is not None else key
+
+    def roster_rule(self, rule: tuple[str, str]) -> str:
+        """A rule of the roster as a refusal names it: 绑定 T2, 同名 陈思远, 预设班级."""
+        from ...core.model import rule_group
+
+        kind, code = rule
+        if kind == "pin":
+            return t("rule_roster_pin", self.lang, col=self.pin_column)
+        return rule_group(code, kind, "plain").render(self.lang)
 
     def _refresh_found(self, query: str) -> None:
         hits = self.finder.find(query)
@@ -350,10 +406,18 @@ class RuleEditor(ModalScreen[dict | None]):
                 self._status(t("rule_class_bad", self.lang, k=self.k or "?"))
                 self.query_one("#rule-class").focus()
                 return
-        clash = added_rule_clash(self.together, self.apart, self.pins, kind, chosen, c)
+        clash = added_rule_clash(self.together, self.apart, self.pins, kind, chosen, c,
+                                 roster_together=self.roster_together, roster_apart=self.roster_apart,
+                                 roster_pins=self.roster_pins)
         if clash is not None:  # refused here, in words, not at solve time in the model's codes
             key, params = clash
-            self._status(t(key, self.lang, **{**params, "a": self.who(params["a"]), "b": self.who(params["b"])}))
+            said = {**params, "a": self.short(params["a"])}
+            if "b" in params:
+                said["b"] = self.short(params["b"])
+            if "roster" in params:
+                sep = ", " if self.lang == "en" else "、"
+                said["rule"] = sep.join(dict.fromkeys(self.roster_rule(r) for r in params["roster"]))
+            self._status(t(key, self.lang, **said))
             return
         if kind == "together":
             self.together.append(chosen)
