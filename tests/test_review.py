@@ -718,25 +718,30 @@ def rendered_status(editor) -> str:
     return "".join(line.text.rstrip() for line in lines)
 
 
+async def open_rule_editor(pilot, app):
+    """The 规则 step with 4 classes, then ctrl+e: the rule editor."""
+    from fenban_tui.tui.screens.dialogs import RuleEditor
+
+    await wait_until(pilot, lambda: app.roster is not None, 30)
+    await step_to(pilot, app, RulesScreen)
+    app.screen.query_one("#classes", Input).value = "4"
+    await pilot.press("ctrl+e")
+    await wait_until(pilot, lambda: isinstance(app.screen, RuleEditor), 10)
+    return app.screen
+
+
 async def test_rule_editor_refuses_a_rule_that_contradicts_one_added(tmp_path, monkeypatch):
     """F2 two students, then F3 the same two: refused at once in words (not
     at solve time, in the model's internal codes); the first rule stays.  So
     is a rule against the roster's own 绑定, 互斥, 同名 and 预设班级, which is
     named.  Students are named shortly, so the whole reason shows at 80x24."""
-    from fenban_tui.tui.screens.dialogs import RuleEditor
-
     monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
     app = FenbanApp(roster_path=str(small_roster(tmp_path / "r120.csv")), lang="zh")
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.roster is not None, 30)
-        await step_to(pilot, app, RulesScreen)
-        app.screen.query_one("#classes", Input).value = "4"
+        editor = await open_rule_editor(pilot, app)
         names, keys = app.roster.names(), app.roster.student_keys()
         vals = app.roster.values
         assert names.count(names[0]) == names.count(names[1]) == 1
-        await pilot.press("ctrl+e")
-        await wait_until(pilot, lambda: isinstance(app.screen, RuleEditor), 10)
-        editor = app.screen
 
         async def add(kind: str, chosen: list[int], cls: int | None = None) -> str:
             if cls is not None:
@@ -796,14 +801,9 @@ async def test_rule_editor_refusal_fits_80_columns_in_english_with_long_ids(tmp_
     monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
     app = FenbanApp(roster_path=str(small_roster(tmp_path / "r120.csv")), lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.roster is not None, 30)
-        await step_to(pilot, app, RulesScreen)
-        app.screen.query_one("#classes", Input).value = "4"
+        editor = await open_rule_editor(pilot, app)
         names, keys = app.roster.names(), app.roster.student_keys()
         vals = app.roster.values
-        await pilot.press("ctrl+e")
-        await wait_until(pilot, lambda: isinstance(app.screen, RuleEditor), 10)
-        editor = app.screen
         pinned = [i for i, v in enumerate(vals["_pin"].to_list()) if v is not None]
         bound = [i for i, v in enumerate(vals["_together"].to_list()) if v == "T1"]
         # one of a 绑定 pair pinned to another class than a pinned student, then both together
