@@ -499,6 +499,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "重新分班的结果与记录不同（{moved} 名学生的班级不同），很可能是软件版本不同所致",
         "the re-run gives different classes ({moved} students differ), most likely because the versions differ",
     ),
+    "verify_assignment_reencoded": ("assignment.csv 的编码被改过（多半是用 Excel 打开后另存了）：导出时的编码读不了它",
+                                    "assignment.csv was saved in another encoding (most likely re-saved from Excel): "
+                                    "it no longer reads in the encoding it was exported in"),
     "verify_assignment_unreadable": ("assignment.csv 无法读取或没有“班级”列", "assignment.csv cannot be read or has no 班级 column"),
     "verify_assignment_differs": ("assignment.csv 与重新分班的结果不同（{moved} 名学生）", "assignment.csv differs from the re-run ({moved} students)"),
     "verify_assignment_differs_named": ("assignment.csv 与重新分班的结果不同（{moved} 名学生）：{who}",

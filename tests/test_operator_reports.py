@@ -600,3 +600,16 @@ def test_verify_names_a_repeated_line_as_a_copy(placement, roster_file, tmp_path
     line = next(x for x in capsys.readouterr().out.splitlines() if "assignment.csv 与" in x)
     assert line == (f"  ✗ assignment.csv 与重新分班的结果不同（1 名学生）：assignment.csv 第 42 行重复了第 41 行"
                     f"（名单第 {refs[39]} 行，{names[39]}）")
+
+
+def test_verify_says_assignment_csv_was_resaved_in_another_encoding(placement, roster_file, tmp_path, capsys):
+    from fenban_tui.core.api import export_placement
+
+    out = tmp_path / "resaved"
+    export_placement(placement, out)
+    path = out / "assignment.csv"
+    path.write_bytes(path.read_bytes().decode("utf-8-sig").encode("gb18030"))  # as Excel saves it
+    _resum(out)
+    assert main(["verify", str(out), "--roster", str(roster_file)]) == 1
+    assert ("  ✗ assignment.csv 的编码被改过（多半是用 Excel 打开后另存了）：导出时的编码读不了它"
+            in capsys.readouterr().out.splitlines())

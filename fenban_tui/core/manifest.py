@@ -492,6 +492,26 @@ def _published_table(out_dir: Path, man: dict) -> tuple[list[str], list[list[str
     return rows[0], rows[1:]
 
 
+def _unreadable_why(out_dir: Path, man: dict) -> str:
+    """Why assignment.csv cannot be read: re-saved in another encoding (Excel on
+    a Chinese Windows saves CSV as GB18030), or simply unreadable."""
+    path = out_dir / man.get("export", {}).get("assignment", "assignment.csv")
+    enc = man.get("export", {}).get("csv_encoding", "utf-8-sig")
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return "verify_assignment_unreadable"
+    for other in ("utf-8-sig", "gb18030"):
+        if other == enc:
+            continue
+        try:
+            raw.decode(other)
+        except UnicodeDecodeError:
+            continue
+        return "verify_assignment_reencoded"
+    return "verify_assignment_unreadable"
+
+
 def _published_labels(out_dir: Path, man: dict) -> list[str] | None:
     """The 班级 column of the assignment.csv in the folder (None if unreadable)."""
     table = _published_table(out_dir, man)
@@ -515,7 +535,7 @@ ASSIGNMENT_NAMED = 5  # students named when assignment.csv differs
 def _check_published(out_dir: Path, man: dict, labels: list[str], placement) -> list[Finding]:
     table = _published_table(out_dir, man)
     if table is None:
-        return [Finding("fail", "verify_assignment_unreadable")]
+        return [Finding("fail", _unreadable_why(out_dir, man))]
     header, rows = table
     c = header.index("班级")
     published = [r[c] if c < len(r) else "" for r in rows]
