@@ -287,6 +287,19 @@ def _load_rules(path: str | None):
     return Rules.load(path) if path else Rules()
 
 
+def _check_group_by(roster, rules, args: argparse.Namespace) -> None:
+    """Refuse a group_by column (--group-by, or the rules file's) the roster lacks."""
+    if not rules.group_by or rules.group_by in roster.columns:
+        return
+    from .core.roster import column_list
+    from .i18n import Bilingual
+
+    option = (Bilingual("--group-by") if getattr(args, "group_by", None) else
+              Bilingual(f"规则文件 {args.rules} 中的 group_by", f"group_by in the rules file {args.rules}"))
+    raise FenbanError("cli_group_by_missing", option=option, column=rules.group_by, path=str(roster.path),
+                      columns=column_list(list(roster.columns)))
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from .core.api import check_roster
 
@@ -294,6 +307,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         rules = _load_rules(args.rules)
         _apply_columns(rules, args.column, args.gender_code, args)
         roster = check_roster(args.roster, sheet=args.sheet, rules=rules)
+        _check_group_by(roster, rules, args)  # a rules file grouping by a column the roster lacks
     except FenbanError as exc:
         if args.json:
             return _json_error("check", exc.text())
@@ -373,14 +387,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if args.teachers:
         options.teachers = load_teachers(args.teachers)
     roster = check_roster(args.roster, rules=rules)
-    if rules.group_by and rules.group_by not in roster.columns:
-        from .core.roster import column_list
-        from .i18n import Bilingual
-
-        option = (Bilingual("--group-by") if args.group_by else
-                  Bilingual(f"规则文件 {args.rules} 中的 group_by", f"group_by in the rules file {args.rules}"))
-        raise FenbanError("cli_group_by_missing", option=option, column=rules.group_by, path=str(roster.path),
-                          columns=column_list(list(roster.columns)))
+    _check_group_by(roster, rules, args)
     if not roster.usable:
         line, restated = _unusable(roster)
         _print_problems([p for p in roster.errors if p is not restated], marks=False)

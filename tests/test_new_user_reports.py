@@ -181,6 +181,11 @@ def test_group_by_a_missing_column_names_the_option_the_file_and_its_columns(tmp
     rules.write_text('classes = 2\ngroup_by = "学校"\n', encoding="utf-8")
     assert main(["solve", str(path), "--rules", str(rules), "--out", str(out)]) == 1
     assert capsys.readouterr().err.startswith(f"规则文件 {rules} 中的 group_by 给的列“学校”不在名单 {path} 中")
+    # check with the same rules file says so too (it said nothing before)
+    assert main(["check", str(path), "--rules", str(rules)]) == 1
+    assert capsys.readouterr().err.startswith(f"规则文件 {rules} 中的 group_by 给的列“学校”不在名单 {path} 中")
+    assert main(["check", str(path), "--rules", str(rules), "--json"]) == 1
+    assert "group_by" in capsys.readouterr().out
     # the core's own refusal is about grouping, not balancing
     with pytest.raises(FenbanError) as exc:
         solve_roster(check_roster(path), Rules(classes=1, group_by="学校"))
