@@ -327,3 +327,24 @@ async def test_a_roster_just_read_is_saved_before_any_step_change(tmp_path, monk
         await wait_until(pilot, lambda: (s := SessionStore(data).load()) is not None and s.roster_path == str(second.resolve()), 10)
         store = SessionStore(data)
         assert store.load_roster(store.load()).n == 30
+
+
+async def test_a_file_that_fails_to_read_leaves_the_saved_roster_alone(tmp_path, monkeypatch):
+    """While another file is read (and when it cannot be), the session saved
+    before still holds its roster: nothing is saved for 'no roster'."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("FENBAN_DATA_DIR", str(data))
+    first = write_roster(tmp_path / "first.csv", 40)
+    app = FenbanApp(roster_path=str(first), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await on_rules(pilot, app, classes="2")
+        await to_step(pilot, app, ImportScreen, "ctrl+p")
+        app.screen.query_one("#path", Input).value = str(tmp_path / "nope.xlsx")
+        app.screen.query_one("#path", Input).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "找不到文件" in status_text(app, "#import-status"), 10)
+        await pilot.pause(0.2)
+        store = SessionStore(data)
+        saved = store.load()
+        assert saved.roster_path == str(first.resolve()) and saved.snapshot
+        assert store.load_roster(saved).n == 40

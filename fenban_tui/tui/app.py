@@ -177,7 +177,8 @@ class FenbanApp(App):
             self.rules = fresh_rules(self.rules)
             self.rules_form.pop("classes", None)  # the class count typed was for the other roster
             self.rules_roster = key
-        self.call_later(self.save_session)  # a roster just read is not lost with a dropped terminal
+        if roster is not None:  # a roster just read is not lost with a dropped terminal
+            self.call_later(self.save_session)
         return False
 
     def set_rules(self, rules: Rules) -> None:
@@ -237,8 +238,10 @@ class FenbanApp(App):
 
     def save_session(self) -> None:
         """Everything needed to carry on after a killed terminal, written atomically.
-        A failure is said once and never stops the wizard."""
-        if self.sessions is None:
+        A failure is said once and never stops the wizard.  Without a roster
+        (none read yet, or another being read) there is nothing to carry on
+        with: the session saved before, if any, keeps its own roster."""
+        if self.sessions is None or self.roster is None:
             return
         p = self.placement
         session = Session(step=STEP_MODES[self.step], rules=rules_dict(self.rules), rules_form=dict(self.rules_form),
