@@ -208,14 +208,15 @@ def _unusable(roster):
 PROBLEMS_SHOWN = 30  # problems solve lists before "… 另有 N 条"
 
 
-def _print_problems(problems, marks: bool = True, limit: int = PROBLEMS_SHOWN) -> None:
-    """The roster's problems on stderr, as check lists them (✗ ! ·), the first
-    ``limit`` and then how many more."""
+def _print_problems(problems, marks: bool = True, limit: int | None = PROBLEMS_SHOWN, file=None) -> None:
+    """The roster's problems as check lists them (✗ ! ·), on stderr unless
+    ``file`` says otherwise: the first ``limit`` (None: all) and then how many more."""
+    file = file or sys.stderr
     for p in problems[:limit]:
         mark = {"error": "✗", "warning": "!", "info": "·"}[p.level]
-        print(f"  {mark} {p.text()}" if marks else p.text(), file=sys.stderr)
-    if len(problems) > limit:
-        print(("  " if marks else "") + tr("cli_more_problems", n=len(problems) - limit), file=sys.stderr)
+        print(f"  {mark} {p.text()}" if marks else p.text(), file=file)
+    if limit is not None and len(problems) > limit:
+        print(("  " if marks else "") + tr("cli_more_problems", n=len(problems) - limit), file=file)
 
 
 def _near_role(word: str) -> str | None:
@@ -321,9 +322,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         }, ensure_ascii=False))
     else:
         print(f"{roster.path} [{roster.sheet}]  " + tr("cli_students", n=roster.n))
-        for p in roster.problems:
-            mark = {"error": "✗", "warning": "!", "info": "·"}[p.level]
-            print(f"  {mark} {p.text()}")
+        _print_problems(roster.problems, file=sys.stdout, limit=None)
         print(tr("cli_problems", errors=len(roster.errors), warnings=len(roster.warnings)))
         print(tr("cli_usable") if roster.usable else _unusable_line(roster))
     return 0 if roster.usable else 1

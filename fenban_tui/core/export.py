@@ -661,6 +661,11 @@ def write_export(out_dir: str | Path, files: dict[str, bytes], overwrite: bool =
     there = existing_outputs(out, list(files) + [SUMS_FILE])
     if there and not overwrite:
         raise FenbanError("out_exists_files", path=str(out), names="、".join(there[:5]) + (" …" if len(there) > 5 else ""))
+    # a result file's place taken by a folder (or anything not a file): refused
+    # before anything is written, the earlier export untouched
+    blocked = [name for name in [*files, SUMS_FILE] if (out / name).exists() and not (out / name).is_file()]
+    if blocked:
+        raise FenbanError("export_target_not_file", path=str(out), names="、".join(blocked))
     staged = has_room(out, export_space_needed(out, files, staged=True))
     if not staged:
         check_free_space(out, export_space_needed(out, files))
@@ -678,13 +683,6 @@ def write_export(out_dir: str | Path, files: dict[str, bytes], overwrite: bool =
             if stage is not None:
                 shutil.rmtree(stage, ignore_errors=True)
             raise FenbanError("export_failed_unchanged", path=str(out), reason=OSReason(exc, with_file=False)) from None
-    # a result file's place taken by a folder (or anything not a file): refused
-    # now, while the folder still holds the earlier export untouched
-    blocked = [name for name in [*files, SUMS_FILE] if (out / name).exists() and not (out / name).is_file()]
-    if blocked:
-        if stage is not None:
-            shutil.rmtree(stage, ignore_errors=True)
-        raise FenbanError("export_target_not_file", path=str(out), names="、".join(blocked))
     sums_path = out / SUMS_FILE
     stale: list[str] = []
     if sums_path.exists():
