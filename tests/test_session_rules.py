@@ -259,17 +259,28 @@ async def saved_session_of(roster, pilot_app_lang: str = "zh") -> None:
         await pilot.pause()
 
 
-async def test_fenban_file_with_another_saved_session_names_both(tmp_path, monkeypatch):
+async def another_roster_than_saved(tmp_path, monkeypatch, lang: str = "zh"):
+    """A saved session of old.csv (40 students) and another file, new.csv (30)."""
     monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
     old = write_roster(tmp_path / "old.csv", 40)
     new = write_roster(tmp_path / "new.csv", 30, seed=6)
-    await saved_session_of(old)
+    await saved_session_of(old, lang)
+    return old, new
+
+
+async def resume_other_question(pilot, app) -> str:
+    """The text of the question asked when `fenban FILE` meets another roster's session."""
+    await wait_until(pilot, lambda: isinstance(app.screen, ResumeOtherScreen), 10)
+    return str(app.screen.query_one("#confirm-text", Static).render())
+
+
+async def test_fenban_file_with_another_saved_session_names_both(tmp_path, monkeypatch):
+    old, new = await another_roster_than_saved(tmp_path, monkeypatch)
 
     # y: the saved session, its roster; the file asked for is not opened
     app = FenbanApp(roster_path=str(new), lang="zh")
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, ResumeOtherScreen), 10)
-        question = str(app.screen.query_one("#confirm-text", Static).render())
+        question = await resume_other_question(pilot, app)
         assert f"用的名单是\n{old.resolve()}\n这次要打开\n{new.resolve()}" in question
         assert "y：继续上次的工作（用上次的名单，不打开这个文件）" in question
         assert "n：放弃上次的工作，用这个文件重新开始" in question
@@ -289,14 +300,10 @@ async def test_fenban_file_with_another_saved_session_names_both(tmp_path, monke
 
 
 async def test_fenban_file_with_another_saved_session_in_english(tmp_path, monkeypatch):
-    monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
-    old = write_roster(tmp_path / "old.csv", 40)
-    new = write_roster(tmp_path / "new.csv", 30, seed=6)
-    await saved_session_of(old, "en")
+    old, new = await another_roster_than_saved(tmp_path, monkeypatch, "en")
     app = FenbanApp(roster_path=str(new), lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, ResumeOtherScreen), 10)
-        question = str(app.screen.query_one("#confirm-text", Static).render())
+        question = await resume_other_question(pilot, app)
         assert f"with the roster\n{old.resolve()}\nThis time you asked to open\n{new.resolve()}" in question
         assert "y: resume it (its roster; this file is not opened)" in question
         assert str(app.screen.query_one("#no", Button).label) == "Open this file (n)"
