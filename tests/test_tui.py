@@ -681,7 +681,8 @@ async def test_headerless_csv_mapped_by_letter(tmp_path):
         assert app.rules.gender_codes == {"B": "男", "G": "女"}
         assert app.roster.n == 9 and app.roster.usable, import_status(app)
         assert app.roster.cmap.name == "列A" and app.roster.cmap.gender == "列B"
-        assert "姓名=列A 性别=列B" in str(screen.query_one("#roles", Static).render())
+        # the roles line is drawn after the roster is set: wait for it, never race it
+        await wait_until(pilot, lambda: "姓名=列A 性别=列B" in str(screen.query_one("#roles", Static).render()), 30)
 
         # Chinese role names work too; scores take several letters
         screen.query_one("#columns", Input).value = "姓名=A，性别=B，学校=D，成绩=E"
@@ -690,7 +691,7 @@ async def test_headerless_csv_mapped_by_letter(tmp_path):
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.roster is not None and app.roster_version > before, 30)
         assert app.roster.cmap.school == "列D" and app.roster.cmap.scores == ["列E"]
-        assert "学校=列D" in str(screen.query_one("#roles", Static).render())
+        await wait_until(pilot, lambda: "学校=列D" in str(screen.query_one("#roles", Static).render()), 30)
 
         # the options go with the rules to the next step and back
         await to_step(pilot, app, RulesScreen)
