@@ -41,13 +41,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} has no sheet named \u201c{sheet}\u201d (it has: {sheets})",
     ),
     "no_header": (
-        "{path} 工作表“{sheet}”：找不到含“姓名”的表头行（没有表头请加 --no-header 并用 --column 指定各列）",
-        "{path} sheet \u201c{sheet}\u201d: no header row with a name column (姓名) was found "
+        "{path}{at}：找不到含“姓名”的表头行（没有表头请加 --no-header 并用 --column 指定各列）",
+        "{path}{at}: no header row with a name column (姓名) was found "
         "(no header at all? add --no-header and map columns with --column)",
     ),
     "header_only": (
-        "{path} 工作表“{sheet}”：只有表头，没有学生",
-        "{path} sheet \u201c{sheet}\u201d: a header but no students",
+        "{path}{at}：只有表头，没有学生",
+        "{path}{at}: a header but no students",
     ),
     "column_missing": (
         "{where}：表头中没有列“{column}”（有：{columns}）",

@@ -197,21 +197,21 @@ def test_malformed_id_numbers_are_warned_by_row_and_column_and_kept(tmp_path, ca
     assert out["students"] == 8 and out["errors"] == []
     col = "身份证号(C)"
     assert [w for w in out["warnings"] if w["column"] == col] == [
-        {"sheet": "ids", "row": 3, "column": col,
+        {"sheet": None, "row": 3, "column": col,
          "message": "身份证号“123”有 3 位，应为 18 位（17 位数字，最后一位是数字或 X）；已原样保留，请核对"},
-        {"sheet": "ids", "row": 4, "column": col,
+        {"sheet": None, "row": 4, "column": col,
          "message": "身份证号“99010120100301011”有 17 位，应为 18 位（17 位数字，最后一位是数字或 X）；已原样保留，请核对"},
-        {"sheet": "ids", "row": 5, "column": col,
+        {"sheet": None, "row": 5, "column": col,
          "message": "身份证号“9901012010030101AB”含有不该有的字符（只能是数字，最后一位可以是 X）；已原样保留，请核对"},
-        {"sheet": "ids", "row": 9, "column": col, "message": "编号 99010120100418003x 与第 8 行重复"},
-        {"sheet": "ids", "row": 10, "column": col,
+        {"sheet": None, "row": 9, "column": col, "message": "编号 99010120100418003x 与第 8 行重复"},
+        {"sheet": None, "row": 10, "column": col,
          "message": "身份证号“99010120100517022０”用了全角字符（中文输入法打出的数字）；已原样保留，学籍等系统可能对不上，请核对"},
     ]
     roster = load_roster(path)
     assert roster.table["身份证号"].to_list() == [r[2] for r in ID_ROWS]  # untouched
     assert roster.names() == [r[0] for r in ID_ROWS]
     en = [p.text("en") for p in roster.warnings if p.key == "idcard_length"]
-    assert en[0] == ("sheet ids, row 3, column 身份证号(C): ID number \u201c123\u201d has 3 characters, not 18 "
+    assert en[0] == ("row 3, column 身份证号(C): ID number \u201c123\u201d has 3 characters, not 18 "
                      "(17 digits, then a digit or X); kept as written, check it")
 
 
@@ -278,8 +278,8 @@ def test_row_lists_of_one_sheet_read_as_before(tmp_path, capsys):
     assert main(["check", str(path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["warnings"] == [
-        {"sheet": "one", "row": 4, "column": None, "message": "与第 2 行完全相同"},
-        {"sheet": "one", "row": 2, "column": None, "message": "姓名“陈思远”出现 2 次（第 2、4 行），按规则将分在不同班"},
+        {"sheet": None, "row": 4, "column": None, "message": "与第 2 行完全相同"},
+        {"sheet": None, "row": 2, "column": None, "message": "姓名“陈思远”出现 2 次（第 2、4 行），按规则将分在不同班"},
     ]
 
 
@@ -555,3 +555,34 @@ def test_one_value_demanded_twice_with_different_counts_is_refused(tmp_path, cap
     assert at_least_dict([("性别=女", 1), ("住宿=是", 2), ("性别 =女", 1)]) == {"性别=女": 1, "住宿=是": 2}
     assert read_at_least("性别=女:1；性别=女:2", None, "en") == (
         "the \u201cat least\u201d rule \u201c性别=女\u201d is given twice with different counts (1 and 2): keep one")
+
+
+# --------------------------------------------------------------------------- a CSV has no sheets
+
+
+def test_problems_name_the_sheet_of_a_workbook_and_no_sheet_of_a_csv(tmp_path, capsys):
+    rows = [["甲", "男", "90"], ["甲", "男", "90"]]  # an exact duplicate row: a warning placed by row
+    book = tmp_path / "名单.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "初一新生"
+    for r in [["姓名", "性别", "语文"], *rows]:
+        ws.append(r)
+    wb.save(book)
+    text = tmp_path / "名单.csv"
+    text.write_text("\n".join(",".join(r) for r in [["姓名", "性别", "语文"], *rows]) + "\n", encoding="utf-8")
+    dup_book = next(p for p in load_roster(book).problems if p.row == 3)
+    dup_text = next(p for p in load_roster(text).problems if p.row == 3)
+    assert dup_book.sheet == "初一新生" and dup_book.text("zh").startswith("工作表“初一新生”，第 3 行：")
+    assert dup_text.sheet is None and dup_text.text("zh").startswith("第 3 行：")
+    # the file-level refusals alike: a workbook's sheet named, a CSV's file alone
+    (tmp_path / "x.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    assert main(["check", str(tmp_path / "x.csv")]) == 1
+    assert capsys.readouterr().err.startswith(f"{tmp_path / 'x.csv'}：找不到含“姓名”的表头行")
+    wb = openpyxl.Workbook()
+    wb.active.title = "表1"
+    wb.active.append(["a", "b"])
+    wb.active.append(["1", "2"])
+    wb.save(tmp_path / "x.xlsx")
+    assert main(["check", str(tmp_path / "x.xlsx")]) == 1
+    assert capsys.readouterr().err.startswith(f"{tmp_path / 'x.xlsx'} 工作表“表1”：找不到含“姓名”的表头行")

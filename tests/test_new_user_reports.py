@@ -42,11 +42,11 @@ def _mangled_lines(path: Path, lang: str) -> list[str]:
                "re-export it from the source system (not repaired)")
         zeros = ("ID \u201c{v}\u201d ends in 000: Excel keeps only 15 digits; re-export it from the source system "
                  "(not repaired)")
-        where = "  ! sheet ids, row {r}, column {c}: "
+        where = "  ! row {r}, column {c}: "
     else:
         sci = "编号“{v}”被 Excel 改成了科学计数法，原来的数字已丢失；请从原始系统重新导出（不会自动修复）"
         zeros = "编号“{v}”末尾变成了 000（Excel 只保留 15 位数字），请从原始系统重新导出（不会自动修复）"
-        where = "  ! 工作表“ids”，第 {r} 行，列 {c}："
+        where = "  ! 第 {r} 行，列 {c}："
     return [
         where.format(r=3, c="学号(A)") + sci.format(v="2.53102E+12"),
         where.format(r=2, c="身份证号(D)") + sci.format(v="9.90101E+17"),
@@ -79,9 +79,9 @@ def test_solve_says_an_exact_duplicate_row_and_the_note_line(tmp_path, capsys):
     assert main(["solve", str(path), "--no-header", "--column", "name=A", "--column", "gender=B", "--classes", "2",
                  "--seed", "1", "--out", str(tmp_path / "out")]) == 0
     assert capsys.readouterr().err.splitlines() == [
-        "  · 工作表“nohead”，第 4 行：表格下方的说明行，已跳过：0 1 2 3 4 5 6 7 8 9",
-        "  ! 工作表“nohead”，第 2 行：与第 1 行完全相同",
-        "  · 工作表“nohead”，第 1 行：姓名“林小禾”出现 2 次（第 1、2 行），按规则将分在不同班",
+        "  · 第 4 行：表格下方的说明行，已跳过：0 1 2 3 4 5 6 7 8 9",
+        "  ! 第 2 行：与第 1 行完全相同",
+        "  · 第 1 行：姓名“林小禾”出现 2 次（第 1、2 行），按规则将分在不同班",
     ]
 
 
@@ -92,7 +92,7 @@ def test_solve_lists_thirty_warnings_and_counts_the_rest(tmp_path, capsys):
     assert main(["solve", str(path), "--classes", "2", "--seed", "1", "--out", str(tmp_path / "o"), "-q"]) == 0
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 31
-    assert err[29].startswith("  ! 工作表“many”，第 31 行，列 学号(A)：编号“29")
+    assert err[29].startswith("  ! 第 31 行，列 学号(A)：编号“29")
     assert err[30] == "  … 另有 5 条"
     assert main(["solve", str(path), "--classes", "2", "--seed", "1", "--out", str(tmp_path / "o"), "-q",
                  "--force", "--lang", "en"]) == 0
@@ -254,11 +254,11 @@ def test_a_note_line_is_called_a_note_and_blank_rows_are_counted_with_their_rows
     path.write_text("姓名,性别,语文\n甲,男,90\n,,\n乙,女,80\n合计,,170\n,,\n注：以上为全部新生\n", encoding="utf-8")
     r = load_roster(path)
     assert [(p.key, p.row, p.text("zh")) for p in r.problems] == [
-        ("row_total", 5, "工作表“r”，第 5 行：合计/平均行，已跳过：合计 170"),
-        ("row_note", 7, "工作表“r”，第 7 行：表格下方的说明行，已跳过：注：以上为全部新生"),
-        ("dropped_summary", None, "工作表“r”：跳过了 2 个空行（第 3、6 行）"),
+        ("row_total", 5, "第 5 行：合计/平均行，已跳过：合计 170"),
+        ("row_note", 7, "第 7 行：表格下方的说明行，已跳过：注：以上为全部新生"),
+        ("dropped_summary", None, "跳过了 2 个空行（第 3、6 行）"),
     ]
-    assert r.problems[2].text("en") == "sheet r: skipped 2 blank rows (rows 3, 6)"
+    assert r.problems[2].text("en") == "skipped 2 blank rows (rows 3, 6)"  # a CSV has no sheets to name
     # no blank row at all: no "blank or totals" line for a note line
     nohead = tmp_path / "n.csv"
     nohead.write_text("林小禾,男,16\n周一帆,女,15\n0 1 2 3 4 5 6 7 8 9", encoding="utf-8")

@@ -30,6 +30,7 @@ class SheetGrid:
 
     name: str
     rows: list[list[str | None]]
+    text: bool = False  # the single table of a text file (CSV): it has no sheets to name
     # formula cells saved without a computed value (0-based row, col): they
     # read as blank, so the roster check refuses them by name
     unsaved_formulas: set[tuple[int, int]] = field(default_factory=set)
@@ -274,4 +275,4 @@ def _read_text(p: Path, data: bytes) -> Book:
     except csv.Error as exc:
         raise FenbanError("file_corrupt", path=str(p), reason=str(exc)) from None
     sheet_name = p.stem
-    return Book(path=p, kind="csv", sheets=[SheetGrid(name=sheet_name, rows=rows)], encoding=enc, delimiter=delim)
+    return Book(path=p, kind="csv", sheets=[SheetGrid(name=sheet_name, rows=rows, text=True)], encoding=enc, delimiter=delim)

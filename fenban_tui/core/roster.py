@@ -604,16 +604,16 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
             width -= 1
         rows = [[f"列{col_letter(c)}" for c in range(width)]] + rows
         synthetic = True
-        grid = SheetGrid(name=grid.name, rows=rows, unsaved_formulas={(r + 1, c) for r, c in grid.unsaved_formulas})
+        grid = SheetGrid(name=grid.name, rows=rows, text=grid.text, unsaved_formulas={(r + 1, c) for r, c in grid.unsaved_formulas})
         header_row = 1
     if header_row is not None:
         h = header_row - 1
         if not 0 <= h < len(rows):
-            raise FenbanError("no_header", path=str(path), sheet=grid.name)
+            raise FenbanError("no_header", path=str(path), sheet=grid.name, at=sheet_phrase(grid))
     else:
         found = find_header(rows)
         if found is None:
-            raise FenbanError("no_header", path=str(path), sheet=grid.name)
+            raise FenbanError("no_header", path=str(path), sheet=grid.name, at=sheet_phrase(grid))
         h = found
     width = max((len(r) for r in rows[h:]), default=0)
     # trailing empty columns (trailing commas) carry no data
@@ -691,7 +691,7 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
     for _, excel_row, text, _ in single:
         out.problems.append(Problem("error", "row_junk", grid.name, excel_row, None, {"text": text[:30]}))
     if not out.rows:
-        raise FenbanError("header_only", path=str(path), sheet=grid.name)
+        raise FenbanError("header_only", path=str(path), sheet=grid.name, at=sheet_phrase(grid))
     if blank:  # totals rows, notes and a repeated header have a line each, saying what they are
         from ..i18n import Bilingual
 
@@ -776,8 +776,8 @@ def load_roster(
         grids, skipped = _data_sheets(book, need_header=header_row is None)
         notes += skipped
         if not grids:
-            first = book.sheets[0].name if book.sheets else ""
-            raise FenbanError("no_header", path=str(p), sheet=first)
+            first = book.sheets[0] if book.sheets else None
+            raise FenbanError("no_header", path=str(p), sheet=first.name if first else "", at=sheet_phrase(first))
     parts = []
     for g in grids:
         try:
@@ -787,14 +787,18 @@ def load_roster(
                 raise
             notes.append(_skipped(g))
     if not parts:
-        raise FenbanError("header_only", path=str(p), sheet=grids[0].name)
+        raise FenbanError("header_only", path=str(p), sheet=grids[0].name, at=sheet_phrase(grids[0]))
     first = parts[0]
     for part in parts[1:]:
         if part.names != first.names:
             raise FenbanError("sheets_differ", path=str(p), a=first.sheet, b=part.sheet)
     if len(parts) == 1:
-        return _build(p, first.sheet, first.header_row, first.names, parts, columns, gender_codes, notes,
-                      workbook=book.kind != "csv")
+        roster = _build(p, first.sheet, first.header_row, first.names, parts, columns, gender_codes, notes,
+                        workbook=book.kind != "csv")
+        if book.kind == "csv":  # a text file has no sheets: its problems are placed by row and column alone
+            for problem in roster.problems:
+                problem.sheet = None
+        return roster
     names = list(first.names)
     if SHEET_COLUMN not in names:
         names = [SHEET_COLUMN] + names
@@ -808,6 +812,15 @@ def load_roster(
     label = "+".join(x.sheet for x in parts)
     return _build(p, label, first.header_row, names, parts, columns, gender_codes, notes,
                   workbook=book.kind != "csv")
+
+
+def sheet_phrase(grid: "SheetGrid | str | None"):
+    """Where in the file a message points: `` 工作表“名单”`` in a workbook,
+    nothing in a text file (a CSV has no sheets)."""
+    from ..i18n import Bilingual
+
+    name = grid if isinstance(grid, str) else (None if grid is None or grid.text else grid.name)
+    return Bilingual(f" 工作表“{name}”", f" sheet \u201c{name}\u201d") if name else Bilingual("", "")
 
 
 def _pick_named(book: Book, sheet: str) -> SheetGrid:
@@ -894,7 +907,7 @@ def _build(path: Path, label: str, header_row: int, names: list[str], parts: lis
     if cmap.name is None:
         if header_row == 0:
             raise FenbanError("no_header_map", path=str(path))
-        raise FenbanError("no_header", path=str(path), sheet=label)
+        raise FenbanError("no_header", path=str(path), sheet=label, at=sheet_phrase(label if workbook else None))
     problems: list[Problem] = list(notes)
     kept: list[list[str]] = []
     kept_rows: list[int] = []
