@@ -191,6 +191,24 @@ def test_cli_labels_made_safe_for_excel(tmp_path):
     assert {r["班级"] for r in rows} == {pattern.replace("{n}", str(i)) for i in (1, 2, 3)}
 
 
+def test_public_list_written_so_excel_shows_it_as_it_is(tmp_path):
+    """公示名单.csv is opened in Excel: a name Excel would run as a formula and a
+    label it would read as a number (01) are written as text; assignment.csv
+    keeps both exactly."""
+    roster = _tiny(tmp_path, 12, "=SUM(1),男\n")
+    out = tmp_path / "o"
+    assert main(["solve", str(roster), "--classes", "2", "--labels", "0{n}", "--out", str(out), "-q"]) == 0
+    import csv
+
+    with open(out / "公示名单.csv", encoding="utf-8-sig", newline="") as fh:
+        public = list(csv.reader(fh))
+    assert public[0] == ["姓名", "性别", "班级"]
+    assert {r[2] for r in public[1:]} == {'="01"', '="02"'}
+    assert ['="=SUM(1)"', "男"] in [r[:2] for r in public[1:]] and len(public) == 14
+    _, rows = read_assignment(out / "assignment.csv")
+    assert {r["班级"] for r in rows} == {"01", "02"} and "=SUM(1)" in {r["姓名"] for r in rows}
+
+
 def test_rules_written_with_results_reproduce_the_draw(tmp_path):
     roster = _tiny(tmp_path, 24)
     a, b = tmp_path / "a", tmp_path / "b"

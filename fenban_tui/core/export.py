@@ -520,11 +520,13 @@ def build_files(roster: Roster, rules, model: PlacementModel, classes: np.ndarra
         files[f"{CLASS_DIR}/{name}"] = csv_bytes(header, [[excel_text(v) for v in rows[i]] for i in members], enc)
     files[LISTS_HTML] = class_lists_html(roster, labels, classes, sids, by_teacher)
     pub = public_rows(roster, labels, classes, opts.mask_names)
-    files[PUBLIC_CSV] = csv_bytes(PUBLIC_HEADER, pub, enc)
+    # the 公示 list and the teachers' list are opened in Excel too: a name or a
+    # label Excel would read as a formula or a number is written as text
+    files[PUBLIC_CSV] = csv_bytes(PUBLIC_HEADER, [[excel_text(v) for v in row] for row in pub], enc)
     files[PUBLIC_HTML] = public_html(pub, labels)
     if draw:
-        files[TEACHERS_CSV] = csv_bytes(["班级", "班主任"], [[k, v] for k, v in draw.by_class.items()]
-                                        + [["未分配", v] for v in draw.reserves], enc)
+        files[TEACHERS_CSV] = csv_bytes(["班级", "班主任"], [[excel_text(k), excel_text(v)] for k, v in draw.by_class.items()]
+                                        + [["未分配", excel_text(v)] for v in draw.reserves], enc)
     stats = class_stats(model, classes)
     # the file the classes were made from: a session's roster keeps the hash of
     # the file as read (published before the seed), even if the file changed since
