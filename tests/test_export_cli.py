@@ -87,7 +87,7 @@ def test_cli_check_json(tmp_path, capsys):
     assert main(["check", str(bad), "--json"]) == 1
     out = json.loads(capsys.readouterr().out)
     assert out["students"] == 2
-    assert out["errors"] == [{"sheet": "bad", "row": 3, "column": "语文(C)", "message": out["errors"][0]["message"]}]
+    assert out["errors"] == [{"sheet": None, "row": 3, "column": "语文(C)", "message": out["errors"][0]["message"]}]
     assert "八十" in out["errors"][0]["message"]
     assert main(["check", str(SAMPLE), "--json"]) == 0
 
