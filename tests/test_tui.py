@@ -419,6 +419,18 @@ async def test_at_least_box_checks_the_roster_and_keeps_the_demand(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, RulesScreen)
         assert "列“性别”中没有“X”" in status_text(app, "#rules-status")
+        # more than the roster has for the class count: said here, before any solving
+        girls = app.roster.values["_gender"].to_list().count("F")
+        box.value = f"性别=女:{girls // 2 + 1}"
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, RulesScreen) and app.screen.focused is box
+        assert status_text(app, "#rules-status") == (
+            f"要求每班至少 {girls // 2 + 1} 名女生：2 个班需要 {2 * (girls // 2 + 1)} 名，名单中只有 {girls} 名")
+        box.value = f"性别=女:{girls // 2}"  # exactly enough
+        app.screen.query_one("#seed", Input).focus()  # leaving the box checks it
+        await pilot.pause()
+        assert "error" not in app.screen.query_one("#rules-status").classes
         box.value = "性别=女:3；住宿=是"
         await pilot.pause()
         assert "error" not in app.screen.query_one("#rules-status").classes

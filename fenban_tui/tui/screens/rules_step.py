@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
 from ...core.api import Rules
-from ...i18n import FenbanError
+from ...i18n import FenbanError, tr
 from ..text import t
 from ..widgets import CheckList
 from .base import StepScreen, rule_errors
@@ -52,11 +52,12 @@ def grouped_hash(digest: str) -> str:
     return " ".join(groups[:4]) + "\n" + " ".join(groups[4:])
 
 
-def read_at_least(text: str, roster, lang: str) -> dict[str, int] | str:
+def read_at_least(text: str, roster, lang: str, classes: int | None = None) -> dict[str, int] | str:
     """The 每班至少 box (``性别=女:1；住宿=是:2``) as the rules keep it, or the
     message saying what is wrong (a bad spelling, a column or value the roster
-    lacks), worded for a per-class minimum and short: one 80-column line, two
-    when the column's values (at most eight listed) are long."""
+    lacks, and — given the class count — a demand the roster has too few such
+    students for), worded for a per-class minimum and short: one 80-column
+    line, two when the column's values (at most eight listed) are long."""
     from ...core.model import at_least_dict, minimums_of, parse_at_least_all
 
     out: dict[str, int] = {}
@@ -64,7 +65,12 @@ def read_at_least(text: str, roster, lang: str) -> dict[str, int] | str:
         # split as the CLI's --at-least is: at ；or ;, at commas between whole demands
         out = at_least_dict(parse_at_least_all(text) if text.strip() else [])
         if out and roster is not None:
-            minimums_of(roster, Rules(at_least=out), [])
+            cats: list = []
+            for d in minimums_of(roster, Rules(at_least=out), cats):
+                have = int((cats[d.feature].codes == d.code).sum())
+                if classes and have < d.count * classes:  # said here, not first when solving
+                    return tr("inf_at_least", lang, count=d.count, what=d.what, k=classes,
+                             need=d.count * classes, have=have)
     except FenbanError as exc:
         params = exc.params
         if exc.key == "at_least_column_missing":
@@ -351,7 +357,11 @@ class RulesScreen(StepScreen):
         # the 每班至少 box is checked against the roster as soon as it is left
         if event.input.id != "at-least" or self.fenban.roster is None or not self.is_current:
             return
-        at_least = read_at_least(event.value, self.fenban.roster, self.lang)
+        try:
+            k = None if self.fenban.rules.group_by else int(self.query_one("#classes", Input).value.strip())
+        except ValueError:
+            k = None
+        at_least = read_at_least(event.value, self.fenban.roster, self.lang, k)
         if isinstance(at_least, str):
             self._set_status(at_least)
 
@@ -417,7 +427,9 @@ class RulesScreen(StepScreen):
         if not seed:
             return self.t("rules_seed_empty")
         self._bad_field = "#at-least"
-        at_least = read_at_least(self.query_one("#at-least", Input).value, app.roster, self.lang)
+        # one class count for the whole roster (a roster divided by school is checked per school later)
+        at_least = read_at_least(self.query_one("#at-least", Input).value, app.roster, self.lang,
+                                 None if app.rules.group_by else k)
         if isinstance(at_least, str):
             return at_least
         return replace(
