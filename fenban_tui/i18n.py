@@ -241,9 +241,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "输出文件夹 {path} 中已有分班结果；加 --force 覆盖",
         "Output folder {path} already holds results; add --force to overwrite",
     ),
-    "rule_student_missing": ("规则里的学生“{key}”不在名单中（名单改过？请在规则步骤中删掉这条规则）",
-                             "the student \u201c{key}\u201d named by a rule is not in the roster (was it changed? "
-                             "remove the rule in the rules step)"),
+    "rule_student_missing": ("规则里的学生“{key}”不在名单中（规则按学号、身份证号或“行12”指明学生；名单改过？"
+                             "请改正或删掉这条规则）",
+                             "the student \u201c{key}\u201d named by a rule is not in the roster (rules name students "
+                             "by 学号, 身份证号 or \u201c行12\u201d; was the roster changed? correct or remove the rule)"),
     "rule_pin_conflict": ("{name}（{key}）在名单里预设在第 {was} 班，加的规则却要放到第 {now} 班：请删掉其中一条",
                           "{name} ({key}) is pinned to class {was} in the roster, but an added rule pins them to "
                           "class {now}: remove one of the two"),

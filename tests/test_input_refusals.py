@@ -586,3 +586,27 @@ def test_problems_name_the_sheet_of_a_workbook_and_no_sheet_of_a_csv(tmp_path, c
     wb.save(tmp_path / "x.xlsx")
     assert main(["check", str(tmp_path / "x.xlsx")]) == 1
     assert capsys.readouterr().err.startswith(f"{tmp_path / 'x.xlsx'} 工作表“表1”：找不到含“姓名”的表头行")
+
+
+# --------------------------------------------------------------------------- rules name students by any ID
+
+
+def test_added_rules_name_students_by_student_number_id_number_or_row(tmp_path):
+    from fenban_tui.core.model import build_model
+
+    path = tmp_path / "ids.csv"
+    lines = ["姓名,性别,学号,身份证号"] + [
+        f"学生{i},{'男' if i % 2 else '女'},2024{i:03d},{990101201003010000 + i}" for i in range(8)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    roster = load_roster(path)
+    assert roster.student_keys()[0] == "990101201003010000"  # FenBan writes the 身份证号
+    rules = Rules(classes=2, together_extra=[["2024001", "990101201003010002"]], apart_extra=[["行8", "2024007"]],
+                  pins_extra={"2024004": 2})
+    hard = build_model(roster, rules).hard
+    assert ("加规则·同班1", [1, 2]) in hard.together and ("加规则·分开1", [6, 7]) in hard.apart  # 行8: the 7th student
+    assert hard.pins == {4: 1}
+    # every unknown student named at once, in words that fit the CLI too
+    with pytest.raises(FenbanError) as exc:
+        build_model(roster, Rules(classes=2, together_extra=[["2024001", "X1"]], pins_extra={"X2": 1}))
+    assert exc.value.text("zh").startswith("规则里的学生“X1”“X2”不在名单中（规则按学号、身份证号或“行12”指明学生")
+    assert "规则步骤" not in exc.value.text("zh")

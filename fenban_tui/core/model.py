@@ -133,12 +133,19 @@ def hard_rules_of(roster: Roster, rules: Rules) -> HardRules:
         hard.pins = {i: p - 1 for i, p in enumerate(vals["_pin"].to_list()) if p is not None}
     # rules added in the wizard, by student key
     if rules.together_extra or rules.apart_extra or rules.pins_extra:
-        index = {k: i for i, k in enumerate(roster.student_keys())}
+        index = roster.student_index()
+        # every student the rules name that the roster lacks, said at once (not the first alone)
+        missing = list(dict.fromkeys(str(k) for k in [*(k for g in rules.together_extra for k in g),
+                                                       *(k for g in rules.apart_extra for k in g),
+                                                       *rules.pins_extra] if str(k).strip() not in index))
+        if missing:
+            from ..i18n import Bilingual
+
+            raise FenbanError("rule_student_missing", key=Bilingual.join(missing, "”“", "\u201d, \u201c"),
+                              count=len(missing))
 
         def find(key: str) -> int:
-            if key not in index:
-                raise FenbanError("rule_student_missing", key=key)
-            return index[key]
+            return index[str(key).strip()]
 
         for n, group in enumerate(rules.together_extra, start=1):
             hard.together.append((f"加规则·同班{n}", sorted({find(k) for k in group})))

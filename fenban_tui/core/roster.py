@@ -236,6 +236,37 @@ class Roster:
             out = [v if v and counts[v] == 1 and o.startswith("行") else o for v, o in zip(vals, out)]
         return out
 
+    def student_index(self) -> dict[str, int]:
+        """Every name a rule may use for a student: the key FenBan writes
+        (:meth:`student_keys`), and also the 学号 and the 身份证号 as written
+        wherever unique in the roster, and ``行12`` — so a rules file written
+        by hand with 学号 works when the roster has 身份证号 too.  A text that
+        names two different students (one's 学号, another's 身份证号) is left out."""
+        index: dict[str, int] = {}
+        clash: set[str] = set()
+
+        def put(key: str, i: int) -> None:
+            if index.get(key, i) != i:
+                clash.add(key)
+            index[key] = i
+
+        for i, key in enumerate(self.student_keys()):
+            put(key, i)
+        for i, ref in enumerate(self.row_refs()):
+            put(f"行{ref}", i)
+        for role in ("idcard", "sid"):
+            col = getattr(self.cmap, role)
+            if not col:
+                continue
+            vals = [v.strip() if v else "" for v in self.table[col].to_list()]
+            counts: dict[str, int] = {}
+            for v in vals:
+                counts[v] = counts.get(v, 0) + 1
+            for i, v in enumerate(vals):
+                if v and counts[v] == 1:
+                    put(v, i)
+        return {k: i for k, i in index.items() if k not in clash}
+
     def row_refs(self) -> list[object]:
         """How messages name each student's row: the row number, with the sheet
         when several sheets were combined."""
