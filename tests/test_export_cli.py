@@ -209,6 +209,34 @@ def test_public_list_written_so_excel_shows_it_as_it_is(tmp_path):
     assert {r["班级"] for r in rows} == {"01", "02"} and "=SUM(1)" in {r["姓名"] for r in rows}
 
 
+def test_class_lists_show_gender_codes_as_read_and_assignment_keeps_them(tmp_path):
+    """Teachers read 男/女 in the class lists and the workbook's class sheets;
+    assignment.csv keeps the office's own codes (1, 2, M) exactly."""
+    roster = tmp_path / "codes.csv"
+    codes = ["1", "2", "M", "2", "1", "2"]
+    roster.write_text("姓名,性别\n" + "".join(f"学生{i},{g}\n" for i, g in enumerate(codes)), encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["solve", str(roster), "--classes", "2", "--out", str(out), "-q"]) == 0
+    _, rows = read_assignment(out / "assignment.csv")
+    assert {r["姓名"]: r["性别"] for r in rows} == {f"学生{i}": g for i, g in enumerate(codes)}
+    want = {f"学生{i}": "男" if g in ("1", "M") else "女" for i, g in enumerate(codes)}
+    import csv
+
+    listed = {}
+    for path in (out / "各班名单").glob("*.csv"):
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            listed.update({r["姓名"]: r["性别"] for r in csv.DictReader(fh)})
+    assert listed == want
+    wb = openpyxl.load_workbook(out / "分班结果.xlsx")
+    sheets = {}
+    for label in {r["班级"] for r in rows}:
+        ws = wb[label]
+        head = [c.value for c in ws[1]]
+        sheets.update({r[head.index("姓名")]: r[head.index("性别")] for r in ws.iter_rows(min_row=2, values_only=True)})
+    assert sheets == want
+    assert main(["verify", str(out), "--roster", str(roster)]) == 0
+
+
 def test_rules_written_with_results_reproduce_the_draw(tmp_path):
     roster = _tiny(tmp_path, 24)
     a, b = tmp_path / "a", tmp_path / "b"

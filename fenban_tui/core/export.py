@@ -50,6 +50,18 @@ def assignment_rows(roster: Roster, classes: np.ndarray, labels: list[str],
     return header, rows
 
 
+def people_rows(roster: Roster, header: list[str], rows: list[list[str]]) -> list[list[str]]:
+    """The rows as the class lists show them to people: a gender written as
+    a code (M, 1, 2 …) shown as 男/女, as FenBan read it.  assignment.csv keeps
+    the roster's own cells; only lists meant for reading use these."""
+    col = roster.cmap.gender
+    if not col or col not in header:
+        return rows
+    at = header.index(col)
+    shown = _gender_text(roster)
+    return [r[:at] + [shown[i] or r[at]] + r[at + 1:] for i, r in enumerate(rows)]
+
+
 # what Excel changes when it opens a CSV: long digit runs (to 9.90101E+17), leading
 # zeros (001, 012.5, -012), a leading + (+8613… to a number), and = @ + - that start
 # a formula; a plain number such as 85.5, 0.5 or -3 is left to Excel
@@ -99,6 +111,7 @@ def workbook_bytes(roster: Roster, model: PlacementModel, classes: np.ndarray,
 
     labels = model.labels
     header, rows = assignment_rows(roster, classes, labels, extra)
+    rows = people_rows(roster, header, rows)  # the class sheets are read by teachers: 男/女, not 1/2
     numeric_cols = set(roster.cmap.numeric_columns())
     values = roster.values
     stats = class_stats(model, classes)
@@ -513,11 +526,12 @@ def build_files(roster: Roster, rules, model: PlacementModel, classes: np.ndarra
     files[ASSIGNMENT_CSV] = csv_bytes(header, rows, enc)
     files[WORKBOOK] = workbook_bytes(roster, model, classes, extra, by_teacher)
     files[RULES_FILE] = rules.to_toml().encode("utf-8")
+    shown = people_rows(roster, header, rows)
     for label, name, members in zip(labels, unique_names([f"{lab}.csv" for lab in labels]),
                                     _members(classes, len(labels))):
         # class lists are opened in Excel by teachers: IDs written so that it keeps them
         # (assignment.csv keeps every value exactly as the roster has it, for programs)
-        files[f"{CLASS_DIR}/{name}"] = csv_bytes(header, [[excel_text(v) for v in rows[i]] for i in members], enc)
+        files[f"{CLASS_DIR}/{name}"] = csv_bytes(header, [[excel_text(v) for v in shown[i]] for i in members], enc)
     files[LISTS_HTML] = class_lists_html(roster, labels, classes, sids, by_teacher)
     pub = public_rows(roster, labels, classes, opts.mask_names)
     # the 公示 list and the teachers' list are opened in Excel too: a name or a
