@@ -315,7 +315,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The class label pattern \u201c{pattern}\u201d holds {field}, which is not known: use {{n}} (the class number, "
         "1, 2 …) or {{cn}} (in Chinese numerals, 一, 二 …), e.g. 七({{n}})班",
     ),
-    "rules_value_bad": ("规则文件 {path} 中“{key}”的值 {value} 不合适", "Rules file {path}: {value} is not valid for \u201c{key}\u201d"),
+    "rules_value_bad": ("规则文件 {path} 中“{key}”的值 {value} 不合适：应为{expect}",
+                        "Rules file {path}: {value} is not valid for \u201c{key}\u201d: it should be {expect}"),
     "cli_bad_args": ("命令参数有误：{reason}（{prog} --help 查看用法）", "Bad arguments: {reason} (see {prog} --help)"),
     "cli_bad_command": ("没有“{cmd}”这个子命令（可用：solve、check、verify；fenban --help 查看用法）",
                         "There is no subcommand \u201c{cmd}\u201d (use solve, check or verify; see fenban --help)"),
@@ -333,8 +334,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "arg_explicit": ("{opt} 不带值，却写了 {value}", "argument {opt}: ignored explicit argument {value}"),
     "arg_ambiguous": ("{opt} 不明确，可能是 {matches}", "ambiguous option: {opt} could match {matches}"),
     "rules_both": (
-        "--classes {k} 与 --class-size {cap} 矛盾：{n} 人分 {k} 班，每班要 {need} 人",
-        "--classes {k} contradicts --class-size {cap}: {n} students in {k} classes need {need} per class",
+        "班级数 {k} 与每班人数上限 {cap} 矛盾：{n} 人分 {k} 班，每班要 {need} 人"
+        "（请只给其中一个：--classes 或 --class-size，规则文件里的 classes 或 class_size）",
+        "{k} classes contradict a class size cap of {cap}: {n} students in {k} classes need {need} per class "
+        "(give one of them: --classes or --class-size, classes or class_size in a rules file)",
     ),
     "rules_is_dir": ("这是一个文件夹，不是规则文件：{path}", "This is a folder, not a rules file: {path}"),
     "rule_column_missing": ("规则要均衡的列“{column}”不在名单中", "the rules balance a column \u201c{column}\u201d the roster does not have"),

@@ -257,6 +257,9 @@ def test_rules_file_values_checked(tmp_path, line):
     with pytest.raises(FenbanError) as exc:
         Rules.load(path)
     assert exc.value.key == "rules_value_bad"
+    # the value as the file writes it, and what the key takes: no Python quoting
+    text = exc.value.text("zh")
+    assert line.partition(" = ")[2] in text and "：应为" in text and "'" not in text
 
 
 def test_gender_code_option(tmp_path, capsys):

@@ -113,7 +113,8 @@ class Rules:
                 raise FenbanError("rules_unknown_key", path=source, key=key)
         for f in fields(cls):
             if f.name in data and not _type_ok(f.name, data[f.name]):
-                raise FenbanError("rules_value_bad", path=source, key=f.name, value=repr(data[f.name]))
+                raise FenbanError("rules_value_bad", path=source, key=f.name, value=toml_value(data[f.name]),
+                                  expect=expected_value(f.name))
         r = cls(**data)
         r.seed = str(r.seed)
         return r
@@ -138,6 +139,51 @@ class Rules:
 _INT_KEYS = {"classes", "class_size", "header_row", "effort"}
 _BOOL_KEYS = {"balance_total", "balance_gender", "balance_school", "balance_boarding", "total_deciles",
               "same_name_apart", "same_name_sound", "use_together", "use_apart", "use_pins"}
+
+
+def toml_value(value: object) -> str:
+    """A value as it stands in the rules file (TOML), not as Python prints it:
+    ``"ten"``, ``{"性别=女" = "x"}``, ``["语文", 3]``, ``true``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{toml_value(str(k))} = {toml_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return str(value)
+
+
+# what a rules-file key takes, in words and by example (the message for a value that does not fit)
+_EXPECT: dict[str, tuple[str, str]] = {
+    "int": ("不小于 1 的整数，如 12", "a whole number of at least 1, e.g. 12"),
+    "header_row": ("不小于 0 的整数（0 = 没有表头）", "a whole number of at least 0 (0 = no header)"),
+    "bool": ("true 或 false", "true or false"),
+    "text": ("加引号的文字，如 \"七({n})班\"", "text in quotes, e.g. \"七({n})班\""),
+    "seed": ("文字或整数，如 \"2026\"", "text or a whole number, e.g. \"2026\""),
+    "list": ("列名的列表，如 [\"语文\", \"数学\"]", "a list of column names, e.g. [\"语文\", \"数学\"]"),
+    "columns": ("用途 = 列名，如 {name = \"学生姓名\"}", "role = column, e.g. {name = \"学生姓名\"}"),
+    "groups": ("学生（学号或身份证号）列表的列表，如 [[\"2024001\", \"2024002\"]]",
+               "a list of lists of students (学号 or 身份证号), e.g. [[\"2024001\", \"2024002\"]]"),
+    "priority": ("列名 = 1 到 3，如 {\"数学\" = 1}", "column = 1 to 3, e.g. {\"数学\" = 1}"),
+    "at_least": ("\"列=值\" = 人数，如 {\"性别=女\" = 20}", "\"column=value\" = count, e.g. {\"性别=女\" = 20}"),
+    "pins_extra": ("学生 = 班号，如 {\"2024001\" = 2}", "student = class number, e.g. {\"2024001\" = 2}"),
+    "gender_codes": ("代码 = \"男\" 或 \"女\"，如 {\"B\" = \"男\"}", "code = \"男\" or \"女\", e.g. {\"B\" = \"男\"}"),
+}
+
+
+def expected_value(key: str):
+    """What rules-file key ``key`` takes, in both languages."""
+    from ..i18n import Bilingual
+
+    kind = ("header_row" if key == "header_row" else "int" if key in _INT_KEYS
+            else "bool" if key in _BOOL_KEYS or key == "balance_birth"
+            else "text" if key in ("label_pattern", "sheet", "group_by")
+            else "list" if key in ("scores", "categories")
+            else "groups" if key in ("together_extra", "apart_extra")
+            else key if key in _EXPECT else "text")
+    return Bilingual(*_EXPECT[kind])
 
 
 def _type_ok(key: str, value: object) -> bool:
