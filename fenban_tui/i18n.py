@@ -81,8 +81,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "score_range": ("分数 {value} 超出常见范围", "score {value} is outside the usual range"),
     "pin_bad": (
-        "{row} 预设班级“{value}”应为 1 到 {k} 的班号",
-        "{row}: preset class \u201c{value}\u201d should be a class number from 1 to {k}",
+        "{row} 预设班级{value}应为 1 到 {k} 的班号",
+        "{row}: preset class {value} should be a class number from 1 to {k}",
     ),
     "pin_not_number": ("预设班级“{value}”不是班号", "preset class \u201c{value}\u201d is not a class number"),
     "id_duplicate": ("编号 {value} 与{other}重复", "ID {value} duplicates {other}"),

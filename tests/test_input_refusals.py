@@ -610,3 +610,14 @@ def test_added_rules_name_students_by_student_number_id_number_or_row(tmp_path):
         build_model(roster, Rules(classes=2, together_extra=[["2024001", "X1"]], pins_extra={"X2": 1}))
     assert exc.value.text("zh").startswith("规则里的学生“X1”“X2”不在名单中（规则按学号、身份证号或“行12”指明学生")
     assert "规则步骤" not in exc.value.text("zh")
+
+
+def test_pins_beyond_the_class_count_are_named_all_at_once(tmp_path, capsys):
+    path = tmp_path / "pins.csv"
+    rows = [f"学生{i},{'男' if i % 2 else '女'},{pin}" for i, pin in enumerate(["", "15", "", "16", "15", "2"])]
+    path.write_text("姓名,性别,预设班级\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["solve", str(path), "--classes", "3", "--out", str(tmp_path / "o")]) == 1
+    assert capsys.readouterr().err.strip().endswith("第 3、5、6 行 预设班级“15”“16”应为 1 到 3 的班号")
+    assert main(["--lang", "en", "solve", str(path), "--classes", "3", "--out", str(tmp_path / "o")]) == 1
+    assert capsys.readouterr().err.strip().endswith("rows 3, 5, 6: preset class 15, 16 should be a class number from 1 to 3")
+    assert not (tmp_path / "o").exists()

@@ -266,9 +266,13 @@ def build_model(roster: Roster, rules: Rules) -> PlacementModel:
 
     minimums = minimums_of(roster, rules, cats)
     hard = hard_rules_of(roster, rules)
-    for i, c in hard.pins.items():
-        if not 0 <= c < k:
-            raise FenbanError("pin_bad", value=c + 1, k=k, row=RowList([roster.row_refs()[i]]))
+    bad = sorted(i for i, c in hard.pins.items() if not 0 <= c < k)
+    if bad:  # every such row at once, not the first alone
+        from ..i18n import Bilingual
+
+        values = list(dict.fromkeys(str(hard.pins[i] + 1) for i in bad))
+        raise FenbanError("pin_bad", value=Bilingual("“" + "”“".join(values) + "”", ", ".join(values)), k=k,
+                          row=RowList([roster.row_refs()[i] for i in bad]))
 
     return PlacementModel(
         n=n, k=k, labels=rules.labels(k), numeric=numeric, categories=cats, hard=hard,
