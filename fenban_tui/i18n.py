@@ -553,7 +553,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify_cols_changed": ("涉及列 {cols}", "in columns {cols}"),
     "verify_count_changed": ("学生人数由 {old} 变为 {new}", "{old} students before, {new} now"),
     "verify_row_new": ("{row}（{name}）是新的或改过", "{row} ({name}) is new or changed"),
-    "verify_rows_gone": ("原有 {n} 行不见了或改过", "{n} earlier rows are gone or changed"),
+    "verify_rows_gone": ("分班时名单的{rows}{more}不见了或改过", "{rows}{more} of the roster of the draw are gone or changed"),
+    "verify_rows_more": ("等 {n} 行", " ({n} rows in all)"),
     "demo_missing": ("找不到示例名单", "The sample roster was not found"),
 }
 

@@ -541,3 +541,19 @@ def test_class_list_cells_excel_would_damage_are_written_as_text():
     # as the csv module writes it, and reads it back
     raw = csv_bytes(["身份证号", "学号"], [[excel_text("990101201003010119"), excel_text("007")]])
     assert raw.decode("utf-8-sig").splitlines()[1] == '"=""990101201003010119""","=""007"""'
+
+
+def test_verify_names_the_rows_deleted_from_the_roster(tmp_path, capsys):
+    roster = tmp_path / "r.csv"
+    lines = ["姓名,性别"] + [f"学生{i:02d},{'男' if i % 2 else '女'}" for i in range(20)]
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["solve", str(roster), "--classes", "2", "--out", str(out), "-q"]) == 0
+    # rows 5 and 12 (学生03, 学生10) deleted from the file
+    roster.write_text("\n".join(l for n, l in enumerate(lines, start=1) if n not in (5, 12)) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["verify", str(out), "--roster", str(roster)]) == 1
+    text = capsys.readouterr().out
+    assert "学生人数由 20 变为 18" in text and "分班时名单的第 5、12 行不见了或改过" in text
+    assert main(["--lang", "en", "verify", str(out), "--roster", str(roster)]) == 1
+    assert "rows 5, 12 of the roster of the draw are gone or changed" in capsys.readouterr().out

@@ -273,8 +273,10 @@ def roster_changes(old: dict, roster: Roster, new: dict) -> _Items:
             gone.append(ref)
     for i in fresh[:limit]:
         items.append(_Msg("verify_row_new", row=RowList([new_rows[i][0]]), name=names[i]))
-    if gone:
-        items.append(_Msg("verify_rows_gone", n=len(gone)))
+    if gone:  # named by the row they had in the roster of the draw
+        more = len(gone) - limit
+        items.append(_Msg("verify_rows_gone", rows=RowList(gone[:limit]), n=len(gone),
+                          more=_Msg("verify_rows_more", n=len(gone)) if more > 0 else ""))
     return _Items(items, max(0, len(fresh) - limit))
 
 
