@@ -97,7 +97,11 @@ def test_no_student_lost_or_altered(students, lay):
         expect = None if s["score"] is None else round(s["score"], 1)
         got = r.values["语文"][i]
         assert (got is None and expect is None) or abs(got - expect) < 1e-9
-    assert not r.errors
+    # a student given twice (same ID, same name) is refused row by row; nothing else is
+    twice = {where[i] for i, s in enumerate(students)
+             if any((t["id"], t["name"]) == (s["id"], s["name"]) for t in students[:i])}
+    assert {p.row for p in r.errors} == twice
+    assert all(p.key in ("duplicate_row", "id_duplicate_same") for p in r.errors)
 
 
 SAMPLE = ROOT / "sample_data" / "junior_sample.xlsx"

@@ -206,6 +206,7 @@ def test_malformed_id_numbers_are_warned_by_row_and_column_and_kept(tmp_path, ca
         {"sheet": None, "row": 9, "column": col, "message": "编号 99010120100418003x 与第 8 行重复"},
         {"sheet": None, "row": 10, "column": col,
          "message": "身份证号“99010120100517022０”用了全角字符（中文输入法打出的数字）；已原样保留，学籍等系统可能对不上，请核对"},
+        {"sheet": None, "row": None, "column": col, "message": "身份证号为空：第 7 行"},
     ]
     roster = load_roster(path)
     assert roster.table["身份证号"].to_list() == [r[2] for r in ID_ROWS]  # untouched
@@ -275,10 +276,13 @@ def test_row_lists_of_combined_sheets_grouped_by_sheet(tmp_path, capsys):
 def test_row_lists_of_one_sheet_read_as_before(tmp_path, capsys):
     path = tmp_path / "one.csv"
     path.write_text("姓名,性别\n陈思远,男\n李四,女\n陈思远,男\n", encoding="utf-8")
-    assert main(["check", str(path), "--json"]) == 0
+    assert main(["check", str(path), "--json"]) == 1  # an exact duplicate row is an error
     out = json.loads(capsys.readouterr().out)
+    assert out["errors"] == [
+        {"sheet": None, "row": 4, "column": None,
+         "message": "与第 2 行完全相同：同一学生录了两次？请删去一行；若是两名学生，请写明区别（如学号）"},
+    ]
     assert out["warnings"] == [
-        {"sheet": None, "row": 4, "column": None, "message": "与第 2 行完全相同"},
         {"sheet": None, "row": 2, "column": None, "message": "姓名“陈思远”出现 2 次（第 2、4 行），按规则将分在不同班"},
     ]
 

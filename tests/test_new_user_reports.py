@@ -76,11 +76,19 @@ def test_solve_says_an_exact_duplicate_row_and_the_note_line(tmp_path, capsys):
     path = tmp_path / "nohead.csv"
     path.write_text("林小禾,男  ,16,初中A,特长生,158,\n林小禾,男,16,初中A,特长生,158,\n周一帆,女,15,初中B,,149,\n"
                     "0 1 2 3 4 5 6 7 8 9", encoding="utf-8")
+    # the same child twice would be placed in two classes: refused, naming the row
     assert main(["solve", str(path), "--no-header", "--column", "name=A", "--column", "gender=B", "--classes", "2",
-                 "--seed", "1", "--out", str(tmp_path / "out")]) == 0
+                 "--seed", "1", "--out", str(tmp_path / "out")]) == 1
     assert capsys.readouterr().err.splitlines() == [
+        "第 2 行：与第 1 行完全相同：同一学生录了两次？请删去一行；若是两名学生，请写明区别（如学号）",
+        "名单有错误，不能分班。请修改后重试。",
+    ]
+    assert not (tmp_path / "out" / "assignment.csv").exists()
+    # check lists the note line too
+    assert main(["check", str(path), "--no-header", "--column", "name=A", "--column", "gender=B"]) == 1
+    assert capsys.readouterr().out.splitlines()[1:4] == [
         "  · 第 4 行：表格下方的说明行，已跳过：0 1 2 3 4 5 6 7 8 9",
-        "  ! 第 2 行：与第 1 行完全相同",
+        "  ✗ 第 2 行：与第 1 行完全相同：同一学生录了两次？请删去一行；若是两名学生，请写明区别（如学号）",
         "  · 第 1 行：姓名“林小禾”出现 2 次（第 1、2 行），按规则将分在不同班",
     ]
 

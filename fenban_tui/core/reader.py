@@ -40,6 +40,9 @@ class SheetGrid:
     # formula cells whose stored result is 0 (0-based row, col): what scripts such
     # as xlsxwriter store for every formula until Excel recalculates it
     zero_formulas: set[tuple[int, int]] = field(default_factory=set)
+    # a text file whose last line has no line break: with a short last row, the
+    # file may have been cut off (a copy or a download that stopped)
+    no_final_newline: bool = False
 
 
 @dataclass
@@ -275,4 +278,5 @@ def _read_text(p: Path, data: bytes) -> Book:
     except csv.Error as exc:
         raise FenbanError("file_corrupt", path=str(p), reason=str(exc)) from None
     sheet_name = p.stem
-    return Book(path=p, kind="csv", sheets=[SheetGrid(name=sheet_name, rows=rows, text=True)], encoding=enc, delimiter=delim)
+    grid = SheetGrid(name=sheet_name, rows=rows, text=True, no_final_newline=not text.endswith(("\n", "\r")))
+    return Book(path=p, kind="csv", sheets=[grid], encoding=enc, delimiter=delim)

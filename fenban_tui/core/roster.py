@@ -624,6 +624,8 @@ class _SheetRows:
     unsaved: list[tuple[int, int]] = field(default_factory=list)  # (row, col) formulas without results
     big_numbers: set[tuple[int, int]] = field(default_factory=set)  # (row, col) 16+ digit numbers
     zero_formulas: list[tuple[int, int]] = field(default_factory=list)  # (row, col) formulas whose result is 0
+    blank_headers: set[int] = field(default_factory=set)  # columns whose header cell is blank (named 列C)
+    header_len: int | None = None  # a text file's header: cells up to its last named one (None otherwise)
 
 
 def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
@@ -653,6 +655,12 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
     names, first_data = header_block(rows, h, width) if not synthetic else (rows[0], 1)
     name_idx = next((c for c, n in enumerate(names) if _match_role(n) == "name"), 0)
     out = _SheetRows(grid.name, 0 if synthetic else h + 1, names, [], [], [], [])
+    if not synthetic:  # a column with data under a blank header cell is named 列C: _build says so
+        head = _row_cells(rows, h, width)
+        out.blank_headers = {c for c, n in enumerate(names) if not head[c] and n == f"列{col_letter(c)}"}
+        if grid.text:  # in a text file a row may hold fewer or more cells than the header
+            out.header_len = max((c for c in range(width) if c not in out.blank_headers), default=-1) + 1
+    short: dict[int, int] = {}  # row -> cells, of rows with fewer cells than the header (text files)
     for c, col in enumerate(names):  # a header written twice: the second is renamed, and said so
         twice = re.fullmatch(r"(.+)_(\d+)", col)
         if twice and twice.group(1) in names[:c]:
@@ -707,6 +715,8 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
             single.append((len(out.rows), excel_row, "  ".join(filled), -1))
         out.rows.append(cells)
         out.row_numbers.append(excel_row)
+        if out.header_len and len(raw) < out.header_len:
+            short[excel_row] = len(raw)
     # one-cell rows: below the table they are notes (注：…, 制表人…) and are
     # skipped; inside the table they are refused as not being students
     trailing = len(out.rows)
@@ -721,6 +731,8 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
     out.unsaved = [(r, c) for r, c in out.unsaved if r in set(out.row_numbers)]
     for _, excel_row, text, _ in single:
         out.problems.append(Problem("error", "row_junk", grid.name, excel_row, None, {"text": text[:30]}))
+    if short:
+        _short_rows(out, grid, rows, short, {row for _, row, _, _ in single})
     if not out.rows:
         raise FenbanError("header_only", path=str(path), sheet=grid.name, at=sheet_phrase(grid))
     if blank:  # totals rows, notes and a repeated header have a line each, saying what they are
@@ -730,6 +742,41 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
         out.problems.append(Problem("info", "dropped_summary", grid.name, None, None, {
             "count": len(blank), "rows": Bilingual(shown.render("zh") + more, shown.render("en") + more)}))
     return out
+
+
+ROWS_ONE_BY_ONE = 10  # rows said one line each; more are said in one line, the first few named
+
+
+def _rows_shown(refs: list[object], limit: int = ROWS_ONE_BY_ONE, total: bool = False):
+    """The first ``limit`` rows of a long list, as messages name them, then …
+    (and with ``total``, how many there are: ``…（共 35 行）`` / ``… (35 in all)``)."""
+    from ..i18n import Bilingual
+
+    shown = RowList(refs[:limit])
+    if len(refs) <= limit:
+        return Bilingual(shown.render("zh"), shown.render("en"))
+    zh, en = (f"（共 {len(refs)} 行）", f" ({len(refs)} in all)") if total else ("", "")
+    return Bilingual(shown.render("zh") + " …" + zh, shown.render("en") + " …" + en)
+
+
+def _short_rows(out: _SheetRows, grid: SheetGrid, rows: list[list[str | None]], short: dict[int, int],
+                junk: set[int]) -> None:
+    """Rows of a text file with fewer cells than its header: the missing cells
+    read as blank, which is said (a line cut short, a note broken over two
+    lines).  The file's last row short and no line break after it: the file
+    itself may have been cut off.  One-cell rows have their own message."""
+    kept = set(out.row_numbers)
+    m = out.header_len
+    found = [(r, n) for r, n in short.items() if r in kept and r not in junk]
+    last = len(rows)  # the file's last line, as the spreadsheet numbers it
+    if grid.no_final_newline and last in short and last in kept:
+        found = [(r, n) for r, n in found if r != last]
+        out.problems.append(Problem("warning", "file_cut_off", grid.name, last, None, {"n": short[last], "m": m}))
+    if len(found) <= ROWS_ONE_BY_ONE:
+        out.problems.extend(Problem("warning", "row_short", grid.name, r, None, {"n": n, "m": m}) for r, n in found)
+    else:
+        out.problems.append(Problem("warning", "row_short_many", grid.name, None, None, {
+            "count": len(found), "m": m, "rows": _rows_shown([r for r, _ in found])}))
 
 
 def _skipped(g: SheetGrid) -> Problem:
@@ -966,6 +1013,7 @@ def _build(path: Path, label: str, header_row: int, names: list[str], parts: lis
             kept_rows.append(r)
             sheets.append(part.sheet)
     data = {n: [row[c] for row in kept] for c, n in enumerate(names)}
+    problems.extend(_blank_header_columns(parts, names, cmap, offset, data, kept_rows, sheets, gender_codes))
     unsaved_cols = {names[c + offset] for part in parts for _, c in part.unsaved}
     for col in listed:
         _check_listed_scores(col, data[col], _colname(col, names, offset), col in unsaved_cols)
@@ -979,6 +1027,58 @@ def _build(path: Path, label: str, header_row: int, names: list[str], parts: lis
         path=Path(path), sheet=label, header_row=header_row, columns=names, table=table, values=values,
         cmap=cmap, problems=problems, dropped_rows=dropped, sheets_used=[x.sheet for x in parts],
     )
+
+
+def _blank_header_columns(parts: list[_SheetRows], names: list[str], cmap: ColumnMap, offset: int,
+                          data: dict[str, list[str]], kept_rows: list[int], sheets: list[str],
+                          gender_codes: dict[str, str] | None) -> list[Problem]:
+    """Columns with data under a blank header cell (read as 列C, used for
+    nothing): said, with what they look like (a 性别 header cleared leaves the
+    classes unbalanced by gender in silence otherwise).  In a text file, a few
+    rows with cells past the header's end are said row by row instead."""
+    from ..i18n import Bilingual
+
+    first = parts[0]
+    unused = [c for c in sorted(first.blank_headers)
+              if c + offset < len(names) and cmap.role_of(names[c + offset]) is None]
+    out: list[Problem] = []
+    said: set[int] = set()
+    m = first.header_len if len(parts) == 1 else None
+    beyond = [c for c in unused if m is not None and c >= m]
+    extra: dict[int, list[int]] = {}  # index of a kept row -> its filled columns past the header
+    for c in beyond:
+        for i, v in enumerate(data[names[c + offset]]):
+            if v:
+                extra.setdefault(i, []).append(c)
+    if 0 < len(extra) <= ROWS_ONE_BY_ONE:
+        for i in sorted(extra):
+            cols = extra[i]
+            letters = [col_letter(c) for c in cols]
+            shown = Bilingual("、".join(f"列{x}" for x in letters),
+                              f"{'columns' if len(cols) > 1 else 'column'} {', '.join(letters)}")
+            out.append(Problem("warning", "row_extra", sheets[i], kept_rows[i], None, {"n": len(cols), "cols": shown}))
+        said = set(beyond)
+    sheet = first.sheet if len(parts) == 1 else None
+    for c in unused:
+        filled = [v for v in data[names[c + offset]] if v] if c not in said else []
+        if not filled:
+            continue
+        letter = col_letter(c)
+        hint = Bilingual("")
+        genders = sum(1 for v in filled if not to_ascii(v).isdigit() and parse_gender(v, gender_codes) is not None)
+        numbers = [f for f, _ in map(parse_score, filled) if f is not None and 0 <= f <= 1000]
+        if cmap.gender is None and genders >= 0.8 * len(filled):
+            hint = Bilingual.of("header_blank_gender", letter=letter)
+        elif len(numbers) >= 0.8 * len(filled) and len(set(numbers)) >= 3 and not _counts_up(numbers):
+            letters = ",".join([col_letter(names.index(s) - offset) for s in cmap.scores] + [letter])
+            hint = Bilingual.of("header_blank_scores", letters=letters)
+        out.append(Problem("warning", "header_blank", sheet, first.header_row, None, {"letter": letter, "hint": hint}))
+    return out
+
+
+def _counts_up(values: list[float]) -> bool:
+    """1, 2, 3 …: a 序号 column, not scores."""
+    return all(b == a + 1 for a, b in zip(values, values[1:]))
 
 
 def _check_listed_scores(col: str, cells: list[str], shown: str, unsaved: bool) -> None:
@@ -1063,6 +1163,64 @@ def _colname(col: str, names: list[str], offset: int = 0) -> str:
     return f"{col}({col_letter(idx)})" if idx >= 0 else col
 
 
+def _num(f: float) -> str:
+    """A score as a message shows it: 120, 99.5 (no float noise)."""
+    return str(int(f)) if f == int(f) else f"{f:.2f}".rstrip("0").rstrip(".")
+
+
+OUTLIER_FACTOR = 1.5  # a score above 1.5 times its column's reference value …
+OUTLIER_MARGIN = 10  # … and at least 10 points above it is pointed out
+
+
+def _score_outliers(vals: list[float | None], say) -> None:
+    """Call ``say(i, value, top)`` for each score far above the rest of its
+    column (999 typed for 99, 1200 for 120), ``top`` the highest other score.
+
+    The rule, robust and O(n): the reference is the (k+1)-th highest score,
+    k = max(2, 1 % of the scores), so a few slips cannot hide each other by
+    raising it; a score above 1.5 × the reference and 10 or more points above
+    it is flagged.  Full marks never are (120 in a column whose others reach
+    100 is 1.2 ×).  Scores outside 0–1000 have their own warning (score_range);
+    columns of fewer than 5 scores are left alone."""
+    import heapq
+
+    nums = [v for v in vals if v is not None and 0 <= v <= 1000]
+    k = max(2, len(nums) // 100)
+    if len(nums) < 5 or len(nums) <= k:
+        return
+    ref = heapq.nlargest(k + 1, nums)[-1]
+    if ref <= 0:
+        return
+    limit = max(ref * OUTLIER_FACTOR, ref + OUTLIER_MARGIN)
+    top = max((v for v in nums if v <= limit), default=ref)
+    for i, v in enumerate(vals):
+        if v is not None and limit < v <= 1000:
+            say(i, _num(v), _num(top))
+
+
+def _total_not_sum(out: dict[str, list], cmap: ColumnMap, say) -> None:
+    """Call ``say(i, total, sum)`` for each row whose 总分 is not the sum of its
+    subject scores, when it is for the rest: at least 90 % of the rows with
+    every subject and a total (and 5 or more of them).  Where 总分 is generally
+    something else (other subjects counted in, a weighting) nothing is said.
+    Rows with some subjects absent are compared with the sum of those sat."""
+    totals = out[cmap.total]
+    subjects = [out[c] for c in cmap.scores]
+    sums: list[float | None] = []
+    complete = same = 0
+    for i, t in enumerate(totals):
+        sat = [s[i] for s in subjects if s[i] is not None]
+        sums.append(sum(sat) if sat and t is not None else None)
+        if t is not None and len(sat) == len(subjects):
+            complete += 1
+            same += abs(t - sums[i]) < 0.01
+    if complete < 5 or same < 0.9 * complete:
+        return
+    for i, (t, s) in enumerate(zip(totals, sums)):
+        if s is not None and abs(t - s) >= 0.01:
+            say(i, _num(t), _num(s))
+
+
 def _parse_values(
     table: pl.DataFrame,
     names: list[str],
@@ -1102,6 +1260,23 @@ def _parse_values(
                 add("warning", "score_range", i, c, value=raw)
             vals.append(v)
         out[c] = vals
+        _score_outliers(vals, lambda i, value, top, c=c: add("warning", "score_outlier", i, c, value=value, top=top))
+    if cmap.total and cmap.scores:
+        _total_not_sum(out, cmap, lambda i, total, total_sum: add("warning", "total_mismatch", i, cmap.total,
+                                                                  total=total, sum=total_sum))
+    if cmap.numeric_columns():
+        # a student whose every score cell is empty (缺考 not written) while most
+        # have scores: counted as absent, which is said (a row left unfilled?)
+        raws = [col(c) for c in cmap.numeric_columns()]
+        blank = [i for i, cells in enumerate(zip(*raws)) if not any(cells)]
+        scored = sum(1 for i in range(len(rows)) if any(out[c][i] is not None for c in cmap.numeric_columns()))
+        if blank and scored > len(rows) / 2:
+            if len(blank) <= ROWS_ONE_BY_ONE:
+                for i in blank:
+                    add("warning", "scores_all_blank", i, None)
+            else:
+                problems.append(Problem("warning", "scores_all_blank_many", None if several else sheet_of[0], None,
+                                        None, {"count": len(blank), "rows": _rows_shown([ref(i) for i in blank])}))
 
     # gender
     if cmap.gender:
@@ -1171,15 +1346,29 @@ def _parse_values(
         if c:
             out[f"_{role}"] = [to_ascii(v) if role in ("together", "apart") else v for v in col(c)]
 
-    # IDs: exact text; flag damage, bad check digits and duplicates -- in every
-    # ID column (a 考号 or 学籍号 beside the 学号 too)
+    # fully identical rows: the same student entered twice (found first: such a
+    # row's ID is the same too, and that is not said again)
+    dup_of: dict[int, int] = {}
+    seen_rows: dict[tuple, int] = {}
+    data_cols = [c for c in names if c not in (cmap.seq, SHEET_COLUMN)]
+    for i, rec in enumerate(table.select(data_cols).iter_rows()):
+        if rec in seen_rows:
+            dup_of[i] = seen_rows[rec]
+        else:
+            seen_rows[rec] = i
+    keys = [name_key(n) for n in col(cmap.name)]
+
+    # IDs: exact text; flag damage, bad check digits, duplicates and blanks -- in
+    # every ID column (a 考号 or 学籍号 beside the 学号 too)
     id_cols = [(r, getattr(cmap, r)) for r in ("sid", "idcard") if getattr(cmap, r)]
     id_cols += [(_match_role(n), n) for n in names
                 if _match_role(n) in ("sid", "idcard") and n not in {c for _, c in id_cols}]
     for role, c in id_cols:
         seen: dict[str, int] = {}
+        empty: list[int] = []
         for i, raw in enumerate(col(c)):
             if not raw:
+                empty.append(i)
                 continue
             if stored_numbers and (sheet_of[i], rows[i], c) in stored_numbers:
                 damage = "id_float"  # the file holds a number: digits past the 15th are lost
@@ -1199,22 +1388,25 @@ def _parse_values(
                     # number that other systems (学籍系统) may not match as written
                     add("warning", "idcard_fullwidth", i, c, value=raw)
             key = to_ascii(raw).upper()
-            if key in seen:
-                add("warning", "id_duplicate", i, c, value=raw, other=RowList([ref(seen[key])]))
-            else:
+            if key not in seen:
                 seen[key] = i
+            elif i in dup_of:
+                pass  # the whole row is the same: said once, as such
+            elif keys[i] and keys[i] == keys[seen[key]]:  # same ID, same name: one student entered twice
+                add("error", "id_duplicate_same", i, c, value=raw, other=RowList([ref(seen[key])]))
+            else:  # same ID, another name: likely a typing slip in one of them
+                add("warning", "id_duplicate", i, c, value=raw, other=RowList([ref(seen[key])]))
+        # most students have one: the few without are said, one line for the column
+        if empty and len(empty) < len(rows) / 2:
+            problems.append(Problem("warning", "id_blank", None if several else sheet_of[0], None,
+                                    _colname(c, names, offset),
+                                    {"name": c, "rows": _rows_shown([ref(i) for i in empty], total=True)}))
 
-    # fully identical rows
-    seen_rows: dict[tuple, int] = {}
-    data_cols = [c for c in names if c not in (cmap.seq, SHEET_COLUMN)]
-    for i, rec in enumerate(table.select(data_cols).iter_rows()):
-        if rec in seen_rows:
-            add("warning", "duplicate_row", i, None, other=RowList([ref(seen_rows[rec])]))
-        else:
-            seen_rows[rec] = i
+    # fully identical rows: the same student would be placed twice, in two classes
+    for i, j in dup_of.items():
+        add("error", "duplicate_row", i, None, other=RowList([ref(j)]))
 
     # same names (spaces ignored)
-    keys = [name_key(n) for n in col(cmap.name)]
     out["_name_key"] = keys
     groups: dict[str, list[int]] = {}
     for i, k in enumerate(keys):
