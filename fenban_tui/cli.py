@@ -321,7 +321,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             "warnings": [p.as_json() for p in roster.warnings],
         }, ensure_ascii=False))
     else:
-        print(f"{roster.path} [{roster.sheet}]  " + tr("cli_students", n=roster.n))
+        where = "" if roster.text else f" [{roster.sheet}]"  # a CSV has no sheet to name
+        print(f"{roster.path}{where}  " + tr("cli_students", n=roster.n))
         _print_problems(roster.problems, file=sys.stdout, limit=None)
         print(tr("cli_problems", errors=len(roster.errors), warnings=len(roster.warnings)))
         print(tr("cli_usable") if roster.usable else _unusable_line(roster))

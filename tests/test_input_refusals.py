@@ -625,3 +625,13 @@ def test_pins_beyond_the_class_count_are_named_all_at_once(tmp_path, capsys):
     assert main(["--lang", "en", "solve", str(path), "--classes", "3", "--out", str(tmp_path / "o")]) == 1
     assert capsys.readouterr().err.strip().endswith("rows 3, 5, 6: preset class 15, 16 should be a class number from 1 to 3")
     assert not (tmp_path / "o").exists()
+
+
+def test_a_csv_rosters_rule_conflicts_name_no_sheet(tmp_path, capsys):
+    path = tmp_path / "名单.csv"
+    path.write_text("姓名,性别,绑定,互斥\n甲,男,T1,A1\n乙,女,T1,A1\n丙,男,,\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{path}  学生 3 人"
+    assert "  ✗ 第 2 行：第 2、3 行的学生既要同班（绑定“T1”）又要分开（互斥“A1”）" in out
+    assert not any("工作表" in line for line in out)

@@ -342,8 +342,8 @@ def test_twins_bound_but_sharing_a_name_are_worded(tmp_path, capsys):
     path = tmp_path / "tw.csv"
     path.write_text("姓名,性别,绑定\n陈思远,男,T1\n陈思远,男,T1\n李明,女,\n王五,女,\n", encoding="utf-8")
     assert main(["check", str(path)]) == 1
-    assert "  ✗ 工作表“tw”，第 2 行：第 2、3 行的学生既要同班（绑定“T1”）又要分开（同名“陈思远”）" in (
+    assert "  ✗ 第 2 行：第 2、3 行的学生既要同班（绑定“T1”）又要分开（同名“陈思远”）" in (
         capsys.readouterr().out.splitlines())
     assert main(["check", str(path), "--lang", "en"]) == 1
-    assert ("  ✗ sheet tw, row 2: students in rows 2, 3 must be in one class (together \u201cT1\u201d) and in "
+    assert ("  ✗ row 2: students in rows 2, 3 must be in one class (together \u201cT1\u201d) and in "
             "different classes (same name \u201c陈思远\u201d)") in capsys.readouterr().out.splitlines()

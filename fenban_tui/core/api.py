@@ -357,7 +357,7 @@ def check_roster(path: str | Path, sheet: str | None = None, rules: Rules | None
                          header_row=rules.header_row, gender_codes=rules.gender_codes or None)
     refs = roster.row_refs()
     rows = roster.row_numbers()
-    sheets = roster.table["_sheet"].to_list()
+    sheets = roster.table["_sheet"].to_list() if not roster.text else [None] * roster.n  # a CSV has no sheets
     index = {r: i for i, r in enumerate(refs)}
     # grouped runs (each admitting school on its own): a code or a name shared
     # by students of two groups binds nobody, so the rules are checked per group

@@ -196,6 +196,7 @@ class Roster:
     # SHA-256 of the source file as it was when read; set for a roster restored
     # from a session (the file may have changed since), else taken from the file
     source_sha256: str | None = None
+    text: bool = False  # read from a text file (CSV): it has no sheets, so problems name none
 
     @property
     def n(self) -> int:
@@ -874,6 +875,7 @@ def load_roster(
         roster = _build(p, first.sheet, first.header_row, first.names, parts, columns, gender_codes, notes,
                         workbook=book.kind != "csv")
         if book.kind == "csv":  # a text file has no sheets: its problems are placed by row and column alone
+            roster.text = True
             for problem in roster.problems:
                 problem.sheet = None
         return roster

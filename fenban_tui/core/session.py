@@ -173,7 +173,7 @@ class SessionStore:
                       header_row=meta.get("header_row", 1), columns=list(meta.get("columns", [])),
                       table=table, values=values, cmap=cmap, problems=[_stored_problem(d) for d in meta.get("problems", [])],
                       dropped_rows=list(meta.get("dropped_rows", [])), sheets_used=list(meta.get("sheets_used", [])),
-                      source_sha256=session.roster_sha256 or None)
+                      source_sha256=session.roster_sha256 or None, text=bool(meta.get("text", False)))
 
     def source_changed(self, session: Session) -> bool:
         """Has the roster file changed (or gone) since it was read?"""
@@ -219,6 +219,7 @@ def roster_meta(roster) -> dict:
         "cmap": dataclasses.asdict(roster.cmap),
         "dropped_rows": list(roster.dropped_rows),
         "sheets_used": list(roster.sheets_used),
+        "text": roster.text,
         # the problems as the check worded them, in both languages (their
         # parameters are not all plain data): a resumed import step lists them again
         "problems": [{"level": p.level, "key": problem_key(p), "sheet": p.sheet, "row": p.row,
