@@ -121,6 +121,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "姓名“{name}”出现 {count} 次（{rows}），按规则将分在不同班",
         "name \u201c{name}\u201d appears {count} times ({rows}); they will go to different classes",
     ),
+    "text_big5": ("文件是繁体中文 Big5 编码，已按 Big5 读入", "the file is in Big5 (traditional Chinese) and was read as such"),
     "duplicate_row": ("与{other}完全相同：同一学生录了两次？请删去一行；若是两名学生，请写明区别（如学号）",
                       "identical to {other}: one student entered twice? Delete one row; if they are two "
                       "students, tell them apart (e.g. a student ID)"),

@@ -465,3 +465,22 @@ def test_formulas_saved_with_a_zero_result_are_pointed_out(tmp_path):
     wb.close()
     r = load_roster(path)
     assert [(p.key, p.row, p.column) for p in r.warnings if p.key == "formula_zero"] == [("formula_zero", 2, "总分(E)")]
+
+
+def test_a_big5_csv_is_read_as_big5_with_traditional_headers(tmp_path):
+    """Big5 bytes also decode as GB18030, into private-use characters: read as
+    Big5 instead (said), its traditional headers (性別, 學號, 總分) recognised."""
+    text = "姓名,性別,學號,畢業學校,語文,數學,總分\n王小明,男,001,一中,90,80,170\n李華,女,002,二中,缺考,70,70\n"
+    path = tmp_path / "big5.csv"
+    path.write_bytes(text.encode("big5hkscs"))
+    r = load_roster(path)
+    assert r.names() == ["王小明", "李華"] and r.table["學號"].to_list() == ["001", "002"]
+    assert (r.cmap.gender, r.cmap.sid, r.cmap.school, r.cmap.total) == ("性別", "學號", "畢業學校", "總分")
+    assert r.cmap.scores == ["語文", "數學"] and r.values["語文"].to_list() == [90.0, None]
+    assert [p.text("zh") for p in r.problems] == ["文件是繁体中文 Big5 编码，已按 Big5 读入"]
+    # bytes neither UTF-8, GB18030 text nor Big5: the encoding is said to be unknown, not "no header"
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes("姓名,性别\n".encode("gb18030") + b"\xa1\x80\xa1\x81,\xa1\x82\n" * 20)  # private use in GB18030, not Big5
+    with pytest.raises(FenbanError) as exc:
+        load_roster(junk)
+    assert exc.value.key == "text_encoding"

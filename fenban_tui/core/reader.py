@@ -239,10 +239,30 @@ def decode_text(p: Path, data: bytes) -> tuple[str, str]:
             raise FenbanError("text_encoding", path=str(p)) from None
     for enc in ENCODINGS:
         try:
-            return data.decode(enc, errors="strict"), enc
+            text = data.decode(enc, errors="strict")
         except UnicodeDecodeError:
             continue
+        if enc == "gb18030" and _private_use(text) > 0.02 * max(1, _wide(text)):
+            # Big5 bytes (traditional Chinese, Taiwan/Hong Kong) decode as GB18030 too,
+            # into private-use characters: read them as Big5, or say the encoding is unknown
+            try:
+                big5 = data.decode("big5hkscs", errors="strict")
+            except UnicodeDecodeError:
+                raise FenbanError("text_encoding", path=str(p)) from None
+            if _private_use(big5) == 0:
+                return big5, "big5hkscs"
+            raise FenbanError("text_encoding", path=str(p))
+        return text, enc
     raise FenbanError("text_encoding", path=str(p))
+
+
+def _private_use(text: str) -> int:
+    """Characters of the Private Use Area: what bytes of another encoding become."""
+    return sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff")
+
+
+def _wide(text: str) -> int:
+    return sum(1 for ch in text if ord(ch) > 0x2e7f)
 
 
 def sniff_delimiter(text: str) -> str:

@@ -64,9 +64,17 @@ GENDER_MAP = {
 SPACES = " \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff"
 
 
+# traditional characters of the headers FenBan knows (a roster from Hong Kong, Macao or
+# Taiwan, or typed with a traditional input method): 性別 reads as 性别, 學號 as 学号
+_TRAD = str.maketrans(
+    "別學號證畢業總績數語歷體樂術資訊兒園來讀預設級綁說電話機錄備計彙匯編準報碼齡歲國際英際圖與縣區鄉鎮幼護",
+    "别学号证毕业总绩数语历体乐术资讯儿园来读预设级绑说电话机录备计汇汇编准报码龄岁国际英际图与县区乡镇幼护")
+
+
 def norm_key(text: str) -> str:
-    """Header normaliser: NFKC, lower case, no spaces or punctuation."""
-    t = unicodedata.normalize("NFKC", text).lower()
+    """Header normaliser: NFKC, lower case, traditional characters as simplified,
+    no spaces or punctuation."""
+    t = unicodedata.normalize("NFKC", text).lower().translate(_TRAD)
     return re.sub(r"[\s_\-·.:：()（）*]+", "", t)
 
 
@@ -849,6 +857,8 @@ def load_roster(
     notes: list[Problem] = []
     if book.kind == "csv" and p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".et"):
         notes.append(Problem("info", "text_named_workbook", None, None, None, {"suffix": p.suffix}))
+    if book.encoding == "big5hkscs":  # said: the names are read in traditional characters
+        notes.append(Problem("info", "text_big5", None, None, None, {}))
     if sheet and sheet != "all":
         grids = [_pick_named(book, sheet)]
     else:
