@@ -121,6 +121,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "姓名“{name}”出现 {count} 次（{rows}），按规则将分在不同班",
         "name \u201c{name}\u201d appears {count} times ({rows}); they will go to different classes",
     ),
+    "rows_hidden": ("{rows}在 Excel 里是隐藏行，已当作学生读入（共 {count} 人）：若是转出或不来的学生，请从名单中删去",
+                    "{rows} are hidden in Excel and were read as students ({count}): if they moved away or are not "
+                    "coming, delete them from the roster"),
     "text_big5": ("文件是繁体中文 Big5 编码，已按 Big5 读入", "the file is in Big5 (traditional Chinese) and was read as such"),
     "duplicate_row": ("与{other}完全相同：同一学生录了两次？请删去一行；若是两名学生，请写明区别（如学号）",
                       "identical to {other}: one student entered twice? Delete one row; if they are two "

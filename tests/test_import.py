@@ -484,3 +484,31 @@ def test_a_big5_csv_is_read_as_big5_with_traditional_headers(tmp_path):
     with pytest.raises(FenbanError) as exc:
         load_roster(junk)
     assert exc.value.key == "text_encoding"
+
+
+def test_rows_hidden_in_excel_are_read_and_said(tmp_path):
+    """A clerk hides the students who moved away instead of deleting them: the
+    hidden rows are read like the others (never dropped in silence) and named."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "新生"
+    ws.append(["2026级新生名单"])
+    ws.append(["姓名", "性别", "语文"])
+    for i in range(8):
+        ws.append([f"学生{i}", "男" if i % 2 else "女", 80 + i])
+    for r in (5, 6, 9):  # 学生2, 学生3, 学生6
+        ws.row_dimensions[r].hidden = True
+    path = tmp_path / "hidden.xlsx"
+    wb.save(path)
+    r = load_roster(path)
+    assert r.n == 8
+    [p] = [p for p in r.problems if p.key == "rows_hidden"]
+    assert p.level == "warning" and p.text("zh") == (
+        "工作表“新生”：第 5、6、9 行在 Excel 里是隐藏行，已当作学生读入（共 3 人）：若是转出或不来的学生，请从名单中删去")
+    # no hidden rows, nothing said
+    for row in (5, 6, 9):
+        ws.row_dimensions[row].hidden = False
+    wb.save(path)
+    assert not [p for p in load_roster(path).problems if p.key == "rows_hidden"]

@@ -43,6 +43,9 @@ class SheetGrid:
     # a text file whose last line has no line break: with a short last row, the
     # file may have been cut off (a copy or a download that stopped)
     no_final_newline: bool = False
+    # rows hidden in Excel (0-based): read like the others, and said (a clerk hides
+    # the students who moved away instead of deleting them)
+    hidden_rows: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -107,6 +110,7 @@ def _read_zip_workbook(p: Path, data: bytes) -> Book:
     return book
 
 
+_ROW_TAG = re.compile(rb'<row\b([^>]*?)\br="(\d+)"([^>]*)>')
 _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _BIG_NUMBER = re.compile(rb"<v>\s*(?:\d{16,}(?:\.\d*)?|\d(?:\.\d+)?E\+?(?:1[5-9]|[2-9]\d))\s*</v>", re.I)
 _TEXT_TYPE = re.compile(rb'\bt="(?:s|str|inlineStr|b|e)"')
@@ -132,6 +136,10 @@ def _mark_cells(data: bytes, book: Book) -> None:
                 if name not in by_name or path not in names:
                     continue
                 xml = zf.read(path)
+                if b"hidden=" in xml:
+                    by_name[name].hidden_rows = {
+                        int(m.group(2)) - 1 for m in _ROW_TAG.finditer(xml)
+                        if re.search(rb'\bhidden="(?:1|true)"', m.group(1) + m.group(3))}
                 formulas = b"<f" in xml
                 if not formulas and not _BIG_NUMBER.search(xml):
                     continue

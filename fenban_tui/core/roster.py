@@ -646,7 +646,7 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
             width -= 1
         rows = [[f"列{col_letter(c)}" for c in range(width)]] + rows
         synthetic = True
-        grid = SheetGrid(name=grid.name, rows=rows, text=grid.text, unsaved_formulas={(r + 1, c) for r, c in grid.unsaved_formulas})
+        grid = SheetGrid(name=grid.name, rows=rows, text=grid.text, hidden_rows=grid.hidden_rows, unsaved_formulas={(r + 1, c) for r, c in grid.unsaved_formulas})
         header_row = 1
     if header_row is not None:
         h = header_row - 1
@@ -742,6 +742,10 @@ def _extract(path: Path, grid: SheetGrid, header_row: int | None) -> _SheetRows:
         out.problems.append(Problem("error", "row_junk", grid.name, excel_row, None, {"text": text[:30]}))
     if short:
         _short_rows(out, grid, rows, short, {row for _, row, _, _ in single})
+    hidden = [r for r in out.row_numbers if r - 1 in grid.hidden_rows]
+    if hidden:  # read as students, and said: hidden rows are often students who left
+        out.problems.append(Problem("warning", "rows_hidden", grid.name, None, None,
+                                    {"count": len(hidden), "rows": _rows_shown(hidden)}))
     if not out.rows:
         raise FenbanError("header_only", path=str(path), sheet=grid.name, at=sheet_phrase(grid))
     if blank:  # totals rows, notes and a repeated header have a line each, saying what they are
