@@ -355,3 +355,15 @@ async def test_a_file_that_fails_to_read_leaves_the_saved_roster_alone(tmp_path,
         saved = store.load()
         assert saved.roster_path == str(first.resolve()) and saved.snapshot
         assert store.load_roster(saved).n == 40
+
+
+def test_class_name_preview_stays_on_one_line_at_80_columns():
+    from rich.cells import cell_len
+
+    from fenban_tui.tui.screens.rules_step import labels_preview
+
+    assert labels_preview("{n}班", 10) == "1班、2班、3班 … 10班"
+    assert labels_preview("{n}班", 3) == "1班、2班、3班"
+    long = labels_preview("初一({n})班", 10)
+    assert long == "初一(1)班、初一(2)班 … 初一(10)班" and cell_len(long) <= 34
+    assert labels_preview("二〇二六级初一年级({n})班", 12) == "二〇二六级初一年级(1)班 … 二〇二六级初一年级(12)班"

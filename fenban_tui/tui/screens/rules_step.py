@@ -26,12 +26,23 @@ def suggested_classes(n: int, per_class: int) -> int:
     return max(1, math.ceil(n / per_class))
 
 
-def labels_preview(pattern: str, k: int, lang: str = "zh") -> str:
+LABELS_PREVIEW_WIDTH = 34  # terminal cells for the names on the 班名 line (one line at 80 columns)
+
+
+def labels_preview(pattern: str, k: int, lang: str = "zh", width: int = LABELS_PREVIEW_WIDTH) -> str:
+    """The class names a pattern gives, as many of the first as fit ``width``
+    cells (a Chinese character is two), then … and the last: one line."""
+    from rich.cells import cell_len
+
     labels = Rules(label_pattern=pattern).labels(k)
     sep = ", " if lang == "en" else "、"
-    if k <= 4:
+    if k <= 4 and cell_len(sep.join(labels)) <= width:
         return sep.join(labels)
-    return sep.join(labels[:3]) + " … " + labels[-1]
+    for first in (3, 2, 1):
+        text = sep.join(labels[:first]) + " … " + labels[-1]
+        if cell_len(text) <= width or first == 1:
+            return text
+    return text  # pragma: no cover
 
 
 def roster_hash(roster) -> str:
