@@ -232,8 +232,15 @@ class Roster:
         """A stable name for each student that rules can point at: the 学号 or
         身份证号 as written when it is unique in the roster, else ``行12`` (the
         spreadsheet row; ``原1班 行12`` when sheets were combined)."""
-        refs = self.row_refs()
-        out = [f"行{r}" for r in refs]
+        out = [f"行{r}" for r in self.row_refs()]
+        for ids in self._unique_ids():
+            out = [v if v and o.startswith("行") else o for v, o in zip(ids, out)]
+        return out
+
+    def _unique_ids(self) -> list[list[str]]:
+        """The 身份证号 and the 学号 column (those the roster has), each student's
+        value as written where no other student shares it, else ""."""
+        out = []
         for role in ("idcard", "sid"):
             col = getattr(self.cmap, role)
             if not col:
@@ -242,7 +249,7 @@ class Roster:
             counts: dict[str, int] = {}
             for v in vals:
                 counts[v] = counts.get(v, 0) + 1
-            out = [v if v and counts[v] == 1 and o.startswith("行") else o for v, o in zip(vals, out)]
+            out.append([v if v and counts[v] == 1 else "" for v in vals])
         return out
 
     def student_index(self) -> dict[str, int]:
@@ -263,16 +270,9 @@ class Roster:
             put(key, i)
         for i, ref in enumerate(self.row_refs()):
             put(f"行{ref}", i)
-        for role in ("idcard", "sid"):
-            col = getattr(self.cmap, role)
-            if not col:
-                continue
-            vals = [v.strip() if v else "" for v in self.table[col].to_list()]
-            counts: dict[str, int] = {}
-            for v in vals:
-                counts[v] = counts.get(v, 0) + 1
-            for i, v in enumerate(vals):
-                if v and counts[v] == 1:
+        for ids in self._unique_ids():
+            for i, v in enumerate(ids):
+                if v:
                     put(v, i)
         return {k: i for k, i in index.items() if k not in clash}
 
