@@ -60,6 +60,9 @@ class ExportScreen(StepScreen):
         self._gen = 0
         self.writing = False
         self.drives: list[Drive] = []
+        # the box a refusal in the status line is about ("out", "teachers"): when
+        # that box changes, the refusal is checked again (updated, or gone)
+        self._refused: str | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Label(self.t("export_label"), id="out-label")
@@ -105,11 +108,50 @@ class ExportScreen(StepScreen):
         if event.input.id == "out" and event.value != self.fenban.out_dir:
             self.fenban.out_dir = event.value
             self.fenban.save_soon()
+        if event.input.id == "out" and self._refused == "out":
+            self._recheck(self._out_refusal())
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if event.text_area.id == "teachers" and event.text_area.text != self.fenban.teachers:
             self.fenban.teachers = event.text_area.text
             self.fenban.save_soon()
+        if event.text_area.id == "teachers" and self._refused == "teachers":
+            self._recheck(self._teachers_refusal()[1])
+
+    def _recheck(self, refusal: str | None) -> None:
+        """The box a refusal was about changed: say what is still wrong with it,
+        or, when nothing is, what the status said before anything was refused."""
+        if self.writing:
+            return
+        if refusal:
+            self._status(refusal, "error")
+        else:
+            self._refused = None
+            self._status(*self._idle_status())
+
+    def _out_refusal(self) -> str | None:
+        """What is wrong with the folder typed (None: nothing found before writing)."""
+        raw = clean_path(self.query_one("#out", Input).value)
+        if not raw:
+            return self.t("export_empty")
+        out = Path(raw).expanduser()
+        if out.exists() and not out.is_dir():
+            return self.t("export_not_dir", path=str(out))
+        return None
+
+    def _teachers_refusal(self) -> tuple[list[str], str | None]:
+        """The head teachers typed, and what is wrong with them for the draw
+        (too few for the classes, a file that cannot be read), or None."""
+        app = self.fenban
+        try:
+            teachers = teachers_from_text(self.query_one("#teachers", TextArea).text)
+            if teachers and app.placement is not None:
+                draw_teachers(teachers, app.placement.labels, app.placement.rules.seed)
+        except FenbanError as exc:
+            return [], exc.text(self.lang)
+        except OSError as exc:
+            return [], self.t("export_os_error", path=str(exc.filename or ""), reason=exc.strerror or str(exc))
+        return teachers, None
 
     def refresh_drives(self) -> None:
         """List the mounted removable drives (lsblk's flags, /media, /run/media)."""
@@ -147,31 +189,27 @@ class ExportScreen(StepScreen):
         app = self.fenban
         if self.writing:
             return
+        self._refused = None
         if app.placement is None:
             self._status(self.t("solve_need"), "error")
             return
+        refusal = self._out_refusal()
+        if refusal:
+            self._refused = "out"
+            self._status(refusal, "error")
+            return
         raw = clean_path(self.query_one("#out", Input).value)
-        if not raw:
-            self._status(self.t("export_empty"), "error")
-            return
         out = Path(raw).expanduser()
-        if out.exists() and not out.is_dir():
-            self._status(self.t("export_not_dir", path=str(out)), "error")
-            return
         if app.out_dir != raw:
             app.out_dir = raw
             app.session_dirty = True
         app.save_now()
-        try:  # the teachers typed: refused in words before anything is written
-            teachers = teachers_from_text(self.query_one("#teachers", TextArea).text)
-            if teachers:
-                draw_teachers(teachers, app.placement.labels, app.placement.rules.seed)
-        except FenbanError as exc:
-            self._status(exc.text(self.lang), "error")
-            return
-        except OSError as exc:
-            self._status(self.t("export_os_error", path=str(exc.filename or ""), reason=exc.strerror or str(exc)),
-                         "error")
+        # the teachers typed: refused in words before anything is written (with the
+        # seed the classes were drawn with, as the export draws them)
+        teachers, refusal = self._teachers_refusal()
+        if refusal:
+            self._refused = "teachers"
+            self._status(refusal, "error")
             return
         self._options = ExportOptions(teachers=teachers or None)
         if app.source_changed:
