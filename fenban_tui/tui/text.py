@@ -170,6 +170,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "solve_gaps": ("最大差距", "Worst gaps"),
     "solve_busy": ("正在分班，请稍候（Esc 取消）", "Still placing; wait or press Esc to cancel"),
     "solve_need": ("请先完成分班", "Finish the placement first"),
+    # ctrl+n on 分班 with no classes to review: said in the status line, with the key that solves
+    "solve_next_cancelled": ("分班已取消，还没有结果可复核：按 ctrl+r 重新分班，或 ctrl+p 修改规则",
+                             "The placement was cancelled: nothing to review yet. ctrl+r runs it again, ctrl+p "
+                             "changes the rules"),
+    "solve_next_failed": ("分班失败，没有结果可复核：{reason}", "The placement failed: nothing to review. {reason}"),
+    "solve_next_none": ("还没有分班结果：按 ctrl+r 开始分班", "No placement yet: press ctrl+r to run it"),
     "solve_left": ("已离开分班步骤，分班已取消", "Left the solve step; placement cancelled"),
     "stage_start": ("准备", "starting"),
     "stage_balance": ("均衡调整", "balancing"),

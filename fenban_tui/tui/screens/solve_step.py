@@ -50,6 +50,7 @@ def solver_finished(screen, event: Worker.StateChanged, group: str) -> tuple[str
 
 class SolveScreen(StepScreen):
     STEP = 2
+    SAYS_WHY = True  # ctrl+n with no classes: why, and the key that solves, in #solve-status
     BINDINGS = [
         Binding("escape", "cancel", "key_cancel"),
         Binding("ctrl+r", "rerun", "key_rerun"),
@@ -70,6 +71,9 @@ class SolveScreen(StepScreen):
         self._cancel: threading.Event | None = None
         self.running = False
         self._stage = ""
+        # how the last run ended, while no classes are shown: "cancelled", or the
+        # failure's reason; None while running or when it gave classes
+        self._ended: str | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text(self.t("solve_idle")), id="solve-status", classes="status")
@@ -129,6 +133,7 @@ class SolveScreen(StepScreen):
         self._cancel = threading.Event()
         app.solve_cancel = self._cancel
         self.running = True
+        self._ended = None
         self._stage = self.t("stage_start")
         app.set_placement(None, None)
         summary = self.query_one("#summary", DataTable)
@@ -189,9 +194,11 @@ class SolveScreen(StepScreen):
         bar = self.query_one("#progress", ProgressBar)
         if kind == "cancelled":
             bar.update(total=100, progress=0)
+            self._ended = "cancelled"
             self._status(self.t("solve_cancelled"), "error")
         elif kind == "error":
             bar.update(total=100, progress=0)
+            self._ended = str(value)
             self._status(self.t("solve_failed", reason=value) + "\n" + self.t("solve_failed_hint"), "error")
         else:
             self._show(*value)
@@ -241,9 +248,20 @@ class SolveScreen(StepScreen):
         self.query_one("#gaps-box", VerticalScroll).can_focus = True
 
     def check_next(self) -> str | None:
+        """Said in the status line (``SAYS_WHY``): a toast is easily missed, and
+        the status must not keep saying only what happened, not why ctrl+n did nothing."""
         if self.running:
+            # the status line already says it is running (and that Esc cancels)
+            self.app.notify(self.t("solve_busy"), severity="warning")
             return self.t("solve_busy")
         app = self.fenban
         if app.placement is None or app.placement_key != app.current_key():
-            return self.t("solve_need")
+            if self._ended == "cancelled":
+                why = self.t("solve_next_cancelled")
+            elif self._ended:
+                why = self.t("solve_next_failed", reason=self._ended) + "\n" + self.t("solve_failed_hint")
+            else:
+                why = self.t("solve_next_none")
+            self._status(why, "error")
+            return why
         return None
