@@ -14,17 +14,19 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.theme import BUILTIN_THEMES
+from textual.widgets import Input, Static
 
 from ..core.api import Rules, placement_of
 from ..core.review import Review
 from ..core.session import Session, SessionStore, rules_dict, rules_of
 from ..i18n import set_lang
 from .screens.base import StepScreen, localize_bindings, rule_error
-from .screens.dialogs import HelpScreen, ResumeOtherScreen, ResumeScreen
+from .screens.dialogs import DiscardScreen, HelpScreen, ResumeOtherScreen, ResumeScreen
 from .screens.export_step import ExportScreen
 from .screens.import_step import ImportScreen
 from .screens.review_step import ReviewScreen
@@ -59,6 +61,37 @@ def roster_key(roster) -> tuple[str, ...] | None:
 def placing_rules(rules: Rules) -> str:
     """The rules as far as they decide who goes where (all but the class names)."""
     return repr(sorted((k, v) for k, v in rules.as_dict().items() if k != "label_pattern"))
+
+
+# which rules differ (``Rules`` fields), in the words of the rules step's status line
+_DIFFER = {"classes": "differ_classes", "class_size": "differ_classes", "seed": "differ_seed",
+           "scores": "differ_balance", "balance_total": "differ_balance", "balance_gender": "differ_balance",
+           "balance_school": "differ_balance", "balance_boarding": "differ_balance", "categories": "differ_balance",
+           "balance_birth": "differ_balance", "total_deciles": "differ_balance", "priority": "differ_balance",
+           "same_name_apart": "differ_hard", "same_name_sound": "differ_hard", "use_together": "differ_hard",
+           "use_apart": "differ_hard", "use_pins": "differ_hard", "together_extra": "differ_hard",
+           "apart_extra": "differ_hard", "pins_extra": "differ_hard", "at_least": "differ_at_least"}
+
+
+def rules_differ(a: Rules, b: Rules) -> list[str]:
+    """The text keys (``differ_*``) of the rules that place students differently
+    in ``a`` and ``b``, in the order the rules step shows them; [] when none."""
+    da, db = a.as_dict(), b.as_dict()
+    keys = [_DIFFER.get(k, "differ_other") for k in dict.fromkeys([*da, *db])
+            if k != "label_pattern" and da.get(k) != db.get(k)]
+    return list(dict.fromkeys(keys))
+
+
+def review_edits(saved: Session) -> dict[str, int] | None:
+    """The hand edits a saved session's review holds, as the review counts them
+    (students moved, students and classes locked); None when it holds none
+    (nothing to undo either)."""
+    rv = saved.review if saved.result is not None and isinstance(saved.review, dict) else None
+    if not rv:
+        return None
+    counts = {"moved": len(rv.get("edited") or []), "locked": len(rv.get("locked") or []),
+              "classes": len(rv.get("locked_classes") or [])}
+    return counts if any(counts.values()) or rv.get("undo") else None
 
 
 def same_roster(a, b) -> bool:
@@ -192,6 +225,60 @@ class FenbanApp(App):
             p.result.labels = p.model.labels
             self.placement_key = self.current_key()
             self.save_session()
+        self.call_after_refresh(self.show_rules_differ)
+
+    def restore_placement_rules(self) -> None:
+        """The rules step's form goes back to the rules the current classes were
+        made with (``placement.rules``): the classes and every review edit stay,
+        and what is exported (made from ``placement.rules``) is what the form says."""
+        p = self.placement
+        if p is None:
+            return
+        self.rules = replace(p.rules)
+        self.rules_roster = roster_key(self.roster)
+        self.rules_form = {}  # the boxes show the rules, nothing typed is pending
+        screen = self.screen
+        if isinstance(screen, RulesScreen):
+            screen._populate()  # the boxes and checklists from app.rules (rules_step's own filling)
+            screen._pending = None
+            status = screen.query_one("#rules-status", Static)
+            status.set_classes("status ok")
+            status.update(Text(t("rules_restored", self.lang, seed=p.rules.seed)))
+        self.save_session()
+
+    def show_rules_differ(self) -> None:
+        """On 规则: the status line says when the rules on the form place students
+        otherwise than the rules the current classes were made with (and goes
+        back to its usual words when they no longer do).  An error the operator
+        must correct is said first: it is left alone."""
+        screen = self.screen
+        if not isinstance(screen, RulesScreen):
+            return
+        try:
+            status = screen.query_one("#rules-status", Static)
+        except Exception:  # not composed yet
+            return
+        if "error" in status.classes:
+            return
+        p = self.placement
+        differ = rules_differ(p.rules, self.rules) if p is not None else []
+        if differ:
+            sep = ", " if self.lang == "en" else "、"
+            what = sep.join(t(k, self.lang) for k in differ)
+            lost = self.review_would_be_lost(self.rules)
+            text = (t("rules_differ_review", self.lang, what=what, n=lost) if lost
+                    else t("rules_differ", self.lang, what=what))
+            status.set_classes("status busy differ")
+            status.update(Text(text))
+        elif status.has_class("differ"):
+            status.set_classes("status")
+            status.update(Text(t("rules_enter", self.lang)))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # a box of the rules step changed (its own handler ran first): whether the
+        # form still differs from the current classes' rules
+        if isinstance(self.screen, RulesScreen):
+            self.show_rules_differ()
 
     def accept_rules(self, rules: Rules) -> None:
         """The rules step took ``rules`` (checked against the roster there): errors
@@ -342,17 +429,21 @@ class FenbanApp(App):
         except Exception:  # no data directory: the wizard works without sessions
             self.sessions, saved = None, None
         if saved is not None and saved.snapshot:
-            step = t("step_" + saved.step, self.lang) if saved.step in STEP_MODES else saved.step
-            asked = self.asked_for_other(saved)
-            if asked:  # `fenban FILE`: resume the saved roster, or start afresh with FILE
-                dialog = ResumeOtherScreen(t("session_ask_other", self.lang, old=saved.roster_path, new=asked,
-                                             step=step, when=saved.saved_at), self.lang)
-            else:
-                dialog = ResumeScreen(t("session_ask", self.lang, path=saved.roster_path, step=step,
-                                        when=saved.saved_at), self.lang)
-            self.push_screen(dialog, partial(self._resume_answer, saved))
+            self.ask_resume(saved)
             return
         self.switch_mode("import")
+
+    def ask_resume(self, saved: Session) -> None:
+        """Carry on with the saved session (the default: Enter), or start afresh?"""
+        step = t("step_" + saved.step, self.lang) if saved.step in STEP_MODES else saved.step
+        asked = self.asked_for_other(saved)
+        if asked:  # `fenban FILE`: resume the saved roster, or start afresh with FILE
+            dialog = ResumeOtherScreen(t("session_ask_other", self.lang, old=saved.roster_path, new=asked,
+                                         step=step, when=saved.saved_at), self.lang)
+        else:
+            dialog = ResumeScreen(t("session_ask", self.lang, path=saved.roster_path, step=step,
+                                    when=saved.saved_at), self.lang)
+        self.push_screen(dialog, partial(self._resume_answer, saved))
 
     def asked_for_other(self, saved: Session) -> str | None:
         """The roster file given on the command line (``fenban FILE``), as a full
@@ -368,8 +459,23 @@ class FenbanApp(App):
     async def _resume_answer(self, saved: Session, yes: bool | None) -> None:
         if yes:
             await self.resume(saved)
-        else:
+            return
+        edits = review_edits(saved)
+        if edits:
+            # the saved session is overwritten as soon as a roster is read (at once
+            # when a file was named): hand edits are not thrown away on one key
+            step = t("step_" + saved.step, self.lang) if saved.step in STEP_MODES else saved.step
+            key = "session_discard_ask_other" if self.asked_for_other(saved) else "session_discard_ask"
+            self.push_screen(DiscardScreen(t(key, self.lang, step=step, when=saved.saved_at, **edits), self.lang),
+                             partial(self._discard_answer, saved))
+            return
+        await self.switch_mode("import")
+
+    async def _discard_answer(self, saved: Session, yes: bool | None) -> None:
+        if yes:
             await self.switch_mode("import")
+        else:  # back to the first question, 继续上次 focused
+            self.ask_resume(saved)
 
     # ------------------------------------------------------------------ navigation
 
@@ -397,6 +503,7 @@ class FenbanApp(App):
         if screen is not None:
             screen.show_source_changed()
             screen.entered()
+        self.show_rules_differ()
         self.refresh_bindings()
         self.save_session()
 
@@ -416,10 +523,14 @@ class FenbanApp(App):
         if question:
             from .screens.dialogs import ResolveScreen
 
-            async def answered(yes: bool | None) -> None:
-                if yes:
+            async def answered(yes: bool | str | None) -> None:
+                if yes == "restore":  # ResolveScreen: the rules of the current classes, on the form again
+                    self.restore_placement_rules()
+                elif yes:
                     screen.confirmed()
                     await self.go_to(self.step + 1)
+                else:  # nothing changed: the status line says the form differs from the classes' rules
+                    self.show_rules_differ()
 
             self.push_screen(ResolveScreen(question, self.lang), answered)
             return

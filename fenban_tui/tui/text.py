@@ -47,9 +47,31 @@ TEXT: dict[str, tuple[str, str]] = {
     "import_same_kept": ("名单没有改动：分班结果和复核中的调整都保留", "The roster has not changed: the classes and every review edit are kept"),
     "key_resolve_yes": ("重新分班", "Solve again"),
     "key_resolve_no": ("不改，留在这里", "Keep the classes"),
-    "rules_lose_review": ("规则改了，要重新分班：复核中的 {n} 处调整和锁定会丢掉（只改班名格式则不会）。要重新分班吗？",
+    "key_resolve_restore": ("恢复原规则", "Restore rules"),
+    "rules_lose_review": ("规则改了，要重新分班：复核中的 {n} 处调整和锁定会丢掉（只改班名格式则不会）。\n\n"
+                          "y：按表单的规则重新分班\n"
+                          "r：表单恢复为当前分班所用的规则，分班和调整都保留\n"
+                          "n：不改，留在这里（表单与分班的规则仍不同）",
                           "The rules changed and the classes will be made again: the {n} edits and locks of the "
-                          "review will be lost (a new class-name pattern alone keeps them). Solve again?"),
+                          "review will be lost (a new class-name pattern alone keeps them).\n\n"
+                          "y: solve again with the rules on the form\n"
+                          "r: put back the rules the classes were made with; classes and edits kept\n"
+                          "n: change nothing, stay here (the form still differs from the classes' rules)"),
+    # 规则: the form is not what the current classes were made with ({what}: which rules)
+    # one line at 80 columns: the form above must keep its room
+    "rules_differ": ("表单的{what}与当前分班所用的不同：ctrl+n 按表单重新分班",
+                     "Form differs from the classes' rules ({what}): ctrl+n solves again"),
+    "rules_differ_review": ("表单的{what}与当前分班所用的不同：ctrl+n 可重新分班或恢复原规则",
+                            "Form differs from the classes' rules ({what}): ctrl+n re-solves or restores"),
+    "rules_restored": ("已恢复当前分班所用的规则（种子 {seed}）：分班和复核的调整都保留，ctrl+n 继续",
+                       "The rules of the current classes are back (seed {seed}): classes and review edits kept; "
+                       "ctrl+n goes on"),
+    "differ_classes": ("班级数", "class count"),
+    "differ_seed": ("种子", "seed"),
+    "differ_balance": ("均衡项", "balancing"),
+    "differ_hard": ("硬性规则", "hard rules"),
+    "differ_at_least": ("每班至少", "at least"),
+    "differ_other": ("其他设置", "other settings"),
     "rules_seed_ph": ("现场抽出的数字或文字，如 3 17 29", "drawn in public, e.g. 3 17 29"),
     "rules_seed_empty": ("请填写随机种子（公开抽签得到的数字或文字）", "Enter the seed (the number or text drawn in public)"),
     "import_ok": ("名单可用，按 ctrl+n 进入下一步（规则）", "Roster usable; press ctrl+n for the next step (rules)"),
@@ -320,6 +342,30 @@ TEXT: dict[str, tuple[str, str]] = {
                           "n: drop it and start afresh with this file"),
     "key_resume_old": ("继续上次", "Resume last"),
     "key_fresh_new": ("打开这个文件", "Open this file"),
+    # starting afresh would drop a saved session's hand edits: asked again (n goes back)
+    "key_discard_yes": ("放弃调整，重新开始", "Drop them"),
+    "key_discard_no": ("返回", "Go back"),
+    "session_discard_ask": ("上次的工作（{when}，停在“{step}”）有复核中的手工调整：调整 {moved} 人，"
+                            "锁定 {locked} 人、{classes} 个班。\n"
+                            "重新开始后，一读入名单就会覆盖上次保存的工作，这些调整无法找回。\n\n"
+                            "y：放弃这些调整，重新开始\n"
+                            "n：返回上一个问题（可继续上次的工作）",
+                            "The last session ({when}, at \u201c{step}\u201d) has hand edits from the review: "
+                            "{moved} students moved, {locked} students and {classes} classes locked.\n"
+                            "Starting afresh overwrites it as soon as a roster is read; the edits cannot be got "
+                            "back.\n\n"
+                            "y: drop them and start afresh\n"
+                            "n: back to the previous question (to resume)"),
+    "session_discard_ask_other": ("上次的工作（{when}，停在“{step}”）有复核中的手工调整：调整 {moved} 人，"
+                                  "锁定 {locked} 人、{classes} 个班。\n"
+                                  "打开这个文件会立即覆盖上次保存的工作，这些调整无法找回。\n\n"
+                                  "y：放弃这些调整，打开这个文件\n"
+                                  "n：返回上一个问题（可继续上次的工作）",
+                                  "The last session ({when}, at \u201c{step}\u201d) has hand edits from the review: "
+                                  "{moved} students moved, {locked} students and {classes} classes locked.\n"
+                                  "Opening this file overwrites it at once; the edits cannot be got back.\n\n"
+                                  "y: drop them and open this file\n"
+                                  "n: back to the previous question (to resume)"),
     # a rule the roster cannot meet (每班至少, a column to balance): said on every step until changed
     "rules_bar": (" ！规则需修改 ", " ! Change a rule "),
     # the roster file changed after the session was saved: said on every step until it is read again

@@ -58,6 +58,10 @@ class ConfirmScreen(ModalScreen[bool]):
     ]
 
     YES, NO = "key_yes", "key_no"  # button labels
+    # the button focused at first (what Enter does): the answer that loses nothing.
+    # Set here, not in a subclass's on_mount: Textual runs the on_mount of every
+    # class in the MRO, this one last, so a subclass's focus would be undone.
+    DEFAULT = "no"
 
     def __init__(self, question: str, lang: str) -> None:
         super().__init__()
@@ -65,16 +69,20 @@ class ConfirmScreen(ModalScreen[bool]):
         self.lang = lang
         localize_bindings(self, lang)
 
+    def buttons(self) -> list[tuple[str, str]]:
+        """(id, label) of each button, left to right."""
+        return [("yes", t(self.YES, self.lang) + " (y)"), ("no", t(self.NO, self.lang) + " (n)")]
+
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
             yield Static(Text(self.question), id="confirm-text")
             with Horizontal(id="confirm-buttons"):
-                yield Button(t(self.YES, self.lang) + " (y)", id="yes", variant="warning")
-                yield Button(t(self.NO, self.lang) + " (n)", id="no", variant="primary")
+                for bid, label in self.buttons():
+                    yield Button(label, id=bid, variant="primary" if bid == self.DEFAULT else "warning")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.query_one(f"#{self.DEFAULT}", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -136,9 +144,7 @@ class ResumeScreen(ConfirmScreen):
         Binding("n,escape", "answer(False)", "key_fresh"),
     ]
     YES, NO = "key_resume", "key_fresh"
-
-    def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+    DEFAULT = "yes"  # Enter carries on: starting afresh is asked for by n
 
 
 class ResumeOtherScreen(ResumeScreen):
@@ -153,14 +159,51 @@ class ResumeOtherScreen(ResumeScreen):
     YES, NO = "key_resume_old", "key_fresh_new"
 
 
+class DiscardScreen(ConfirmScreen):
+    """Starting afresh would throw away a saved session's hand edits: asked
+    again.  y drops them; n or Esc (the default) goes back to the first question."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "key_discard_yes"),
+        Binding("n,escape", "answer(False)", "key_discard_no"),
+    ]
+    YES, NO = "key_discard_yes", "key_discard_no"
+
+
 class ResolveScreen(ConfirmScreen):
-    """The rules changed after the review: solve again (y) or keep the classes (n, the default)."""
+    """The rules changed after the review: solve again (y, answers True), put
+    back the rules the classes were made with (r, answers "restore") or keep the
+    classes and the form as it is (n, Esc: the default, answers False)."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "key_resolve_yes"),
+        Binding("r", "answer('restore')", "key_resolve_restore"),
         Binding("n,escape", "answer(False)", "key_resolve_no"),
+        Binding("left", "app.focus_previous", show=False),
+        Binding("right", "app.focus_next", show=False),
     ]
     YES, NO = "key_resolve_yes", "key_resolve_no"
+
+    def __init__(self, question: str, lang: str) -> None:
+        super().__init__(question, lang)
+        keys = self._bindings.key_to_bindings  # the Footer as the buttons: y, r, n, then ctrl+q
+        for key in ("n", "escape", "ctrl+q"):
+            if key in keys:
+                keys[key] = keys.pop(key)
+
+    def buttons(self) -> list[tuple[str, str]]:
+        yes, no = super().buttons()
+        return [yes, ("restore", t("key_resolve_restore", self.lang) + " (r)"), no]
+
+    def on_mount(self) -> None:
+        # three buttons need more than the 64 columns of a yes/no box (80 hold them)
+        self.query_one("#confirm-box").styles.width = 76
+        for button in self.query("#confirm-buttons Button"):
+            button.styles.margin = (0, 1)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.prevent_default()  # not ConfirmScreen's handler too (Textual runs each class's)
+        self.dismiss("restore" if event.button.id == "restore" else event.button.id == "yes")
 
 
 class WriteAnywayScreen(ConfirmScreen):
