@@ -30,6 +30,7 @@ from ...core.roster import list_sheets
 from ...i18n import FenbanError
 from ..importopts import (OptionError, format_columns, format_gender_codes, parse_columns,
                           parse_gender_codes, parse_header_row, roles_line)
+from ..widgets.wrapped import WrappedOptionList
 from .base import StepScreen, roster_usable, rule_errors
 from .dialogs import SheetScreen
 
@@ -163,7 +164,7 @@ class ImportScreen(StepScreen):
         preview = DataTable(id="preview", cursor_type="row", zebra_stripes=True)
         preview.border_title = self.t("import_preview", n=PREVIEW_ROWS)
         yield preview
-        problems = OptionList(id="problems")
+        problems = WrappedOptionList(id="problems")
         problems.border_title = self.t("import_problems")
         yield problems
 
@@ -432,17 +433,19 @@ class ImportScreen(StepScreen):
         self._show_problems(roster)
 
     def _show_problems(self, roster) -> None:
-        problems = self.query_one("#problems", OptionList)
+        problems = self.query_one("#problems", WrappedOptionList)
         problems.clear_options()
         self._problems_of = (roster, len(roster.problems))
+        lines: list[tuple[Text, int]] = []
         if not roster.problems:
-            problems.add_option(Text(self.t("import_no_problems")))
+            lines.append((Text(self.t("import_no_problems")), 0))
         order = {"error": 0, "warning": 1, "info": 2}
         shown = sorted(roster.problems, key=lambda p: order.get(p.level, 3))[:MAX_PROBLEMS]
         self._shown_problems = shown
-        problems.add_options(self._problem_text(p) for p in shown)
+        lines.extend(self._problem_text(p) for p in shown)
         if len(roster.problems) > MAX_PROBLEMS:
-            problems.add_option(Text(self.t("import_more", n=len(roster.problems) - MAX_PROBLEMS)))
+            lines.append((Text(self.t("import_more", n=len(roster.problems) - MAX_PROBLEMS)), 0))
+        problems.add_wrapped(lines)
 
     def _show_status(self, roster) -> None:
         """What was read, and whether it is usable; a resumed session whose roster
@@ -450,7 +453,8 @@ class ImportScreen(StepScreen):
         sheet, count = sheets_text(roster, self.lang)
         head = (self.t("import_head", header=roster.header_row) if roster.header_row
                 else self.t("import_no_head"))
-        summary = self.t("import_summary" if count == 1 else "import_summary_sheets", sheet=sheet, k=count,
+        key = "import_summary_sheets" if count > 1 else ("import_summary_text" if roster.text else "import_summary")
+        summary = self.t(key, sheet=sheet, k=count,
                          head=head, n=roster.n,
                          errors=len(roster.errors), warnings=len(roster.warnings))
         usable = roster_usable(roster)
@@ -529,11 +533,13 @@ class ImportScreen(StepScreen):
 
         self.app.push_screen(FileBrowser(str(here if here.is_dir() else Path.cwd()), self.lang), chosen)
 
-    def _problem_text(self, problem) -> Text:
+    def _problem_text(self, problem) -> tuple[Text, int]:
+        """The problem's line, and the indent of its continuation lines (under the text after the tag)."""
         text = Text()
-        text.append(f"[{self.t('level_' + problem.level)}] ", style=LEVEL_STYLE.get(problem.level, "bold"))
+        tag = f"[{self.t('level_' + problem.level)}] "
+        text.append(tag, style=LEVEL_STYLE.get(problem.level, "bold"))
         text.append(problem.text(self.lang))
-        return text
+        return text, cell_len(tag)
 
     # ------------------------------------------------------------------ hooks
 
