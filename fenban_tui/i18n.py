@@ -70,10 +70,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "row_total": ("合计/平均行，已跳过：{text}", "totals/average row, skipped: {text}"),
     "row_no_name": ("有数据但没有姓名", "has data but no name"),
     "gender_unknown": (
-        "性别“{value}”无法识别（可用：男/女、M/F、1/2）；若是别的代码，请指定性别代码 {value}=男 或 {value}=女"
-        "（命令行 --gender-code，向导 ctrl+o 选项）",
-        "gender \u201c{value}\u201d not recognised (use 男/女, M/F, 1/2); for another code give the gender code "
-        "{value}=男 or {value}=女 (--gender-code on the command line, ctrl+o options in the wizard)",
+        "性别“{value}”无法识别（可用：男/女、M/F、1/2）；若是别的代码，请指定性别代码"
+        "（命令行用 --gender-code {value}=男 或 {value}=女，向导在 ctrl+o 选项中）",
+        "gender \u201c{value}\u201d not recognised (use 男/女, M/F, 1/2); for another code give the "
+        "gender code (--gender-code {value}=男 or {value}=女 on the command line, ctrl+o options in the wizard)",
     ),
     "gender_missing": ("缺少性别", "gender is missing"),
     "score_bad": (

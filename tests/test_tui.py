@@ -308,7 +308,7 @@ async def test_balance_choices_do_not_leak_to_another_roster(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.roster is not None, 30)
         # a CSV has no sheets: its summary names none
-        assert import_status(app).startswith("学生 40 人，表头在第 1 行；错误 0 个")
+        assert import_status(app).startswith("表头在第 1 行，学生 40 人；错误 0 个")
         await to_step(pilot, app, RulesScreen)
         balance = app.screen.query_one("#balance", CheckList)
         hard = app.screen.query_one("#hard", CheckList)

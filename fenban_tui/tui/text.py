@@ -39,7 +39,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "import_summary": ("工作表“{sheet}”，{head}，学生 {n} 人；错误 {errors} 个，提示 {warnings} 个",
                        "sheet \u201c{sheet}\u201d, {head}, {n} students; "
                        "errors: {errors}, warnings: {warnings}"),
-    "import_summary_text": ("学生 {n} 人，{head}；错误 {errors} 个，提示 {warnings} 个",
+    "import_summary_text": ("{head}，学生 {n} 人；错误 {errors} 个，提示 {warnings} 个",
                             "{n} students, {head}; errors: {errors}, warnings: {warnings}"),
     "import_summary_sheets": ("合并了 {k} 个工作表（{sheet}），{head}，学生 {n} 人；错误 {errors} 个，提示 {warnings} 个",
                               "{k} sheets combined ({sheet}), {head}, {n} students; "
