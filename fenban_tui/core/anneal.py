@@ -128,6 +128,14 @@ def _apply(i, j, cls, X, XX, P, S, Q, N, codes, C):
     cls[j] = a
 
 
+@njit(cache=True)
+def _copy_into(dst, src):
+    """dst[:] = src as a loop: a slice assignment compiles a broadcasting check
+    whose error message alone costs seconds of compile time on a cold cache."""
+    for i in range(src.shape[0]):
+        dst[i] = src[i]
+
+
 @njit(cache=True, nogil=True)
 def anneal(seed, steps, t_start, t_end, f_start, b_start, cls, movable, X, XX, P, S, Q, N, Mc, M2, wm, ws,
            codes, C, T, dz, hb, w_cat, band, apart_ptr, apart_idx, progress, strat_of, strat_ptr, strat_idx,
@@ -163,12 +171,12 @@ def anneal(seed, steps, t_start, t_end, f_start, b_start, cls, movable, X, XX, P
             progress[0] = step / steps
             if progress[1] != 0.0:
                 if step < final_from:
-                    best[:] = cls  # stopped before the final stretch: keep where it got to
+                    _copy_into(best, cls)  # stopped before the final stretch: keep where it got to
                 break
         if step == final_from:
             cur = 0.0
             best_obj = 0.0
-            best[:] = cls
+            _copy_into(best, cls)
         frac = step / steps
         temp = t_start * math.exp(log_t * frac)
         # means tighten over the first 70% of the run, then stay at full weight
@@ -208,6 +216,6 @@ def anneal(seed, steps, t_start, t_end, f_start, b_start, cls, movable, X, XX, P
                 cur += d
                 if cur < best_obj:
                     best_obj = cur
-                    best[:] = cls
+                    _copy_into(best, cls)
     progress[0] = 1.0
     return best, accepted
