@@ -492,12 +492,15 @@ def _demo_roster() -> Path:
 
 
 def run_app(args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # without a terminal the wizard can neither read keys nor draw: it would
+        # wait for ever, writing escape codes
+        print(FenbanError("cli_no_terminal").text(args.lang or get_lang()), file=sys.stderr)
+        return 1
     roster = args.roster
     if args.demo:
         roster = str(_demo_roster())
     from .tui.app import FenbanApp
-
-    from .i18n import get_lang
 
     app = FenbanApp(roster_path=roster, lang=args.lang or get_lang(), demo=args.demo)
     app.run()

@@ -240,6 +240,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "broken_at_least": ("每班至少 {count} 名{what}（{classes}）", "{what}: at least {count} in every class ({classes})"),
     "cancelled": ("已取消", "cancelled"),
     # --- CLI -------------------------------------------------------------
+    "cli_no_terminal": ("fenban 向导要在终端里运行（这里的输入或输出不是终端）；脚本中请用 fenban solve、check 或 verify",
+                        "The fenban wizard needs a terminal (input or output is not one here); in scripts use "
+                        "fenban solve, check or verify"),
     "cli_students": ("学生 {n} 人", "{n} students"),
     "cli_problems": ("错误 {errors} 个，提示 {warnings} 个", "{errors} errors, {warnings} warnings"),
     "cli_not_usable": ("名单有错误，不能分班。请修改后重试。", "The roster has errors and cannot be used. Fix them and retry."),

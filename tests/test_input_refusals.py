@@ -635,3 +635,16 @@ def test_a_csv_rosters_rule_conflicts_name_no_sheet(tmp_path, capsys):
     assert out[0] == f"{path}  学生 3 人"
     assert "  ✗ 第 2 行：第 2、3 行的学生既要同班（绑定“T1”）又要分开（互斥“A1”）" in out
     assert not any("工作表" in line for line in out)
+
+
+def test_the_wizard_without_a_terminal_says_so_and_exits(tmp_path, monkeypatch, capsys):
+    """`fenban x </dev/null` (cron, a pipe): no keys to read, nowhere to draw;
+    the wizard once waited for ever writing escape codes."""
+    monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert main(["--demo"]) == 1
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.startswith("fenban 向导要在终端里运行") and "fenban solve" in out.err
+    assert main(["--lang", "en", "frobnicate"]) == 1
+    assert capsys.readouterr().err.startswith("The fenban wizard needs a terminal")
+    assert not (tmp_path / "data").exists()  # no session was started
