@@ -270,11 +270,18 @@ def write_roster(path: Path, n: int, drop: tuple[str, ...] = (), seed: int = 5) 
 
 
 async def load(pilot, app: FenbanApp, path: Path) -> None:
-    """On the import step: type ``path``, press Enter, wait for the roster."""
+    """On the import step: type ``path``, press Enter (and y when asked whether
+    the classes made for another file may go), wait for the roster."""
+    from fenban_tui.tui.screens.dialogs import ConfirmScreen
+
     before = app.roster_version
     app.screen.query_one("#path", Input).value = str(path)
     app.screen.query_one("#path", Input).focus()
     await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen)
+                     or app.roster is not None and app.roster_version > before, 30)
+    if isinstance(app.screen, ConfirmScreen):
+        await pilot.press("y")
     await wait_until(pilot, lambda: app.roster is not None and app.roster_version > before, 30)
 
 

@@ -22,7 +22,8 @@ from fenban_tui.core.api import Cancelled
 from fenban_tui.core.session import SessionStore
 from fenban_tui.tui.app import FenbanApp
 from fenban_tui.tui.screens import export_step, solve_step
-from fenban_tui.tui.screens.dialogs import DiscardScreen, ResolveScreen, ResumeOtherScreen, ResumeScreen
+from fenban_tui.tui.screens.dialogs import (ConfirmScreen, DiscardScreen, ResolveScreen, ResumeOtherScreen,
+                                            ResumeScreen)
 from fenban_tui.tui.screens.export_step import ExportScreen
 from fenban_tui.tui.screens.import_step import ImportScreen
 from fenban_tui.tui.screens.review_step import ReviewScreen
@@ -346,3 +347,46 @@ async def test_the_rules_question_in_english_fits_80_columns(tmp_path, monkeypat
         await wait_until(pilot, lambda: isinstance(app.screen, RulesScreen), 10)
         await pilot.pause()
         assert app.screen.query_one("#classes", Input).value == "4" and app.rules.classes == 4
+
+
+# ---------------------------------------------------------------------- 5: another file on 导入
+
+
+async def test_reading_another_file_over_classes_asks_and_clears_the_seed(tmp_path, monkeypatch):
+    monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
+    first = small_roster(tmp_path / "r120.csv")
+    other = write_roster(tmp_path / "other.csv", 30, seed=6)
+    app = FenbanApp(roster_path=str(first), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await reviewing(pilot, app)
+        rv = app.review
+        a, b = free_students(rv, 0)[0], free_students(rv, 1)[0]
+        assert rv.swap(a, b).ok
+        app.review_changed()
+        classes = rv.classes.tolist()
+        seed = app.rules.seed
+        assert seed
+        await app.go_to(0)
+        await pilot.pause()
+        path = app.screen.query_one("#path", Input)
+        path.value = str(other)
+        path.focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), 10)
+        said = question(app)
+        assert said.startswith("改读“other.csv”：当前“r120.csv”的分班结果和复核中的 1 处调整、锁定都会被放弃")
+        assert app.screen.focused is app.screen.query_one("#no", Button)  # Enter keeps the classes
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ImportScreen), 10)
+        await pilot.pause(0.3)
+        assert app.roster.n == 120 and app.review is rv and rv.classes.tolist() == classes
+        assert app.rules.seed == seed
+        # y: the other file is read; the seed drawn for the first roster goes with it
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), 10)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: app.roster is not None and app.roster.n == 30, 30)
+        assert app.placement is None and app.review is None
+        assert app.rules.seed == ""
+        await to_step(pilot, app, RulesScreen)
+        assert app.screen.query_one("#seed", Input).value == ""

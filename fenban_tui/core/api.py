@@ -128,8 +128,12 @@ def _solve_group(args: tuple) -> tuple[str, list[int], list[str], object, bool]:
 
     from . import solver as solver_mod
 
-    name, rows, roster, rules, deadline = args
+    name, rows, roster, rules, deadline, district = args
     solver_mod.START_THREADS = 1  # the groups already run side by side, one process per core
+    if district:  # a whole district: fewer visits of the combined exchanges per school (time)
+        from . import combos
+
+        combos.VISITS_MIN, combos.VISITS_PER_PAIR = 0, DISTRICT_VISITS_PER_PAIR
     sub = sub_roster(roster, rows)
     model = build_model(sub, rules)
     result = solve(model, time_limit=None if deadline is None else max(0.0, deadline - time.time()))
@@ -140,7 +144,8 @@ def _solve_group(args: tuple) -> tuple[str, list[int], list[str], object, bool]:
 # a column to balance the roster does not have
 RULE_ERRORS = ("at_least_column_missing", "at_least_value_missing", "inf_at_least", "rule_column_missing")
 
-GROUPED_FULL_EFFORT = 5000  # students; larger grouped runs use one start per group
+GROUPED_FULL_EFFORT = 5000  # students; larger grouped runs use one start per group …
+DISTRICT_VISITS_PER_PAIR = 1.5  # … and visit each pair of a school's classes about this often (combos.py)
 
 
 def _solve_grouped(roster: Roster, rules: Rules, progress, cancel, time_limit: float | None = None) -> Placement:
@@ -165,7 +170,7 @@ def _solve_grouped(roster: Roster, rules: Rules, progress, cancel, time_limit: f
         sub_rules = replace(rules, group_by=None, seed=seed, label_pattern=f"{name}·{rules.label_pattern}",
                             effort=effort)
         sub_rules.class_count(len(rows))  # refuse bad class counts before starting processes
-        jobs.append((name, rows, roster, sub_rules, deadline))
+        jobs.append((name, rows, roster, sub_rules, deadline, roster.n > GROUPED_FULL_EFFORT))
     results: dict[str, tuple] = {}
     timed_out = False
     workers = max(1, min(len(jobs), os.cpu_count() or 1))

@@ -42,7 +42,8 @@ GROUP = 3  # students exchanged each way by one exchange (a combined move: twice
 CAP = 100_000  # exchanges listed for one pair of classes at most
 WIDTH = 1.0  # grid cell of the combination lookup, in points of a subject's sum
 DEAD_ZONES = (0.07,)  # SD dead zone of each stage, in points (one stage: 0.05 then 0.07 was as good, and slower)
-VISITS_PER_PAIR = 12  # visit budget: this many visits of every pair of classes
+VISITS_MIN = 800  # visit budget: at least this many pair visits (12 classes use 250-450) …
+VISITS_PER_PAIR = 2.5  # … or this many per pair of classes (36 classes: 630 pairs, about 18 s here)
 
 
 @njit(cache=True, nogil=True)

@@ -837,7 +837,7 @@ def _pair_moves(bal: Balancer, tick, cancel, clock=None) -> np.ndarray:
     return _compiled(run, tick, cancel, clock)
 
 
-COMBO_MAX_CLASSES = 16  # more classes: the pair search instead (the pairs to visit grow as classes squared)
+COMBO_MAX_CLASSES = 40  # more classes: the pair search instead (the pairs to visit grow as classes squared)
 COMBO_MAX_SIZE = 64  # larger classes: the pair search instead (groups of three grow as size cubed)
 
 
@@ -874,7 +874,7 @@ def _combo_moves(bal: Balancer, tick, cancel, clock=None) -> None:
 
     tables = [groups(c) for c in range(k)]
     pairs = [(a, b) for a in range(k) for b in range(a + 1, k)]
-    budget = combos.VISITS_PER_PAIR * len(pairs)
+    budget = max(combos.VISITS_MIN, int(combos.VISITS_PER_PAIR * len(pairs)))
     expected = 4 * len(pairs) * len(combos.DEAD_ZONES)  # for the progress bar only
     visits = 0
     for zone in combos.DEAD_ZONES:

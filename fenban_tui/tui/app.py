@@ -109,7 +109,7 @@ def fresh_rules(rules: Rules) -> Rules:
 
     Everything that depends on the roster's columns (the class count, what to
     balance, the hard rules) goes back to ``Rules()``; the operator's free-text
-    choices (seed, class name pattern, the 每班至少 demands: typed, and shown in
+    choices (seed — cleared by ``set_roster`` for another file —, class name pattern, the 每班至少 demands: typed, and shown in
     their box, so never dropped unseen; one the new roster cannot meet is said on
     导入 and 规则), the search effort and the import settings the roster was just
     read with (sheet, header row, column map, gender codes: the import step resets
@@ -209,6 +209,14 @@ class FenbanApp(App):
             # what the previous roster had (or lacked)
             self.rules = fresh_rules(self.rules)
             self.rules_form.pop("classes", None)  # the class count typed was for the other roster
+            if self.rules_roster is not None and key[0] != self.rules_roster[0]:
+                # another file: a seed drawn for the other roster is not this one's (the
+                # roster's SHA-256 is published first, then the seed drawn)
+                had = self.rules.seed or self.rules_form.get("seed", "")
+                self.rules = replace(self.rules, seed="")
+                self.rules_form.pop("seed", None)
+                if had:
+                    self.notify(t("seed_cleared", self.lang), timeout=8)
             self.rules_roster = key
         if roster is not None:  # a roster just read is not lost with a dropped terminal
             self.call_later(self.save_session)

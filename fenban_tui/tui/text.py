@@ -46,6 +46,18 @@ TEXT: dict[str, tuple[str, str]] = {
                               "errors: {errors}, warnings: {warnings}"),
     "import_head": ("表头在第 {header} 行", "header on row {header}"),
     "import_no_head": ("无表头（按列映射）", "no header row (columns mapped)"),
+    # reading another file while classes are made: asked first (n, the default, keeps them)
+    "import_other_drops": ("改读“{new}”：当前“{old}”的分班结果会被放弃（保存的工作也随之覆盖）。要改读吗？",
+                           "Reading \u201c{new}\u201d drops the classes made for \u201c{old}\u201d (the saved "
+                           "session is overwritten too). Read it?"),
+    "import_other_drops_edits": ("改读“{new}”：当前“{old}”的分班结果和复核中的 {n} 处调整、锁定都会被放弃"
+                                 "（保存的工作也随之覆盖，无法找回）。要改读吗？",
+                                 "Reading \u201c{new}\u201d drops the classes made for \u201c{old}\u201d and the "
+                                 "{n} edits and locks of the review (the saved session is overwritten too; they "
+                                 "cannot be got back). Read it?"),
+    "seed_cleared": ("另一个名单：随机种子已清空。请先公布新名单的 SHA-256，再抽取种子",
+                     "Another roster: the seed was cleared. Publish the new roster's SHA-256 first, then draw "
+                     "the seed"),
     "import_same_kept": ("名单没有改动：分班结果和复核中的调整都保留", "The roster has not changed: the classes and every review edit are kept"),
     "key_resolve_yes": ("重新分班", "Solve again"),
     "key_resolve_no": ("不改，留在这里", "Keep the classes"),

@@ -32,7 +32,7 @@ from ..importopts import (OptionError, format_columns, format_gender_codes, pars
                           parse_gender_codes, parse_header_row, roles_line)
 from ..widgets.wrapped import WrappedOptionList
 from .base import StepScreen, roster_usable, rule_errors
-from .dialogs import SheetScreen
+from .dialogs import ConfirmScreen, SheetScreen
 
 PREVIEW_ROWS = 30
 RAW_COLUMNS = 26  # a file without a header: its first columns, A to Z
@@ -300,8 +300,23 @@ class ImportScreen(StepScreen):
         self._opts_for = str(Path(raw).expanduser()) if raw else None
         self.action_load()
 
-    def action_load(self) -> None:
+    def action_load(self, confirmed: bool = False) -> None:
         raw = clean_path(self.query_one("#path", Input).value)
+        app = self.fenban
+        if (not confirmed and raw and app.placement is not None and app.roster is not None
+                and not same_file(str(app.roster.path), str(Path(raw).expanduser()))):
+            # another file replaces the classes (and the review's edits): asked first, no by default
+            rv = app.review
+            edits = len(rv.undo_stack) + len(rv.locked) + len(rv.locked_classes) if rv is not None else 0
+            question = self.t("import_other_drops_edits" if edits else "import_other_drops", n=edits,
+                              old=Path(str(app.roster.path)).name, new=Path(raw).name)
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.action_load(confirmed=True)
+
+            self.app.push_screen(ConfirmScreen(question, self.lang), answered)
+            return
         self._clear()
         self.fenban.set_roster(None)
         if not raw:
