@@ -431,6 +431,10 @@ class FenbanApp(App):
         if self.console.color_system in ("standard", "windows") and not os.environ.get("NO_COLOR"):
             self.register_theme(ANSI_THEME)
             self.theme = ANSI_THEME.name
+        if not self.is_headless:  # the solver's compiled searches, built while the operator reads and types
+            from ..core.warmup import start_in_background
+
+            start_in_background()
         try:
             self.sessions = SessionStore()
             saved = self.sessions.load()
