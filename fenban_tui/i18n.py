@@ -132,6 +132,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "id_duplicate_same": ("编号 {value} 和姓名都与{other}相同：同一学生录了两次？请删去一行（若是两人，请改正编号）",
                           "ID {value} and the name are the same as {other}: one student entered twice? Delete "
                           "one row (if they are two students, correct the ID)"),
+    "group_column": ("“{name}”列有 {n} 所学校：每所学校各自分班要用命令行 fenban solve 名单 --group-by {name}"
+                     "（向导把全部学生一起分班）",
+                     "column \u201c{name}\u201d names {n} schools: to divide each school on its own use "
+                     "fenban solve ROSTER --group-by {name} (the wizard divides everyone together)"),
+    "category_blank": ("{name}为空：{rows}（这些学生算作“(空)”一类来均衡，请补上）",
+                       "{name} is blank: {rows} (balanced as a group \u201c(空)\u201d of their own; fill it in)"),
     "id_blank": ("{name}为空：{rows}", "{name} is blank: {rows}"),
     "score_outlier": ("分数 {value} 远高于本列其余分数（其余最高 {top}），请核对",
                       "score {value} is far above the rest of the column (the others reach {top}): check it"),

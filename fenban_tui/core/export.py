@@ -409,11 +409,13 @@ def record_html(manifest: dict, summary_header: list[str], summary: list[list[st
         ("生成时间（UTC）", manifest["created"]),
         ("软件版本", "，".join(f"{k} {v}" for k, v in manifest["versions"].items())),
     ]
-    balance = [name for key, name in (("balance_gender", "性别"), ("balance_school", "原学校"),
-                                      ("balance_boarding", "住宿"), ("balance_total", "总分"))
-               if rules.get(key)]
+    # what was balanced: the scores (总分, 出生日期) the class figures hold, then the counts
+    classes = manifest.get("classes") or []
+    balance = list((classes[0].get("means") or {}) if classes else {})
+    balance += [name for key, name in (("balance_gender", "性别"), ("balance_school", "原学校"),
+                                       ("balance_boarding", "住宿")) if rules.get(key)]
     balance += list(rules.get("categories") or [])
-    items.insert(6, ("均衡项目", "各科成绩、" + "、".join(balance) if balance else "各科成绩"))
+    items.insert(6, ("均衡项目", "、".join(dict.fromkeys(balance)) or "—"))
     level = {1: "低", 3: "高"}
     if rules.get("priority"):
         items.insert(7, ("优先级", "、".join(f"{k}：{level.get(v, '中')}" for k, v in rules["priority"].items())))

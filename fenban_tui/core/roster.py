@@ -1418,6 +1418,24 @@ def _parse_values(
                                     _colname(c, names, offset),
                                     {"name": c, "rows": _rows_shown([ref(i) for i in empty], total=True)}))
 
+    # a blank previous school or boarding cell: balanced as a group of its own ("(空)"),
+    # which is seldom what was meant: said, one line for the column
+    for c in (cmap.school, cmap.boarding):
+        if c is None or c not in names:
+            continue
+        empty = [i for i, raw in enumerate(col(c)) if not raw]
+        if empty and len(empty) < len(rows) / 2:
+            problems.append(Problem("warning", "category_blank", None if several else sheet_of[0], None,
+                                    _colname(c, names, offset),
+                                    {"name": c, "rows": _rows_shown([ref(i) for i in empty], total=True)}))
+
+    # a district file: the wizard divides everyone together; per school is the CLI's --group-by
+    if cmap.group is not None and cmap.group in names:
+        groups = {raw for raw in col(cmap.group) if raw}
+        if len(groups) > 1:
+            problems.append(Problem("info", "group_column", None if several else sheet_of[0], None,
+                                    _colname(cmap.group, names, offset), {"name": cmap.group, "n": len(groups)}))
+
     # fully identical rows: the same student would be placed twice, in two classes
     for i, j in dup_of.items():
         add("error", "duplicate_row", i, None, other=RowList([ref(j)]))

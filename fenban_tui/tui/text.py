@@ -148,7 +148,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "import_raw": ("文件内容（前 {n} 行，按列字母）", "File contents (first {n} rows, by column letter)"),
     "level_error": ("错误", "error"),
     "level_warning": ("提示", "warning"),
-    "level_info": ("信息", "info"),
+    "level_info": ("提示", "note"),  # counted with the warnings (提示) in the summary line
     # rules
     "rules_classes": ("班级数", "Classes"),
     "rules_classes_hint": ("{n} 人：每班≤50人→{k50} 班，≤45人→{k45} 班",
@@ -167,6 +167,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "opt_school": ("{col}", "{col}"),
     "opt_boarding": ("{col}（住宿生）", "{col} (boarders)"),
     "opt_total": ("{col}", "{col}"),
+    "opt_category": ("{col}：{values}", "{col}: {values}"),
     "opt_birth": ("出生日期（年龄）", "Birth date (age)"),
     "opt_score": ("{col}", "{col}"),
     "opt_same_name": ("同名学生分开", "Same names apart"),
@@ -266,14 +267,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "review_head": ("{k} 班 {n} 人；手动调整 {edited} 人，锁定 {locked} 人、{classes} 个班",
                     "classes: {k}, students: {n}; placed by hand: {edited}; students locked: {locked}, classes locked: {classes}"),
     "review_classes_title": ("各班均分±标准差（▲▼ 最偏离）", "Class means ±SD (▲▼ furthest from even)"),
+    "review_classes_title_birth": ("各班人数、男/女、平均生日（▲▼ 最偏离）",
+                                   "Sizes, M/F, mean birth date (▲▼ furthest from even)"),
+    "review_classes_title_sizes": ("各班人数、男/女（▲▼ 最偏离）", "Sizes and M/F (▲▼ furthest from even)"),
     "review_counts_title": ("各班人数（▲▼ 最偏离）", "Counts per class (▲▼ furthest from even)"),
     "review_students_title": ("{cls}：{n} 人，按{sort}", "{cls}: {n} students, by {sort}"),
     "review_changes_previous": ("与上次结果相比：{n} 人变动（o 与最初结果比）",
                                 "Against the previous result: {n} moved (o: against the first result)"),
     "review_changes_original": ("与最初分班结果相比：{n} 人变动（o 与上次结果比）",
                                 "Against the first result: {n} moved (o: against the previous result)"),
-    "review_chart_title": ("{name} 各班平均分（横轴 {lo:.2f} – {hi:.2f}）",
-                           "{name}: class means (axis {lo:.2f} – {hi:.2f})"),
+    "review_chart_title": ("{name}：各班平均分与年级平均分 {mean} 之差（左低右高，满格 = {scale}）",
+                           "{name}: class mean minus the grade mean {mean} (left below, right above; "
+                           "full bar = {scale})"),
+    "review_chart_title_birth": ("各班平均生日与年级平均 {mean} 之差（左早右晚，满格 = {scale}）",
+                                 "Mean birth date per class minus the grade's, {mean} (left earlier, "
+                                 "right later; full bar = {scale})"),
+    "chart_points_unit": (" 分", ""),
+    "chart_days_unit": (" 天", " d"),
     "review_chart_keys": ("← → 或 b 换科目，Esc 返回", "← → or b: another subject; Esc: back"),
     "review_no_scores": ("名单中没有成绩", "The roster has no scores"),
     "review_class_choice": ("{cls}（{n} 人）", "{cls} ({n} students)"),
@@ -384,6 +394,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rules_bar": (" ！规则需修改 ", " ! Change a rule "),
     # the roster file changed after the session was saved: said on every step until it is read again
     "stale_bar": (" ！名单文件已改动 ", " ! Roster changed "),
+    "stale_gone_bar": (" ！名单文件已不存在 ", " ! Roster file gone "),
     "stale_import": ("注意：名单文件在保存后已改动（或已不存在）。这里是保存时的名单，分班也按它；"
                      "要用新文件，按 ctrl+r 重新读取",
                      "Note: the roster file changed (or is gone) since the session was saved. Shown, and placed, "
@@ -407,6 +418,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "export_not_dir": ("{path} 是一个文件，不是文件夹", "{path} is a file, not a folder"),
     "export_writing": ("正在写出到 {path} …", "Writing to {path} …"),
     "export_done": ("已写出 {n} 个文件：", "Wrote {n} files:"),
+    "export_outdated": ("班级（或规则）在 {path} 中的文件写出后已改动：那些文件不是现在的班级。按 ctrl+s 重新写出",
+                        "The classes (or rules) changed since the files in {path} were written: they are not "
+                        "these classes. ctrl+s writes them again"),
     "export_finish": ("完成。ctrl+q 退出，或 ctrl+p 返回修改", "Done. ctrl+q quits, ctrl+p goes back"),
     "export_failed": ("写出失败：{reason}", "Writing failed: {reason}"),
     "export_exists": ("{path} 中已有分班结果。覆盖吗？", "{path} already holds results. Overwrite them?"),

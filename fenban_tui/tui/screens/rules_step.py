@@ -100,6 +100,30 @@ def read_at_least(text: str, roster, lang: str, classes: int | None = None) -> d
     return out
 
 
+CATEGORY_MAX_VALUES = 12  # more distinct values: names, numbers, dates — not a category to spread
+
+
+def category_columns(roster) -> list[tuple[str, str]]:
+    """Columns the operator may have spread evenly as categories (``Rules.categories``):
+    those without a role (备注 too) holding 2 to 12 distinct values, each value
+    shared by two students at least on average; with a short list of the values."""
+    cm = roster.cmap
+    out = []
+    for col in roster.columns:
+        role = cm.role_of(col)
+        if col.startswith("_") or (role is not None and role != "note"):
+            continue
+        values = [v for v in roster.table[col].to_list() if v not in (None, "")]
+        distinct = list(dict.fromkeys(values))
+        if not 1 <= len(distinct) <= CATEGORY_MAX_VALUES or len(values) < 2 * len(distinct):
+            continue
+        if len(distinct) == 1 and len(values) == roster.n:
+            continue  # one value for everyone: nothing to spread
+        shown = "/".join(str(v) for v in distinct[:3]) + ("…" if len(distinct) > 3 else "")
+        out.append((col, shown))
+    return out
+
+
 class RulesScreen(StepScreen):
     STEP = 1
     SAYS_WHY = True  # in #rules-status, the cursor in the box to correct
@@ -212,6 +236,8 @@ class RulesScreen(StepScreen):
         if "_birth" in roster.values.columns:
             on = rules.balance_birth if rules.balance_birth is not None else not (cm.scores or cm.total)
             items.append((self.t("opt_birth"), "birth", on))
+        for col, values in category_columns(roster):  # 备注, 特长, 民族 …: spread evenly when ticked
+            items.append((self.t("opt_category", col=col, values=values), f"cat:{col}", col in rules.categories))
         # scores take a priority (+/-): the feature's name is what the rules keep
         levels = {value: rules.priority.get(self._feature_of(value), 2) for _, value, _ in items
                   if value in ("total", "birth") or value.startswith("score:")}
@@ -280,6 +306,9 @@ class RulesScreen(StepScreen):
         roster = self.fenban.roster
         score_cols = list(roster.cmap.scores) if roster is not None else []
         scores = [c for c in score_cols if f"score:{c}" in chosen]
+        # category columns: the ticked ones, and those of the rules this roster does not list (kept)
+        cats = [v[4:] for v in balance.values if v.startswith("cat:") and v in chosen]
+        cats += [c for c in rules.categories if f"cat:{c}" not in listed and c not in cats]
         priority = {self._feature_of(v): level for v, level in balance.levels.items() if level != 2}
         return replace(
             rules,
@@ -290,6 +319,7 @@ class RulesScreen(StepScreen):
             balance_total=flag("total", chosen, listed, default.balance_total),
             scores=None if len(scores) == len(score_cols) else scores,
             balance_birth=("birth" in chosen) if "birth" in listed else default.balance_birth,
+            categories=cats,
             same_name_apart=flag("same_name", hchosen, hlisted, default.same_name_apart),
             same_name_sound=flag("same_sound", hchosen, hlisted, default.same_name_sound),
             use_together=flag("together", hchosen, hlisted, default.use_together),
