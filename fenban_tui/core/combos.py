@@ -40,9 +40,12 @@ from .pairmoves import _mix
 
 GROUP = 3  # students exchanged each way by one exchange (a combined move: twice that)
 CAP = 100_000  # exchanges listed for one pair of classes at most
-WIDTH = 1.0  # grid cell of the combination lookup, in points of a subject's sum
+# grid cell of the combination lookup, in points of a subject's sum, by the number of
+# scores on the grid: fewer scores constrain less, so their cells are finer
+WIDTH = {1: 0.02, 2: 0.2, 3: 1.0}
+GRID_SCORES = 3  # more subjects: the three furthest off for the two classes make the grid
 DEAD_ZONES = (0.07,)  # SD dead zone of each stage, in points (one stage: 0.05 then 0.07 was as good, and slower)
-VISITS_MIN = 800  # visit budget: at least this many pair visits (12 classes use 250-450) …
+VISITS_MIN = 800  # visit budget: at least this many pair visits (12 classes use 250-450), or 8 a pair if fewer …
 VISITS_PER_PAIR = 2.5  # … or this many per pair of classes (36 classes: 630 pairs, about 18 s here)
 
 

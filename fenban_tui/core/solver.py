@@ -838,17 +838,19 @@ def _pair_moves(bal: Balancer, tick, cancel, clock=None) -> np.ndarray:
 
 
 COMBO_MAX_CLASSES = 40  # more classes: the pair search instead (the pairs to visit grow as classes squared)
+COMBO_MAX_SCORES = 4  # subjects (besides 总分) the combined exchanges are used for, from two
 COMBO_MAX_SIZE = 64  # larger classes: the pair search instead (groups of three grow as size cubed)
 
 
 def _combos_apply(bal: Balancer, start) -> bool:
     """Whether a start ends with the combined exchanges (combos.py) rather
     than the pair search: a fresh draw (a re-solve from the review moves few
-    students), with subject scores, of classes neither too many nor too large."""
+    students), with two to four subjects, every count in its band, classes
+    neither too many nor too large."""
     if start is not None or bal.k < 2 or bal.k > COMBO_MAX_CLASSES:
         return False
-    if not any(f.kind == "score" for f in bal.model.numeric):
-        return False
+    if not 2 <= sum(f.kind == "score" for f in bal.model.numeric) <= COMBO_MAX_SCORES:
+        return False  # one subject: the pair search reaches the floor faster; five or more: it is faster
     if not bal.bands_hold():
         return False  # a count off its band (a tight 每班至少): the pair search weighs the counts and mends it
     return int(np.bincount(bal.cls, minlength=bal.k).max()) <= COMBO_MAX_SIZE
@@ -861,7 +863,18 @@ def _combo_moves(bal: Balancer, tick, cancel, clock=None) -> None:
     from . import combos
 
     model, k = bal.model, bal.k
-    grid = np.array([f for f, ft in enumerate(model.numeric) if ft.kind == "score"], dtype=np.int64)
+    scores = [f for f, ft in enumerate(model.numeric) if ft.kind == "score"]
+
+    def grid_for(a: int, b: int) -> np.ndarray:
+        """The scores the combination lookup is keyed on: all, or the GRID_SCORES
+        whose means are furthest off in classes a and b."""
+        if len(scores) <= combos.GRID_SCORES:
+            return np.array(scores, dtype=np.int64)
+        off = [abs(bal.S[f, a] / max(bal.N[f, a], 1) - bal.Mc[f, a]) + abs(bal.S[f, b] / max(bal.N[f, b], 1)
+                                                                            - bal.Mc[f, b]) for f in scores]
+        order = sorted(range(len(scores)), key=lambda i: (-off[i], i))[:combos.GRID_SCORES]
+        return np.array(sorted(scores[i] for i in order), dtype=np.int64)
+
     apart = np.zeros(bal.n, dtype=bool)
     apart[bal.apart_students] = True
     # students under no rule, who sat every exam (a 缺考 student stays where CP-SAT spread them)
@@ -874,7 +887,7 @@ def _combo_moves(bal: Balancer, tick, cancel, clock=None) -> None:
 
     tables = [groups(c) for c in range(k)]
     pairs = [(a, b) for a in range(k) for b in range(a + 1, k)]
-    budget = max(combos.VISITS_MIN, int(combos.VISITS_PER_PAIR * len(pairs)))
+    budget = min(8 * len(pairs), max(combos.VISITS_MIN, int(combos.VISITS_PER_PAIR * len(pairs))))
     expected = 4 * len(pairs) * len(combos.DEAD_ZONES)  # for the progress bar only
     visits = 0
     for zone in combos.DEAD_ZONES:
@@ -897,8 +910,10 @@ def _combo_moves(bal: Balancer, tick, cancel, clock=None) -> None:
                 ids_b, sum_b, sq_b = tables[b]
                 ga, gb, dS, dQ, lo, hi = combos.exchanges(a, b, ids_a, sum_a, sq_a, ids_b, sum_b, sq_b, bal.codes,
                                                           bal.C, bal.T, bal.hard_band, combos.CAP)
+                grid = grid_for(a, b)
                 d, x, y, _ = combos.best_move(a, b, ids_a, ids_b, ga, gb, dS, dQ, lo, hi, bal.codes, grid,
-                                              combos.WIDTH * SCALE, bal.S, bal.Q, bal.N, bal.Mc, M2, wm, ws, dz)
+                                              combos.WIDTH[len(grid)] * SCALE, bal.S, bal.Q, bal.N, bal.Mc, M2, wm,
+                                              ws, dz)
                 if d >= -1e-9:
                     continue
                 leave_a = [int(i) for z in (x, y) if z >= 0 for i in ids_a[ga[z]] if i >= 0]
