@@ -277,11 +277,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "review_changes_original": ("与最初分班结果相比：{n} 人变动（o 与上次结果比）",
                                 "Against the first result: {n} moved (o: against the previous result)"),
     "review_chart_title": ("{name}：各班平均分与年级平均分 {mean} 之差（左低右高，满格 = {scale}）",
-                           "{name}: class mean minus the grade mean {mean} (left below, right above; "
-                           "full bar = {scale})"),
+                           "{name}: class mean minus the grade mean {mean} (full bar = {scale})"),
     "review_chart_title_birth": ("各班平均生日与年级平均 {mean} 之差（左早右晚，满格 = {scale}）",
-                                 "Mean birth date per class minus the grade's, {mean} (left earlier, "
-                                 "right later; full bar = {scale})"),
+                                 "Mean birth date minus the grade's {mean} (full bar = {scale})"),
     "chart_points_unit": (" 分", ""),
     "chart_days_unit": (" 天", " d"),
     "review_chart_keys": ("← → 或 b 换科目，Esc 返回", "← → or b: another subject; Esc: back"),
@@ -394,7 +392,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rules_bar": (" ！规则需修改 ", " ! Change a rule "),
     # the roster file changed after the session was saved: said on every step until it is read again
     "stale_bar": (" ！名单文件已改动 ", " ! Roster changed "),
-    "stale_gone_bar": (" ！名单文件已不存在 ", " ! Roster file gone "),
+    "stale_gone_bar": (" ！名单文件已不存在 ", " ! Roster file gone"),  # en: 80 columns hold the steps
     "stale_import": ("注意：名单文件在保存后已改动（或已不存在）。这里是保存时的名单，分班也按它；"
                      "要用新文件，按 ctrl+r 重新读取",
                      "Note: the roster file changed (or is gone) since the session was saved. Shown, and placed, "

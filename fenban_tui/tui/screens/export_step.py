@@ -11,9 +11,11 @@ are the saved copy's, which the new file would not verify."""
 
 from __future__ import annotations
 
+import hashlib
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -63,6 +65,9 @@ class ExportScreen(StepScreen):
         # the box a refusal in the status line is about ("out", "teachers"): when
         # that box changes, the refusal is checked again (updated, or gone)
         self._refused: str | None = None
+        # the status and the list shown after the last export, shown again when the
+        # step is entered with the same classes: ((text, kind), list)
+        self._done: tuple[tuple[str, str], Text] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Label(self.t("export_label"), id="out-label")
@@ -78,11 +83,27 @@ class ExportScreen(StepScreen):
         with VerticalScroll(id="written-box"):
             yield Static("", id="written")
 
+    def result_key(self) -> tuple | None:
+        """What the files written must match to still be the current result: the
+        placement (roster and placing rules), the classes as they are now (a hand
+        edit in the review changes them, not the placement's key) and every rule
+        (the class names too)."""
+        app = self.fenban
+        p = app.placement
+        if p is None:
+            return None
+        classes = hashlib.sha256(np.ascontiguousarray(p.classes, dtype=np.int64).tobytes()).hexdigest()
+        return app.placement_key, classes, repr(p.rules)
+
     def entered(self) -> None:
         app = self.fenban
-        if app.written_key != app.placement_key:
+        if app.written_key != self.result_key():
             self._status(*self._idle_status())
             self.query_one("#written", Static).update("")
+        elif self._done is not None:
+            # the classes are the ones written (again, after an undo): what was written is true
+            self._status(*self._done[0])
+            self.query_one("#written", Static).update(self._done[1])
         self.refresh_drives()
         # a resumed session: what was typed before (the app's state is what is saved)
         out = self.query_one("#out", Input)
@@ -94,12 +115,19 @@ class ExportScreen(StepScreen):
         out.focus()
 
     def _idle_status(self) -> tuple[str, str]:
-        """The status before anything is written: a note when the roster file changed."""
-        return (self.t("export_stale"), "error") if self.fenban.source_changed else ("", "")
+        """The status before the current classes are written: a note when the roster
+        file changed; else, when files were written for other classes (or rules), that
+        they no longer match and ctrl+s writes them again."""
+        app = self.fenban
+        if app.source_changed:
+            return self.t("export_stale"), "error"
+        if app.written and app.written_key != self.result_key():
+            return self.t("export_outdated", path=str(self._folder(app.written))), "busy"
+        return "", ""
 
     def source_changed_shown(self) -> None:
         app = self.fenban
-        if not self.writing and app.written_key != app.placement_key:
+        if not self.writing and app.written_key != self.result_key():
             self._status(*self._idle_status())
 
     # ------------------------------------------------------------------ kept in the session
@@ -190,6 +218,7 @@ class ExportScreen(StepScreen):
         if self.writing:
             return
         self._refused = None
+        self._done = None  # what this attempt says replaces what the last export said
         if app.placement is None:
             self._status(self.t("solve_need"), "error")
             return
@@ -278,7 +307,7 @@ class ExportScreen(StepScreen):
         drawn = app.review.original.copy() if app.review is not None else None
         hand = sorted(app.review.edited) if app.review is not None else None
         options = getattr(self, "_options", None)
-        self.run_worker(partial(self._export, self._gen, app.placement, app.placement_key, out, drawn, options, hand),
+        self.run_worker(partial(self._export, self._gen, app.placement, self.result_key(), out, drawn, options, hand),
                         thread=True, exclusive=True, group="export", exit_on_error=False)
 
     def _export(self, gen, placement, key, out: Path, drawn=None, options: ExportOptions | None = None, hand=None):
@@ -331,6 +360,7 @@ class ExportScreen(StepScreen):
         text.append(self.t("export_record", name=RECORD_HTML) + "\n")
         text.append("\n" + self.t("export_finish"), style="bold")
         self.query_one("#written", Static).update(text)
+        self._done = ((self.t("export_done", n=len(written)), "ok"), text)
 
     @staticmethod
     def _folder(written: list[Path]) -> Path:

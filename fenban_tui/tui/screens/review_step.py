@@ -9,7 +9,8 @@ Views (one shown at a time, in the body):
   ``m`` moves one, ``s`` marks one and swaps with a second, ``l`` locks one.
 * changes: who moved against the previous result (``d``; ``o`` compares with
   the solver's first result instead).
-* chart: a bar of each class's mean in one subject (``b``; ←/→ another subject).
+* chart: each class's mean minus the grade's, a bar left or right of a centre
+  line, in one subject (``b``; ←/→ another subject).
 
 ``/`` (or ctrl+f) finds a student by part of the name or an ID (the rule
 editor's matching, ``core.search``) and opens the student's class with the
@@ -23,6 +24,7 @@ The app saves the session after every edit.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from dataclasses import replace
 from functools import partial
@@ -45,7 +47,9 @@ from .dialogs import FindStudent, SheetScreen
 from .solve_step import solver_finished
 
 HIGHLIGHT = "bold reverse"  # visible in 16 colours and with NO_COLOR
-CHART_WIDTH = 40
+CHART_HALF = 20  # cells each side of the chart's centre line (fewer for long class names)
+CHART_FLOOR_POINTS = 1.0  # a full half-bar stands for at least one point …
+CHART_FLOOR_DAYS = 10.0  # … or ten days of birth dates
 SORTS = ("name", "score", "school")
 
 
@@ -67,14 +71,6 @@ def marked(text: str, hit: bool, side: int) -> Text:
     if not hit:
         return Text(text)
     return Text(text + ("▲" if side > 0 else "▼"), style=HIGHLIGHT)
-
-
-def bar(value: float, lo: float, hi: float, width: int = CHART_WIDTH) -> str:
-    """A horizontal bar in eighths of a cell."""
-    frac = 0.0 if hi <= lo else min(1.0, max(0.0, (value - lo) / (hi - lo)))
-    eighths = int(round(frac * width * 8))
-    full, part = divmod(eighths, 8)
-    return "█" * full + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[part]
 
 
 class ViewMixin:
@@ -150,6 +146,7 @@ class ReviewScreen(StepScreen):
         self._rows: list[int] = []  # students view: student index per table row
         self._message: Text | None = None  # the last edit's outcome
         self._finder: tuple[object, StudentFinder] | None = None  # (roster, its finder)
+        self._cursor_to: int | None = None  # students view: the student the cursor goes to next
 
     @property
     def review(self) -> Review | None:
@@ -416,6 +413,12 @@ class ReviewScreen(StepScreen):
             if outcome.reasons:
                 text.append("\n" + self.t("review_overridden", why=self._reasons(outcome)), style="bold")
             self._message = text
+            if self.view == "students":
+                # the cursor on the student who just arrived in the class shown (the
+                # one swapped in), so l locks them, not whoever took the row
+                arrived = [st for st, _, to in moves if to == self.open_class]
+                if arrived:
+                    self._cursor_to = arrived[0]
             self.edited()
             return
         why = self._reasons(outcome)
@@ -576,23 +579,29 @@ class ReviewScreen(StepScreen):
                 cols.append(self.t("col_mf"))
                 boys_total = int(np.sum(gender.codes == gender.labels.index("M"))) if "M" in gender.labels else 0
                 shares = [sz * boys_total / m.n for sz in sizes]
+                texts = [f"{s.boys}/{s.girls}" for s in stats]
                 i, side = worst_index([float(s.boys) for s in stats], shares)
-                for c, s in enumerate(stats):
-                    cells[c].append(marked(f"{s.boys}/{s.girls}", c == i, side))
+                i = None if len(set(texts)) < 2 else i  # a mark points at a difference shown
+                for c, txt in enumerate(texts):
+                    cells[c].append(marked(txt, c == i, side))
             for f in m.numeric:
                 cols.append(f.name if f.kind != "birth" else self.t("col_birth"))
                 means = [s.means[f.name] for s in stats]
                 sds = [s.sds[f.name] for s in stats]
                 grand = float(np.nanmean(f.values)) if np.any(~np.isnan(f.values)) else 0.0
-                i, side = worst_index(means, grand)
+                # the means as shown (a day, or two decimals): the mark goes to the one
+                # shown furthest from even, and to none when every class shows the same
+                shown = [None if v is None else float(round(v)) if f.kind == "birth" else round(v, 2)
+                         for v in means]
+                i, side = worst_index(shown, grand)
+                if len({v for v in shown if v is not None}) < 2:
+                    i = None
                 for c in range(len(stats)):
-                    mean, sd = means[c], sds[c]
+                    mean, sd = shown[c], sds[c]
                     if mean is None:
                         txt = "-"
                     elif f.kind == "birth":
-                        import datetime as dt
-
-                        txt = dt.date.fromordinal(int(round(mean))).isoformat()
+                        txt = dt.date.fromordinal(int(mean)).isoformat()
                     else:
                         txt = f"{mean:.2f}" + (f"±{sd:.1f}" if sd is not None else "")
                     cells[c].append(marked(txt, c == i, side))
@@ -608,14 +617,24 @@ class ReviewScreen(StepScreen):
                     counts = [float(s.counts[f.name].get(lab, 0)) for s in stats]
                     shares = [sz * totals[v] / m.n for sz in sizes]
                     i, side = worst_index(counts, shares)
-                    if i is not None and abs(counts[i] - shares[i]) < 0.75:
-                        i = None  # within one student of its share: even
+                    if i is not None and (abs(counts[i] - shares[i]) < 0.75 or len(set(counts)) < 2):
+                        i = None  # within one student of its share, or every class the same: even
                     for c in range(len(stats)):
                         cells[c].append(marked(str(int(counts[c])), c == i, side))
         table.add_columns(*cols)
         table.add_rows(cells)
-        table.border_title = self.t("review_counts_title" if self.counts else "review_classes_title")
+        table.border_title = self.t("review_counts_title" if self.counts else self._classes_title())
         table.move_cursor(row=min(row, table.row_count - 1))
+
+    def _classes_title(self) -> str:
+        """The classes view's title, for what its columns show: means ±SD of the
+        scores; else the mean birth date; else sizes and boys/girls only."""
+        numeric = self.review.model.numeric
+        if any(f.kind != "birth" for f in numeric):
+            return "review_classes_title"
+        if numeric:
+            return "review_classes_title_birth"
+        return "review_classes_title_sizes"
 
     @staticmethod
     def _mark_last(cells: list[list[Text]], values: list[float], target: float) -> None:
@@ -631,6 +650,8 @@ class ReviewScreen(StepScreen):
         table = self.query_one("#review-students", DataTable)
         row = max(0, table.cursor_row)
         keep = self._rows[row] if self._rows and row < len(self._rows) else None
+        if self._cursor_to is not None:
+            keep, self._cursor_to = self._cursor_to, None
         table.clear(columns=True)
         members = rv.members(self.open_class)
         school_col = roster.cmap.school
@@ -717,6 +738,10 @@ class ReviewScreen(StepScreen):
         table.border_title = self.t(key, n=len(moved))
 
     def _fill_chart(self) -> None:
+        """Each class's mean minus the grade's mean, as a bar left (below) or right
+        (above) of a centre line: a bar's length is proportional to the difference,
+        on a scale said in the title (never less than ``chart_scale``'s floor, so a
+        few hundredths of a point never fill the screen), and labelled with it."""
         rv = self.review
         m = rv.model
         chart = self.query_one("#chart", Static)
@@ -726,23 +751,83 @@ class ReviewScreen(StepScreen):
         f = m.numeric[self.chart_feature % len(m.numeric)]
         stats = rv.stats()
         means = [s.means[f.name] for s in stats]
-        present = [v for v in means if v is not None]
-        text = Text()
-        if not present:
-            chart.update(text)
+        if all(v is None for v in means) or not np.any(~np.isnan(f.values)):
+            chart.update(Text())
             return
-        lo, hi = min(present), max(present)
-        span = max(hi - lo, 0.01)
-        base = lo - span  # the axis starts below the lowest mean, so the differences show
-        text.append(self.t("review_chart_title", name=f.name, lo=base, hi=hi) + "\n", style="bold")
-        width = max(cell_len(s.label) for s in stats)
-        for s, v in zip(stats, means):
-            label = s.label + " " * (width - cell_len(s.label))
-            if v is None:
-                text.append(f"{label} -\n")
+        grand = float(np.nanmean(f.values))
+        birth = f.kind == "birth"
+        digits = 0 if birth else 2
+        # the differences as shown: a difference shown as 0 draws no bar
+        diffs = [None if v is None else round(v - grand, digits) for v in means]
+        biggest = max(abs(d) for d in diffs if d is not None)
+        scale = chart_scale(biggest, birth)
+        labels = [s.label + (" " + self.t("mark_locked") if c in rv.locked_classes else "")
+                  for c, s in enumerate(stats)]
+        width = max(cell_len(x) for x in labels)
+        shown = [None if d is None else self._signed(d, digits, birth) for d in diffs]
+        value_w = max((cell_len(x) for x in shown if x is not None), default=1)
+        # label, left half, centre line, right half, the difference, "(mean)" (a date at
+        # most: 12 cells) and the spaces between: 80 columns, less the view's padding
+        half = max(4, min(CHART_HALF, (76 - width - value_w - 17) // 2))
+        if birth:
+            mean_text = dt.date.fromordinal(int(round(grand))).isoformat()
+        else:
+            mean_text = f"{grand:.2f}"
+        text = Text()
+        title = "review_chart_title_birth" if birth else "review_chart_title"
+        text.append(self.t(title, name=f.name, mean=mean_text, scale=self._scale_text(scale, birth)) + "\n",
+                    style="bold")
+        extremes = {min(d for d in diffs if d is not None), max(d for d in diffs if d is not None)}
+        for label, v, d, sd in zip(labels, means, diffs, shown):
+            pad = label + " " * (width - cell_len(label))
+            if d is None:
+                text.append(f"{pad} {' ' * half}│\n")
                 continue
-            text.append(f"{label} ")
-            text.append(bar(v, base, hi), style="bold" if v in (lo, hi) else "")
-            text.append(f" {v:.2f}\n")
+            halves = min(2 * half, int(round(abs(d) / scale * 2 * half))) if d else 0
+            if d and not halves:
+                halves = 1  # a difference shown is never drawn as none
+            body = "█" * (halves // 2)
+            left = (("▐" if halves % 2 else "") + body) if d < 0 else ""
+            right = (body + ("▌" if halves % 2 else "")) if d > 0 else ""
+            style = "bold" if d in extremes and len(extremes) > 1 else ""
+            text.append(f"{pad} ")
+            text.append(" " * (half - len(left)))
+            text.append(left, style=style)
+            text.append("│")
+            text.append(right, style=style)
+            text.append(" " * (half - len(right)))
+            mean = dt.date.fromordinal(int(round(v))).isoformat() if birth else f"{v:.2f}"
+            text.append(f" {sd:>{value_w}}  ({mean})\n")
+        # the scale under the bars: its ends and the centre (the grade mean)
+        lo, hi = "−" + self._scale_text(scale, birth, unit=False), "+" + self._scale_text(scale, birth, unit=False)
+        axis = lo + " " * max(1, half - len(lo)) + "0" + " " * max(1, half - len(hi)) + hi
+        text.append(" " * (width + 1) + axis + "\n", style="dim")
         text.append(self.t("review_chart_keys"), style="dim")
         chart.update(text)
+
+    def _signed(self, d: float, digits: int, birth: bool) -> str:
+        """A difference as shown beside its bar: +0.03, −0.02, 0.00 (birth: days)."""
+        if digits:
+            body = f"{abs(d):.{digits}f}"
+        else:
+            body = f"{int(abs(d))}"
+        sign = "+" if d > 0 else "−" if d < 0 else " "
+        return sign + body + (self.t("chart_days_unit") if birth else "")
+
+    def _scale_text(self, scale: float, birth: bool, unit: bool = True) -> str:
+        if birth:
+            return f"{int(scale)}" + (self.t("chart_days_unit") if unit else "")
+        return f"{scale:g}" + (self.t("chart_points_unit") if unit else "")
+
+
+def chart_scale(biggest: float, birth: bool) -> float:
+    """What a full half-bar stands for: the largest difference from the grade
+    mean, rounded up to 1, 2 or 5 times a power of ten, and never under one
+    point (ten days for birth dates), so hundredths of a point draw slivers."""
+    floor = CHART_FLOOR_DAYS if birth else CHART_FLOOR_POINTS
+    value = max(biggest, floor)
+    power = 10 ** np.floor(np.log10(value))
+    for step in (1, 2, 5, 10):
+        if value <= step * power + 1e-12:
+            return float(step * power)
+    return float(value)  # pragma: no cover

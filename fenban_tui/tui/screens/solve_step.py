@@ -144,7 +144,9 @@ class SolveScreen(StepScreen):
         if self.focused is gaps_box:
             self.set_focus(None)
         self.query_one("#gaps", Static).update("")
-        self.query_one("#progress", ProgressBar).update(total=None, progress=0)  # pulses while preparing
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=None, progress=0)  # pulses while preparing
+        bar.display = True  # hidden after a cancelled or failed run
         self._running_status()
         self.refresh_bindings()
         key = app.current_key()
@@ -192,12 +194,16 @@ class SolveScreen(StepScreen):
         kind, value = done
         self.refresh_bindings()
         bar = self.query_one("#progress", ProgressBar)
-        if kind == "cancelled":
+        if kind in ("cancelled", "error"):
+            # no classes: no bar either.  An empty bar is drawn as a full-width line
+            # in the background colour, which the 16-colour theme (and NO_COLOR) show
+            # as a full bar beside "0%"; start() shows it again
             bar.update(total=100, progress=0)
+            bar.display = False
+        if kind == "cancelled":
             self._ended = "cancelled"
             self._status(self.t("solve_cancelled"), "error")
         elif kind == "error":
-            bar.update(total=100, progress=0)
             self._ended = str(value)
             self._status(self.t("solve_failed", reason=value) + "\n" + self.t("solve_failed_hint"), "error")
         else:
@@ -226,7 +232,9 @@ class SolveScreen(StepScreen):
         app = self.fenban
         if adopt:
             app.set_placement(placement, key)
-        self.query_one("#progress", ProgressBar).update(total=100, progress=100)
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=100, progress=100)
+        bar.display = True
         text = self.t("solve_done", k=len(placement.labels), n=placement.roster.n, secs=secs)
         kind = "ok"
         if violations:
