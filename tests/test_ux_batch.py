@@ -56,6 +56,17 @@ async def swap(pilot, screen: ReviewScreen, a: int, b: int) -> None:
     await pilot.pause()
 
 
+async def written_once(pilot, app, out):
+    """On to 复核, then 导出, the files written to ``out``: (the review screen, the review)."""
+    screen = await reviewing(pilot, app)
+    rv = app.review
+    await step_to(pilot, app, ExportScreen)
+    app.screen.query_one("#out", Input).value = str(out)
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: app.written, 60)
+    return screen, rv
+
+
 # ---------------------------------------------------------------------- 1: 导出 after the classes changed
 
 
@@ -65,12 +76,7 @@ async def test_export_says_the_files_written_are_not_the_changed_classes(tmp_pat
     out = tmp_path / "out"
     app = FenbanApp(roster_path=str(small_roster(tmp_path / "r.csv")), lang="zh")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await reviewing(pilot, app)
-        rv = app.review
-        await step_to(pilot, app, ExportScreen)
-        app.screen.query_one("#out", Input).value = str(out)
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: app.written, 60)
+        screen, rv = await written_once(pilot, app, out)
         await pilot.pause()
         assert "已写出" in status_text(app, "#export-status")
         assert "完成" in "\n".join(screen_lines(app))
@@ -119,12 +125,7 @@ async def test_export_changed_classes_in_english(tmp_path, monkeypatch):
     out = tmp_path / "out"
     app = FenbanApp(roster_path=str(small_roster(tmp_path / "r.csv")), lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await reviewing(pilot, app)
-        rv = app.review
-        await step_to(pilot, app, ExportScreen)
-        app.screen.query_one("#out", Input).value = str(out)
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: app.written, 60)
+        screen, rv = await written_once(pilot, app, out)
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen), 10)
         await swap(pilot, screen, free_students(rv, 2)[0], free_students(rv, 3)[0])

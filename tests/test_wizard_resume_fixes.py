@@ -53,6 +53,16 @@ async def back_to_rules(pilot, app) -> None:
     await to_step(pilot, app, RulesScreen, "ctrl+p")
 
 
+async def swapped_by_hand(pilot, app):
+    """On to 复核, and one swap made there by hand (classes 1 and 2): the review."""
+    await reviewing(pilot, app)
+    rv = app.review
+    a, b = free_students(rv, 0)[0], free_students(rv, 1)[0]
+    assert rv.swap(a, b).ok
+    app.review_changed()
+    return rv
+
+
 async def hand_edited_session(tmp_path, monkeypatch) -> tuple[Path, Path, list[int]]:
     """A saved session on 复核 with one swap made by hand: (data folder, roster, classes)."""
     data = tmp_path / "data"
@@ -60,11 +70,7 @@ async def hand_edited_session(tmp_path, monkeypatch) -> tuple[Path, Path, list[i
     roster = small_roster(tmp_path / "r120.csv")
     app = FenbanApp(roster_path=str(roster), lang="zh")
     async with app.run_test(size=SIZE) as pilot:
-        await reviewing(pilot, app)
-        rv = app.review
-        a, b = free_students(rv, 0)[0], free_students(rv, 1)[0]
-        assert rv.swap(a, b).ok
-        app.review_changed()
+        rv = await swapped_by_hand(pilot, app)
         classes = rv.classes.tolist()
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -255,11 +261,7 @@ async def test_a_new_seed_after_the_review_can_be_put_back_and_the_export_keeps_
     out = tmp_path / "out"
     app = FenbanApp(roster_path=str(small_roster(tmp_path / "r120.csv")), lang="zh")
     async with app.run_test(size=SIZE) as pilot:
-        await reviewing(pilot, app)
-        rv = app.review
-        a, b = free_students(rv, 0)[0], free_students(rv, 1)[0]
-        assert rv.swap(a, b).ok
-        app.review_changed()
+        rv = await swapped_by_hand(pilot, app)
         classes = rv.classes.copy()
         drawn_seed = app.placement.rules.seed
         await back_to_rules(pilot, app)
@@ -328,11 +330,7 @@ async def test_the_rules_question_in_english_fits_80_columns(tmp_path, monkeypat
     monkeypatch.setenv("FENBAN_DATA_DIR", str(tmp_path / "data"))
     app = FenbanApp(roster_path=str(small_roster(tmp_path / "r120.csv")), lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        await reviewing(pilot, app)
-        rv = app.review
-        a, b = free_students(rv, 0)[0], free_students(rv, 1)[0]
-        assert rv.swap(a, b).ok
-        app.review_changed()
+        await swapped_by_hand(pilot, app)
         await back_to_rules(pilot, app)
         app.screen.query_one("#classes", Input).value = "3"
         await pilot.pause()
@@ -358,11 +356,7 @@ async def test_reading_another_file_over_classes_asks_and_clears_the_seed(tmp_pa
     other = write_roster(tmp_path / "other.csv", 30, seed=6)
     app = FenbanApp(roster_path=str(first), lang="zh")
     async with app.run_test(size=SIZE) as pilot:
-        await reviewing(pilot, app)
-        rv = app.review
-        a, b = free_students(rv, 0)[0], free_students(rv, 1)[0]
-        assert rv.swap(a, b).ok
-        app.review_changed()
+        rv = await swapped_by_hand(pilot, app)
         classes = rv.classes.tolist()
         seed = app.rules.seed
         assert seed
