@@ -44,7 +44,8 @@ CAP = 100_000  # exchanges listed for one pair of classes at most
 # scores on the grid: fewer scores constrain less, so their cells are finer
 WIDTH = {1: 0.02, 2: 0.2, 3: 1.0}
 GRID_SCORES = 3  # more subjects: the three furthest off for the two classes make the grid
-DEAD_ZONES = (0.07,)  # SD dead zone of each stage, in points (one stage: 0.05 then 0.07 was as good, and slower)
+DEAD_ZONES = (0.07, 0.09)  # SD dead zone of each stage, in points: the second frees the means a little more …
+POLISH_ABOVE = 0.017  # … and runs only while a subject's class means are further apart than this (points)
 VISITS_MIN = 800  # visit budget: at least this many pair visits (12 classes use 250-450), or 8 a pair if fewer …
 VISITS_PER_PAIR = 2.5  # … or this many per pair of classes (36 classes: 630 pairs, about 18 s here)
 

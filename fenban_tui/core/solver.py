@@ -890,7 +890,13 @@ def _combo_moves(bal: Balancer, tick, cancel, clock=None) -> None:
     budget = min(8 * len(pairs), max(combos.VISITS_MIN, int(combos.VISITS_PER_PAIR * len(pairs))))
     expected = 4 * len(pairs) * len(combos.DEAD_ZONES)  # for the progress bar only
     visits = 0
-    for zone in combos.DEAD_ZONES:
+    def subject_range() -> float:
+        """The widest class-mean range of a subject, in points."""
+        return max(float(np.ptp(bal.S[f] / np.maximum(bal.N[f], 1))) / SCALE for f in scores)
+
+    for stage, zone in enumerate(combos.DEAD_ZONES):
+        if stage and subject_range() <= combos.POLISH_ABOVE:
+            break  # the means are close enough: the later (looser-SD) stages are not needed
         dz = 2.0 * bal.SD * zone * SCALE  # an SD off by ``zone`` points, as a mean square (scaled)
         dirty = np.ones((k, k), dtype=bool)
         changed = True
