@@ -887,9 +887,11 @@ def _combo_moves(bal: Balancer, tick, cancel, clock=None) -> None:
 
     tables = [groups(c) for c in range(k)]
     pairs = [(a, b) for a in range(k) for b in range(a + 1, k)]
-    budget = min(8 * len(pairs), max(combos.VISITS_MIN, int(combos.VISITS_PER_PAIR * len(pairs))))
+    budget = min(combos.VISITS_MAX_PER_PAIR * len(pairs),
+                 max(combos.VISITS_MIN, int(combos.VISITS_PER_PAIR * len(pairs))))
     expected = 4 * len(pairs) * len(combos.DEAD_ZONES)  # for the progress bar only
     visits = 0
+
     def subject_range() -> float:
         """The widest class-mean range of a subject, in points."""
         return max(float(np.ptp(bal.S[f] / np.maximum(bal.N[f], 1))) / SCALE for f in scores)
@@ -1034,12 +1036,16 @@ def _one_start(model, r, start, frozen, cancel, clock, tick):
         bal.set_state(_anneal(bal, movable, model.seed + r, steps, lambda f: tick(0.5 * f), cancel, clock))
     iterations += _descend(bal, movable, rng, lambda f: tick(0.5 + 0.1 * f))
     if len(movable) > 2 and not clock.over():
-        if _combos_apply(bal, start):
-            _combo_moves(bal, lambda f: tick(0.6 + 0.4 * f), cancel, clock)
-            if not bal.bands_hold():  # never expected (every move is checked against the bands): mended
-                bal.set_state(_pair_moves(bal, lambda f: tick(0.6 + 0.4 * f), cancel, clock))
-        else:
-            bal.set_state(_pair_moves(bal, lambda f: tick(0.6 + 0.4 * f), cancel, clock))
+        def late(f: float) -> None:
+            tick(0.6 + 0.4 * f)
+
+        combined = _combos_apply(bal, start)
+        if combined:
+            _combo_moves(bal, late, cancel, clock)
+        # the pair search where the combined exchanges do not apply, or to mend a band
+        # they left broken (never expected: every move they make is checked against the bands)
+        if not combined or not bal.bands_hold():
+            bal.set_state(_pair_moves(bal, late, cancel, clock))
     history.append(bal.objective())
     tick(1.0)
     # the start whose worst figure (relative to the aims) is best wins; then
