@@ -109,8 +109,8 @@ def fresh_rules(rules: Rules) -> Rules:
 
     Everything that depends on the roster's columns (the class count, what to
     balance, the hard rules) goes back to ``Rules()``; the operator's free-text
-    choices (seed — cleared by ``set_roster`` for another file —, class name pattern, the 每班至少 demands: typed, and shown in
-    their box, so never dropped unseen; one the new roster cannot meet is said on
+    choices (seed — cleared by ``set_roster`` for another file —, class name
+    pattern, the 每班至少 demands: typed, and shown in their box, so never dropped unseen; one the new roster cannot meet is said on
     导入 and 规则), the search effort and the import settings the roster was just
     read with (sheet, header row, column map, gender codes: the import step resets
     those itself for another file) are kept.
@@ -300,13 +300,18 @@ class FenbanApp(App):
             roster.problems = [p for p in roster.problems if not rule_error(p)]
             self.save_session()
 
+    def review_edit_count(self) -> int:
+        """The review's hand edits and locks (what a new solve or another roster throws away)."""
+        rv = self.review
+        return 0 if rv is None else len(rv.undo_stack) + len(rv.locked) + len(rv.locked_classes)
+
     def review_would_be_lost(self, rules: Rules) -> int:
         """How many review edits a new solve for ``rules`` would throw away (0
         when the rules place the students as before)."""
-        rv, p = self.review, self.placement
-        if rv is None or p is None or placing_rules(p.rules) == placing_rules(rules):
+        p = self.placement
+        if p is None or placing_rules(p.rules) == placing_rules(rules):
             return 0
-        return len(rv.undo_stack) + len(rv.locked) + len(rv.locked_classes)
+        return self.review_edit_count()
 
     def current_key(self) -> tuple:
         """What a placement depends on: the roster loaded and the rules that

@@ -4,6 +4,7 @@ and the hooks the app calls when moving between steps."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -85,11 +86,15 @@ class StepScreen(Screen):
         yield
 
     def _bar_warning(self) -> str:
-        """The step bar's warning: the roster file changed after the session was
-        saved; else a rule the roster (usable itself) cannot meet, to change on 规则."""
+        """The step bar's warning: the roster file changed (or is gone) after the
+        session was saved; else a rule the roster (usable itself) cannot meet, to change on 规则."""
         app = self.fenban
         if app.source_changed:
-            return self.t("stale_bar")
+            try:
+                gone = not Path(app.source_changed).expanduser().exists()
+            except OSError:
+                gone = True
+            return self.t("stale_gone_bar" if gone else "stale_bar")
         if roster_usable(app.roster) and rule_errors(app.roster):
             return self.t("rules_bar")
         return ""

@@ -306,8 +306,7 @@ class ImportScreen(StepScreen):
         if (not confirmed and raw and app.placement is not None and app.roster is not None
                 and not same_file(str(app.roster.path), str(Path(raw).expanduser()))):
             # another file replaces the classes (and the review's edits): asked first, no by default
-            rv = app.review
-            edits = len(rv.undo_stack) + len(rv.locked) + len(rv.locked_classes) if rv is not None else 0
+            edits = app.review_edit_count()
             question = self.t("import_other_drops_edits" if edits else "import_other_drops", n=edits,
                               old=Path(str(app.roster.path)).name, new=Path(raw).name)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rich.text import Text
 from textual.widgets import Static
 
@@ -25,33 +23,14 @@ class StepBar(Static):
         super().__init__(self._build(), **kwargs)
 
     def set_warning(self, warning: str) -> None:
-        # drawn again also when the same warning now reads otherwise (the file went)
-        if warning != self.warning or self._shown_warning() != self._drawn:
+        if warning != self.warning:
             self.warning = warning
             self.update(self._build())
 
-    def _shown_warning(self) -> str:
-        """The warning as drawn: the roster file changed (``stale_bar``) is said as
-        gone when the file named (the app's ``source_changed``) no longer exists."""
-        if self.warning and self.warning == t("stale_bar", self.lang):
-            try:
-                path = getattr(self.app, "source_changed", None)
-            except Exception:  # no app running (a bar built on its own)
-                path = None
-            if path:
-                try:
-                    gone = not Path(path).expanduser().exists()
-                except OSError:
-                    gone = True
-                if gone:
-                    return t("stale_gone_bar", self.lang)
-        return self.warning
-
     def _build(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        warning = self._drawn = self._shown_warning()
-        if warning:
-            text.append(warning, style="bold reverse")
+        if self.warning:
+            text.append(self.warning, style="bold reverse")
             text.append(" ")
         else:
             text.append(f" {t('app_title', self.lang)} ", style="bold")
