@@ -1379,6 +1379,12 @@ def _parse_values(
     id_cols = [(r, getattr(cmap, r)) for r in ("sid", "idcard") if getattr(cmap, r)]
     id_cols += [(_match_role(n), n) for n in names
                 if _match_role(n) in ("sid", "idcard") and n not in {c for _, c in id_cols}]
+    def say_blank(key: str, c: str, empty: list[int]) -> None:
+        """Most students have column c filled: the few without are said, one line for the column."""
+        if empty and len(empty) < len(rows) / 2:
+            problems.append(Problem("warning", key, None if several else sheet_of[0], None, _colname(c, names, offset),
+                                    {"name": c, "rows": _rows_shown([ref(i) for i in empty], total=True)}))
+
     for role, c in id_cols:
         seen: dict[str, int] = {}
         empty: list[int] = []
@@ -1412,22 +1418,13 @@ def _parse_values(
                 add("error", "id_duplicate_same", i, c, value=raw, other=RowList([ref(seen[key])]))
             else:  # same ID, another name: likely a typing slip in one of them
                 add("warning", "id_duplicate", i, c, value=raw, other=RowList([ref(seen[key])]))
-        # most students have one: the few without are said, one line for the column
-        if empty and len(empty) < len(rows) / 2:
-            problems.append(Problem("warning", "id_blank", None if several else sheet_of[0], None,
-                                    _colname(c, names, offset),
-                                    {"name": c, "rows": _rows_shown([ref(i) for i in empty], total=True)}))
+        say_blank("id_blank", c, empty)
 
     # a blank previous school or boarding cell: balanced as a group of its own ("(空)"),
     # which is seldom what was meant: said, one line for the column
     for c in (cmap.school, cmap.boarding):
-        if c is None or c not in names:
-            continue
-        empty = [i for i, raw in enumerate(col(c)) if not raw]
-        if empty and len(empty) < len(rows) / 2:
-            problems.append(Problem("warning", "category_blank", None if several else sheet_of[0], None,
-                                    _colname(c, names, offset),
-                                    {"name": c, "rows": _rows_shown([ref(i) for i in empty], total=True)}))
+        if c is not None and c in names:
+            say_blank("category_blank", c, [i for i, raw in enumerate(col(c)) if not raw])
 
     # a district file: the wizard divides everyone together; per school is the CLI's --group-by
     if cmap.group is not None and cmap.group in names:
