@@ -25,7 +25,7 @@ from .model import PlacementModel, build_model
 from .roster import Problem, Roster, load_roster
 from .rules import Rules
 from .solver import Cancelled, ProgressFn, SolveResult, solve
-from .stats import ClassStats, Gap, class_stats, gaps, hard_rule_violations
+from .stats import ClassStats, Gap, class_stats, date_text, gaps, hard_rule_violations
 
 __all__ = [
     "Cancelled", "ClassStats", "ExportOptions", "ExportResult", "Gap", "Placement", "Problem", "Roster", "Rules",
@@ -278,14 +278,12 @@ def summary_rows(placement: Placement, lang: str = "zh") -> tuple[list[str], lis
         if f.kind == "boarding":
             header.append(f.name)
     rows = []
-    import datetime as dt
-
     for st in placement.stats():
         row = [st.label, str(st.size), f"{st.boys}/{st.girls}"]
         for f in m.numeric:
             mval, sd = st.means[f.name], st.sds[f.name]
             if f.kind == "birth":
-                row.append(dt.date.fromordinal(int(round(mval))).isoformat() if mval is not None else "-")
+                row.append(date_text(mval) if mval is not None else "-")
             else:
                 row.append("-" if mval is None else f"{mval:.2f}±{sd:.1f}" if sd is not None else f"{mval:.2f}")
         for f in m.categories:

@@ -21,7 +21,7 @@ import numpy as np
 from .atomic import atomic_write_bytes
 from .model import PlacementModel
 from .roster import Roster
-from .stats import class_stats
+from .stats import class_stats, date_text
 
 CLASS_COL = "班级"
 ASSIGNMENT_CSV = "assignment.csv"
@@ -149,9 +149,7 @@ def workbook_bytes(roster: Roster, model: PlacementModel, classes: np.ndarray,
             for f in model.numeric:
                 m, s = st.means[f.name], st.sds[f.name]
                 if f.kind == "birth":
-                    import datetime as dt
-
-                    row.append(dt.date.fromordinal(int(round(m))).isoformat() if m is not None else "")
+                    row.append(date_text(m) if m is not None else "")
                 else:
                     row += [m if m is not None else "", s if s is not None else ""]
             if boarding is not None:

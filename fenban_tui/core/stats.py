@@ -16,6 +16,13 @@ from .model import PlacementModel, rule_group
 from .roster import RowList
 
 
+def date_text(day: float) -> str:
+    """A mean birth date (a day ordinal, as the model keeps dates) as 2020-03-12."""
+    import datetime as dt
+
+    return dt.date.fromordinal(int(round(day))).isoformat()
+
+
 @dataclass
 class Gap:
     feature: str

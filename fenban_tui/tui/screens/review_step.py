@@ -24,7 +24,6 @@ The app saves the session after every edit.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from dataclasses import replace
 from functools import partial
@@ -41,6 +40,7 @@ from textual.worker import Worker
 from ...core.lottery import pinyin_key
 from ...core.review import Outcome, Review
 from ...core.search import StudentFinder
+from ...core.stats import date_text
 from ...i18n import FenbanError
 from .base import StepScreen, localize_bindings
 from .dialogs import FindStudent, SheetScreen
@@ -601,7 +601,7 @@ class ReviewScreen(StepScreen):
                     if mean is None:
                         txt = "-"
                     elif f.kind == "birth":
-                        txt = dt.date.fromordinal(int(mean)).isoformat()
+                        txt = date_text(mean)
                     else:
                         txt = f"{mean:.2f}" + (f"±{sd:.1f}" if sd is not None else "")
                     cells[c].append(marked(txt, c == i, side))
@@ -770,7 +770,7 @@ class ReviewScreen(StepScreen):
         # most: 12 cells) and the spaces between: 80 columns, less the view's padding
         half = max(4, min(CHART_HALF, (76 - width - value_w - 17) // 2))
         if birth:
-            mean_text = dt.date.fromordinal(int(round(grand))).isoformat()
+            mean_text = date_text(grand)
         else:
             mean_text = f"{grand:.2f}"
         text = Text()
@@ -796,7 +796,7 @@ class ReviewScreen(StepScreen):
             text.append("│")
             text.append(right, style=style)
             text.append(" " * (half - len(right)))
-            mean = dt.date.fromordinal(int(round(v))).isoformat() if birth else f"{v:.2f}"
+            mean = date_text(v) if birth else f"{v:.2f}"
             text.append(f" {sd:>{value_w}}  ({mean})\n")
         # the scale under the bars: its ends and the centre (the grade mean)
         lo, hi = "−" + self._scale_text(scale, birth, unit=False), "+" + self._scale_text(scale, birth, unit=False)
