@@ -435,7 +435,7 @@ async def test_review_edits_refusals_locks_resolve_undo_and_resume(tmp_path, mon
     app = FenbanApp(roster_path=None, lang="zh")
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, ResumeScreen), 10)
-        assert "复核" in str(app.screen.query_one("#confirm-text", Static).render())
+        assert "复核" in app.screen.question
         await pilot.press("y")
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen), 30)
         await pilot.pause()
@@ -454,7 +454,7 @@ async def test_review_edits_refusals_locks_resolve_undo_and_resume(tmp_path, mon
         app.screen.query_one("#out", Input).value = str(out)
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: type(app.screen).__name__ == "WriteAnywayScreen", 10)
-        assert "人数不均" in str(app.screen.query_one("#confirm-text", Static).render())
+        assert "人数不均" in app.screen.question
         await pilot.press("y")
         await wait_until(pilot, lambda: app.written, 60)
     import csv
@@ -476,7 +476,7 @@ async def test_declining_the_saved_session_starts_afresh(tmp_path, monkeypatch):
     app = FenbanApp(roster_path=None, lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, ResumeScreen), 10)
-        assert "Resume" in str(app.screen.query_one("#confirm-text", Static).render())
+        assert "Resume" in app.screen.question
         await pilot.press("n")
         await wait_until(pilot, lambda: app.screen.query("#path"), 10)
         assert app.roster is None and app.review is None

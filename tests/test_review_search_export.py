@@ -71,7 +71,7 @@ async def refused_in_english(pilot, app, out: Path, key: str) -> str:
     """ctrl+s; the English 'write anyway?' question, answered no with ``key``:
     nothing written, and the step says so.  Returns the question."""
     await ask_to_write(pilot, app)
-    question = str(app.screen.query_one("#confirm-text", Static).render())
+    question = app.screen.question
     assert "Write anyway (y)" in str(app.screen.query_one("#yes").label)
     await pilot.press(key)
     await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), 10)
@@ -317,7 +317,7 @@ async def test_export_names_an_open_review_warning_and_waits_for_yes(tmp_path, m
         app.screen.query_one("#out", Input).value = str(out)
         # no: nothing is written, and the step says why
         await ask_to_write(pilot, app)
-        question = str(app.screen.query_one("#confirm-text", Static).render())
+        question = app.screen.question
         assert "复核中还有未解决的警告" in question and "人数不均：3班 31 人，1班 29 人" in question
         in_terminal(app, "#confirm-box", "#yes", "#no")
         assert app.screen.focused is app.screen.query_one("#no")  # Enter would say no
@@ -349,7 +349,7 @@ async def test_export_names_an_open_review_warning_and_waits_for_yes(tmp_path, m
         await step_to(pilot, app, ExportScreen)
         await ask_to_write(pilot, app, ConfirmScreen)
         assert not isinstance(app.screen, WriteAnywayScreen)
-        assert "覆盖" in str(app.screen.query_one("#confirm-text", Static).render())
+        assert "覆盖" in app.screen.question
         await pilot.press("y")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen) and not app.screen.writing
                          and "已写出" in status_text(app, "#export-status"), 60)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList
 
 from fenban_tui.core.session import SessionStore
 from fenban_tui.tui.app import FenbanApp
@@ -271,7 +271,7 @@ async def another_roster_than_saved(tmp_path, monkeypatch, lang: str = "zh"):
 async def resume_other_question(pilot, app) -> str:
     """The text of the question asked when `fenban FILE` meets another roster's session."""
     await wait_until(pilot, lambda: isinstance(app.screen, ResumeOtherScreen), 10)
-    return str(app.screen.query_one("#confirm-text", Static).render())
+    return app.screen.question
 
 
 async def test_fenban_file_with_another_saved_session_names_both(tmp_path, monkeypatch):
@@ -317,7 +317,7 @@ async def test_fenban_with_the_saved_roster_asks_as_before(tmp_path, monkeypatch
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, ResumeScreen), 10)
         assert not isinstance(app.screen, ResumeOtherScreen)
-        assert str(old.resolve()) in str(app.screen.query_one("#confirm-text", Static).render())
+        assert str(old.resolve()) in app.screen.question
 
 
 async def test_a_roster_just_read_is_saved_before_any_step_change(tmp_path, monkeypatch):

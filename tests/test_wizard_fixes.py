@@ -19,7 +19,7 @@ import shutil
 from pathlib import Path
 
 from rich.cells import cell_len
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input
 
 from fenban_tui.core.session import file_sha256
 from fenban_tui.tui.app import FenbanApp
@@ -108,7 +108,7 @@ async def test_resumed_session_with_a_changed_roster_says_so_and_export_asks(tmp
 
         # ctrl+s asks first; Enter (the focused button) and n are no: nothing written
         await ask_to_write(pilot, app)
-        question = str(app.screen.query_one("#confirm-text", Static).render())
+        question = app.screen.question
         assert str(roster.resolve()) in question and "在这次工作保存后已改动" in question
         assert "按保存时的名单分的" in question and "仍然写出吗" in question
         assert app.screen.focused is app.screen.query_one("#no")

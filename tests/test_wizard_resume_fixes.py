@@ -16,7 +16,7 @@ import json
 import time
 from pathlib import Path
 
-from textual.widgets import Button, Input, Static, TextArea
+from textual.widgets import Button, Input, TextArea
 
 from fenban_tui.core.api import Cancelled
 from fenban_tui.core.session import SessionStore
@@ -36,7 +36,7 @@ from .test_tui import SIZE, load, read_toml, status_text, to_step, wait_until, w
 
 
 def question(app) -> str:
-    return str(app.screen.query_one("#confirm-text", Static).render())
+    return app.screen.question
 
 
 def fits(app, *selectors: str) -> None:

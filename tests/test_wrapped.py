@@ -63,3 +63,31 @@ async def test_the_problem_list_wraps_chinese_at_80_columns(tmp_path):
         await pilot.pause()
         narrow = problems.get_option_at_index(0).prompt.plain.split("\n")
         assert len(narrow) > len(rows) and all(cell_len(r) <= 60 - 6 for r in narrow)
+
+
+async def test_a_dialog_question_wraps_chinese_at_its_width():
+    """The rules / read-another-file questions broke at a space (复核中的 3 / 处调整…)."""
+    from textual.app import App
+
+    from fenban_tui.tui.screens.dialogs import ReadOtherScreen
+
+    question = "改读“grade1_sample.csv”：当前“junior_sample.xlsx”的分班结果和复核中的 3 处调整、锁定都会被放弃。要改读吗？"
+
+    class Host(App):
+        CSS_PATH = "../fenban_tui/tui/fenban.tcss"
+
+        def on_mount(self) -> None:
+            self.push_screen(ReadOtherScreen(question, "zh"))
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#confirm-text")
+        rows = str(box.render()).split("\n")
+        width = box.content_region.width
+        assert "".join(rows) == question  # only breaks added
+        assert len(rows) >= 2 and all(cell_len(r) <= width for r in rows)
+        assert cell_len(rows[0]) >= width - 2  # the row is filled, not cut at a space
+        assert any("复核中的 3 处调整" in r for r in rows)
+        assert app.screen.question == question
+        assert [str(b.label) for b in app.screen.query("Button")] == ["改读 (y)", "保留当前分班 (n)"]

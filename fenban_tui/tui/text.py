@@ -365,6 +365,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "key_resume_old": ("继续上次", "Resume last"),
     "key_fresh_new": ("打开这个文件", "Open this file"),
     # starting afresh would drop a saved session's hand edits: asked again (n goes back)
+    "key_read_other": ("改读", "Read it"),
+    "key_keep_classes": ("保留当前分班", "Keep the classes"),
     "key_discard_yes": ("放弃调整，重新开始", "Drop them"),
     "key_discard_no": ("返回", "Go back"),
     "session_discard_ask": ("上次的工作（{when}，停在“{step}”）有复核中的手工调整：调整 {moved} 人，"

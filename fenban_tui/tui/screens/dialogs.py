@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from ...core.search import StudentFinder
 from ..text import t
+from ..widgets.wrapped import WrappedStatic
 from .base import localize_bindings
 
 
@@ -75,7 +76,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(Text(self.question), id="confirm-text")
+            yield WrappedStatic(Text(self.question), id="confirm-text")
             with Horizontal(id="confirm-buttons"):
                 for bid, label in self.buttons():
                     yield Button(label, id=bid, variant="primary" if bid == self.DEFAULT else "warning")
@@ -157,6 +158,17 @@ class ResumeOtherScreen(ResumeScreen):
         Binding("n,escape", "answer(False)", "key_fresh_new"),
     ]
     YES, NO = "key_resume_old", "key_fresh_new"
+
+
+class ReadOtherScreen(ConfirmScreen):
+    """Reading another roster file would drop the classes made (and the review's
+    edits): y reads it; n or Esc (the default) keeps the classes."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "key_read_other"),
+        Binding("n,escape", "answer(False)", "key_keep_classes"),
+    ]
+    YES, NO = "key_read_other", "key_keep_classes"
 
 
 class DiscardScreen(ConfirmScreen):

@@ -32,7 +32,7 @@ from ..importopts import (OptionError, format_columns, format_gender_codes, pars
                           parse_gender_codes, parse_header_row, roles_line)
 from ..widgets.wrapped import WrappedOptionList
 from .base import StepScreen, roster_usable, rule_errors
-from .dialogs import ConfirmScreen, SheetScreen
+from .dialogs import ReadOtherScreen, SheetScreen
 
 PREVIEW_ROWS = 30
 RAW_COLUMNS = 26  # a file without a header: its first columns, A to Z
@@ -314,7 +314,7 @@ class ImportScreen(StepScreen):
                 if yes:
                     self.action_load(confirmed=True)
 
-            self.app.push_screen(ConfirmScreen(question, self.lang), answered)
+            self.app.push_screen(ReadOtherScreen(question, self.lang), answered)
             return
         self._clear()
         self.fenban.set_roster(None)

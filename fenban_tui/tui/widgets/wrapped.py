@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 NO_BREAK_BEFORE = frozenset("，。、：；！？）》」』”’〕】,.:;!?)]}%…·")
 NO_BREAK_AFTER = frozenset("（《「『“‘〔【([{")
@@ -66,6 +66,22 @@ def wrap_text(text: Text, width: int, indent: int = 0) -> Text:
                 piece = Text(" " * indent) + piece[lead:]
             out.append(piece)
     return Text("\n").join(out)
+
+
+class WrappedStatic(Static):
+    """A Static holding one ``rich.text.Text`` wrapped by ``wrap_text`` to its
+    width (again when the width changes): a dialog's question."""
+
+    def __init__(self, text: Text, *args, **kwargs) -> None:
+        super().__init__(text, *args, **kwargs)
+        self._text = text
+        self._wrapped_at = 0
+
+    def on_resize(self) -> None:
+        width = self.content_region.width
+        if width and width != self._wrapped_at:
+            self._wrapped_at = width
+            self.update(wrap_text(self._text, width))
 
 
 class WrappedOptionList(OptionList):
